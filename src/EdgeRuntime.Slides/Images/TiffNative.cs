@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeRuntime.Slides.Images;
+
+/// <summary>
+/// The few libtiff calls needed to decode an untiled TIFF, which OpenSlide's generic-TIFF reader refuses.
+/// libtiff is already on the machine as a dependency of libopenslide, so this adds no package.
+/// </summary>
+internal static unsafe partial class TiffNative
+{
+    /// <summary>Logical name; <see cref="NativeLibraryResolver"/> maps it to the installed soname.</summary>
+    public const string Library = "tiff";
+
+    public const uint TagImageWidth = 256;
+    public const uint TagImageLength = 257;
+    public const uint TagXResolution = 282;
+    public const uint TagYResolution = 283;
+    public const uint TagResolutionUnit = 296;
+    public const int OrientationTopLeft = 1;
+
+    [LibraryImport(Library, EntryPoint = "TIFFOpen", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint Open(string path, string mode);
+
+    [LibraryImport(Library, EntryPoint = "TIFFClose")]
+    public static partial void Close(nint tif);
+
+    // TIFFGetField is variadic. On the System V x86-64 and AArch64 Linux ABIs a variadic callee reads a
+    // pointer argument from the same register as a fixed one, so a fixed-signature import per type is sound there.
+    [LibraryImport(Library, EntryPoint = "TIFFGetField")]
+    public static partial int GetFieldUInt32(nint tif, uint tag, out uint value);
+
+    [LibraryImport(Library, EntryPoint = "TIFFGetField")]
+    public static partial int GetFieldUInt16(nint tif, uint tag, out ushort value);
+
+    [LibraryImport(Library, EntryPoint = "TIFFGetField")]
+    public static partial int GetFieldFloat(nint tif, uint tag, out float value);
+
+    [LibraryImport(Library, EntryPoint = "TIFFIsTiled")]
+    public static partial int IsTiled(nint tif);
+
+    /// <summary>Decodes the whole directory to premultiplied ABGR (R in the low byte), top row first.</summary>
+    [LibraryImport(Library, EntryPoint = "TIFFReadRGBAImageOriented")]
+    public static partial int ReadRgbaImageOriented(nint tif, uint width, uint height, uint* raster, int orientation, int stopOnError);
+
+    [LibraryImport(Library, EntryPoint = "TIFFSetErrorHandler")]
+    public static partial nint SetErrorHandler(delegate* unmanaged<byte*, byte*, nint, void> handler);
+
+    [LibraryImport(Library, EntryPoint = "TIFFSetWarningHandler")]
+    public static partial nint SetWarningHandler(delegate* unmanaged<byte*, byte*, nint, void> handler);
+}
+
+/// <summary>Formats libtiff's printf-style messages with the C library's own formatter.</summary>
+internal static unsafe partial class LibC
+{
+    [LibraryImport("libc", EntryPoint = "vsnprintf")]
+    public static partial int VsnPrintf(byte* buffer, nuint size, byte* format, nint args);
+}

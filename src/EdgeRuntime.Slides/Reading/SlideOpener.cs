@@ -1,0 +1,128 @@
+using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Slides.Images;
+using EdgeRuntime.Slides.OpenSlide;
+using EdgeRuntime.Slides.Pixels;
+using EdgeRuntime.Slides.Resolution;
+
+namespace EdgeRuntime.Slides.Reading;
+
+/// <summary>
+/// Opens any supported file as an <see cref="ISlide"/>: whole-slide formats through OpenSlide first, then
+/// PNG and JPEG through SkiaSharp and untiled TIFF through libtiff. Every failure is a
+/// <see cref="SlideException"/> that names the file and says why.
+/// </summary>
+public sealed class SlideOpener
+{
+    private readonly SlideReadingOptions options;
+    private readonly ResolutionResolver resolver;
+
+    /// <summary>Creates an opener with validated options.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public SlideOpener(SlideReadingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        }
+
+        this.options = options;
+        resolver = new ResolutionResolver(options);
+    }
+
+    /// <summary>Opens <paramref name="path"/>.</summary>
+    /// <exception cref="SlideException">The file is missing, empty, of an unsupported format, or unreadable.</exception>
+    /// <exception cref="OpenSlideNotInstalledException">libopenslide is missing.</exception>
+    public ISlide Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = Path.GetFullPath(path);
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new SlideException(path, Directory.Exists(path) ? "is a folder, not a slide file." : "no such file.");
+        }
+
+        if (file.Length == 0)
+        {
+            throw new UnsupportedSlideException(path, "the file is empty (0 bytes); a scanner may still be writing it.");
+        }
+
+        var slide = OpenSlideSlide.TryOpen(path, resolver);
+        if (slide is not null)
+        {
+            return slide;
+        }
+
+        return TryOpenPlainImage(path) ?? throw new UnsupportedSlideException(path, DescribeUnsupported(path));
+    }
+
+    private PlainImageSlide? TryOpenPlainImage(string path)
+    {
+        var properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        RgbImage? image;
+        string format;
+        if (IsTiff(path))
+        {
+            format = "tiff";
+            image = TiffImageDecoder.Decode(path, options.MaxPlainImagePixels, properties);
+        }
+        else
+        {
+            image = SkiaImageDecoder.TryDecode(path, options.MaxPlainImagePixels, out format);
+            if (image is null)
+            {
+                return null;
+            }
+
+            if (format == "png")
+            {
+                PngDensity.Read(path, properties);
+            }
+        }
+
+        var info = new SlideInfo
+        {
+            FilePath = path,
+            Format = format,
+            Levels = [new SlideLevel(0, image.Width, image.Height, 1.0)],
+            Properties = properties,
+            AssociatedImages = [],
+            Resolution = resolver.Resolve(properties),
+        };
+        return new PlainImageSlide(info, image);
+    }
+
+    private static string DescribeUnsupported(string path)
+    {
+        if (IsDicom(path))
+        {
+            return $"DICOM whole-slide images are not supported by the installed OpenSlide {OpenSlideLibrary.Version}; they need OpenSlide 4.0 or newer.";
+        }
+
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return $"not a format EdgeRuntime can read: OpenSlide {OpenSlideLibrary.Version} does not recognise it"
+            + (extension.Length > 0 ? $" despite its '{extension}' name" : string.Empty)
+            + ", and it is not a PNG, JPEG or TIFF image.";
+    }
+
+    private static bool IsTiff(string path) => StartsWith(path, 0, "II*\0"u8) || StartsWith(path, 0, "MM\0*"u8)
+        || StartsWith(path, 0, "II+\0"u8) || StartsWith(path, 0, "MM\0+"u8);
+
+    // DICOM Part 10 files carry a 128-byte preamble followed by the magic "DICM".
+    private static bool IsDicom(string path) => StartsWith(path, 128, "DICM"u8);
+
+    private static bool StartsWith(string path, int offset, ReadOnlySpan<byte> magic)
+    {
+        using var stream = File.OpenRead(path);
+        if (stream.Length < offset + magic.Length)
+        {
+            return false;
+        }
+
+        stream.Seek(offset, SeekOrigin.Begin);
+        Span<byte> head = stackalloc byte[magic.Length];
+        return stream.ReadAtLeast(head, magic.Length, throwOnEndOfStream: false) == magic.Length && head.SequenceEqual(magic);
+    }
+}
