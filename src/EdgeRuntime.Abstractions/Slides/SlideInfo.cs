@@ -9,6 +9,9 @@ public sealed record SlideInfo
     /// <summary>Format as the reader names it (OpenSlide's vendor, such as <c>aperio</c>, or <c>png</c>).</summary>
     public required string Format { get; init; }
 
+    /// <summary>What decoded the file, with its version where known (<c>OpenSlide 3.4.1</c>, <c>libtiff</c>, <c>SkiaSharp</c>).</summary>
+    public required string Reader { get; init; }
+
     /// <summary>The pyramid, level 0 first. Plain images have a single level.</summary>
     public required IReadOnlyList<SlideLevel> Levels { get; init; }
 

@@ -178,6 +178,7 @@ public sealed class OpenSlideSlide : ISlide
         {
             FilePath = path,
             Format = vendor,
+            Reader = $"OpenSlide {OpenSlideLibrary.Version}",
             Levels = levels,
             Properties = properties,
             AssociatedImages = associated,

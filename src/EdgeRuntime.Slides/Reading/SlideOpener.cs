@@ -86,6 +86,7 @@ public sealed class SlideOpener
         {
             FilePath = path,
             Format = format,
+            Reader = format == "tiff" ? "libtiff" : "SkiaSharp",
             Levels = [new SlideLevel(0, image.Width, image.Height, 1.0)],
             Properties = properties,
             AssociatedImages = [],

@@ -1,0 +1,78 @@
+using EdgeRuntime.Slides;
+using EdgeRuntime.Tiling.Grid;
+using EdgeRuntime.Tiling.Tissue;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeRuntime.Cli.Configuration;
+
+/// <summary>
+/// Every component's options, bound from <c>appsettings.json</c> beside the executable, then an optional
+/// <c>--config</c> file, then environment variables (<c>EdgeRuntime__Tiling__TileSize=448</c>).
+/// </summary>
+internal sealed class EdgertSettings
+{
+    public SlideReadingOptions Slides { get; } = new();
+
+    public TissueDetectionOptions Tissue { get; } = new();
+
+    public TilingOptions Tiling { get; } = new();
+
+    /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
+    /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
+    public static EdgertSettings Load(string? extraFile)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        if (extraFile is not null)
+        {
+            if (!File.Exists(extraFile))
+            {
+                throw new SettingsException([$"{Path.GetFullPath(extraFile)}: configuration file not found."]);
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(extraFile), optional: false);
+        }
+
+        builder.AddEnvironmentVariables();
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SettingsException([e.Message]);
+        }
+
+        var settings = new EdgertSettings();
+        Bind(configuration, SlideReadingOptions.Section, settings.Slides);
+        Bind(configuration, TissueDetectionOptions.Section, settings.Tissue);
+        Bind(configuration, TilingOptions.Section, settings.Tiling);
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Checks every component's options and reports all problems at once.</summary>
+    /// <exception cref="SettingsException">Some value is invalid.</exception>
+    public void Validate()
+    {
+        var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).ToList();
+        if (errors.Count > 0)
+        {
+            throw new SettingsException(errors);
+        }
+    }
+
+    private static void Bind(IConfiguration configuration, string section, object options)
+    {
+        try
+        {
+            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key it could not convert or did not know; keep its words with the section.
+            throw new SettingsException([$"{section}: {e.Message}"]);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using EdgeRuntime.Cli.Commands;
+
+namespace EdgeRuntime.Cli;
+
+/// <summary>The <c>edgert</c> command tree. Tests run it in-process with their own writers.</summary>
+public static class EdgertApp
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command, and returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var cli = new CliOutput(output, error);
+        var root = new RootCommand(
+            "EdgeRuntime: pathology vision-language models at the slide scanner. "
+            + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library.");
+        root.Subcommands.Add(SlideCommands.Create(cli));
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

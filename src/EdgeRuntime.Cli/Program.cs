@@ -1,0 +1,1 @@
+return EdgeRuntime.Cli.EdgertApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,74 @@
+using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Tiling.Tissue;
+
+namespace EdgeRuntime.Tiling.Grid;
+
+/// <summary>
+/// Lays a grid of tiles over a slide at the target resolution and keeps those with enough tissue.
+/// Pure arithmetic on the slide's size, resolution and mask: the same inputs give the same tiles in the same order.
+/// </summary>
+public sealed class TileGridBuilder
+{
+    private readonly TilingOptions options;
+
+    /// <summary>Creates a builder with validated options.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public TileGridBuilder(TilingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        }
+
+        this.options = options;
+    }
+
+    /// <summary>Builds the grid of <paramref name="slide"/> against its <paramref name="mask"/>.</summary>
+    public TileGrid Build(SlideInfo slide, TissueMask mask)
+    {
+        ArgumentNullException.ThrowIfNull(slide);
+        ArgumentNullException.ThrowIfNull(mask);
+        var scaleX = options.TargetMicronsPerPixel / slide.Resolution.MicronsPerPixelX;
+        var scaleY = options.TargetMicronsPerPixel / slide.Resolution.MicronsPerPixelY;
+        var tileWidth = options.TileSize * scaleX;
+        var tileHeight = options.TileSize * scaleY;
+        var strideX = (options.TileSize - options.Overlap) * scaleX;
+        var strideY = (options.TileSize - options.Overlap) * scaleY;
+        var columns = Count(slide.Width, tileWidth, strideX);
+        var rows = Count(slide.Height, tileHeight, strideY);
+        var boxWidth = (long)Math.Round(tileWidth);
+        var boxHeight = (long)Math.Round(tileHeight);
+
+        var tiles = new List<TileRef>();
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < columns; column++)
+            {
+                var box = new TileBox((long)Math.Round(column * strideX), (long)Math.Round(row * strideY), boxWidth, boxHeight);
+                var fraction = mask.FractionOf(box);
+                if (fraction > 0 && fraction >= options.MinTissueFraction)
+                {
+                    tiles.Add(new TileRef(tiles.Count, column, row, box, fraction));
+                }
+            }
+        }
+
+        return new TileGrid(columns, rows, tileWidth, tileHeight, options, tiles);
+    }
+
+    private int Count(long extent, double tile, double stride)
+    {
+        if (extent < tile)
+        {
+            return options.IncludeEdgeTiles ? 1 : 0;
+        }
+
+        // Tiles that fit whole, plus one that runs past the edge when some of the slide is still uncovered.
+        var whole = (int)Math.Floor(((extent - tile) / stride) + 1e-9) + 1;
+        var covered = ((whole - 1) * stride) + tile;
+        return options.IncludeEdgeTiles && covered < extent - 0.5 ? whole + 1 : whole;
+    }
+}

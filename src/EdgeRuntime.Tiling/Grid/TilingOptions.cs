@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace EdgeRuntime.Tiling.Grid;
+
+/// <summary>
+/// The grid of tiles a model sees. Bound from <c>EdgeRuntime:Tiling</c>; a model package may set the target
+/// resolution and tile size it was trained at.
+/// </summary>
+public sealed class TilingOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeRuntime:Tiling";
+
+    /// <summary>Physical size of a tile pixel, µm/px. Default 0.5 (20×), the resolution most pathology CLIP models were trained at.</summary>
+    public double TargetMicronsPerPixel { get; set; } = 0.5;
+
+    /// <summary>Side of a square tile in pixels at the target resolution. Default 224 (ViT-B input).</summary>
+    public int TileSize { get; set; } = 224;
+
+    /// <summary>Pixels shared by neighbouring tiles, at the target resolution. Default 0.</summary>
+    public int Overlap { get; set; }
+
+    /// <summary>A tile is kept when at least this share of it is tissue. Default 0.25.</summary>
+    public double MinTissueFraction { get; set; } = 0.25;
+
+    /// <summary>
+    /// Keep tiles that run past the slide's right or bottom edge (the part outside reads as white glass).
+    /// Default true: otherwise tissue in the last partial column or row is never seen.
+    /// </summary>
+    public bool IncludeEdgeTiles { get; set; } = true;
+
+    /// <summary>Every problem with these options, each with its configuration path.</summary>
+    public IEnumerable<string> Validate()
+    {
+        string Key(string name) => $"{Section}:{name}";
+        if (!(TargetMicronsPerPixel > 0) || double.IsInfinity(TargetMicronsPerPixel))
+        {
+            yield return $"{Key(nameof(TargetMicronsPerPixel))} must be a positive number of µm/px (is {TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (TileSize is < 8 or > 4096)
+        {
+            yield return $"{Key(nameof(TileSize))} must be between 8 and 4096 pixels (is {TileSize}).";
+        }
+
+        if (Overlap < 0 || Overlap >= TileSize)
+        {
+            yield return $"{Key(nameof(Overlap))} must be at least 0 and less than {nameof(TileSize)} ({TileSize}) (is {Overlap}).";
+        }
+
+        if (!(MinTissueFraction >= 0 && MinTissueFraction <= 1))
+        {
+            yield return $"{Key(nameof(MinTissueFraction))} must be between 0 and 1 (is {MinTissueFraction.ToString(CultureInfo.InvariantCulture)}).";
+        }
+    }
+}

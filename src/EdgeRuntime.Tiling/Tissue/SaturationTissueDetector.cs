@@ -1,0 +1,92 @@
+using EdgeRuntime.Slides.Pixels;
+using EdgeRuntime.Slides.Reading;
+
+namespace EdgeRuntime.Tiling.Tissue;
+
+/// <summary>
+/// CLAM-style tissue detection for brightfield slides: HSV saturation of a low-resolution view, median blur,
+/// Otsu threshold (with a floor), minus dark pixels (scanner borders, black ink) and pen-coloured pixels,
+/// then morphological closing, speck removal and hole filling. Stained tissue is saturated; glass is not.
+/// </summary>
+public sealed class SaturationTissueDetector : ITissueDetector
+{
+    private readonly TissueDetectionOptions options;
+
+    /// <summary>Creates a detector with validated options.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public SaturationTissueDetector(TissueDetectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        }
+
+        this.options = options;
+    }
+
+    /// <inheritdoc />
+    public TissueMask Detect(ISlide slide)
+    {
+        ArgumentNullException.ThrowIfNull(slide);
+        var info = slide.Info;
+        var longSide = Math.Max(info.Width, info.Height);
+        var downsample = Math.Max(1.0, Math.Min(options.MaskDownsample, (double)longSide / options.MinimumMaskLongSide));
+        var width = (int)Math.Max(1, Math.Ceiling(info.Width / downsample));
+        var height = (int)Math.Max(1, Math.Ceiling(info.Height / downsample));
+        var image = SlideDownsampler.Read(slide, width, height);
+
+        var micronsPerMaskPixel = info.Resolution.MicronsPerPixel * info.Width / width;
+        return Detect(image, info.Width, info.Height, micronsPerMaskPixel);
+    }
+
+    /// <summary>Computes the mask of an already downsampled view whose pixels measure <paramref name="micronsPerPixel"/>.</summary>
+    internal TissueMask Detect(RgbImage image, long slideWidth, long slideHeight, double micronsPerPixel)
+    {
+        int width = image.Width, height = image.Height;
+        var rgb = image.Span;
+        var saturation = new byte[width * height];
+        var excluded = new bool[width * height];
+        var penFilterOn = options.PenHueMaxDegrees > options.PenHueMinDegrees;
+        for (var i = 0; i < saturation.Length; i++)
+        {
+            byte r = rgb[i * 3], g = rgb[(i * 3) + 1], b = rgb[(i * 3) + 2];
+            var s = Hsv.Saturation(r, g, b);
+            saturation[i] = s;
+            if (Hsv.Value(r, g, b) < options.DarkValueThreshold)
+            {
+                excluded[i] = true;
+            }
+            else if (penFilterOn && s >= options.PenMinSaturation)
+            {
+                var hue = Hsv.HueDegrees(r, g, b);
+                excluded[i] = hue >= options.PenHueMinDegrees && hue <= options.PenHueMaxDegrees;
+            }
+        }
+
+        var blurred = MedianFilter.Apply(saturation, width, height, options.MedianKernelSize);
+        var threshold = Math.Max(OtsuThreshold.Compute(blurred), options.MinimumSaturation);
+        var bits = new byte[width * height];
+        for (var i = 0; i < bits.Length; i++)
+        {
+            bits[i] = (byte)(blurred[i] > threshold && !excluded[i] ? 1 : 0);
+        }
+
+        var pixelArea = micronsPerPixel * micronsPerPixel;
+        Morphology.Close(bits, width, height, (int)Math.Round(options.CloseRadiusMicrons / micronsPerPixel));
+        ConnectedComponents.RemoveSmallForeground(bits, width, height, (int)Math.Ceiling(options.MinTissueAreaSquareMicrons / pixelArea));
+        ConnectedComponents.FillSmallHoles(bits, width, height, (int)Math.Ceiling(options.MaxHoleAreaSquareMicrons / pixelArea));
+
+        // Closing may have bridged back over ink or border pixels; those stay out.
+        for (var i = 0; i < bits.Length; i++)
+        {
+            if (excluded[i])
+            {
+                bits[i] = 0;
+            }
+        }
+
+        return new TissueMask(width, height, slideWidth, slideHeight, bits, threshold);
+    }
+}
