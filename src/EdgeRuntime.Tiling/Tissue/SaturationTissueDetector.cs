@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
 
@@ -5,7 +6,7 @@ namespace EdgeRuntime.Tiling.Tissue;
 
 /// <summary>
 /// CLAM-style tissue detection for brightfield slides: HSV saturation of a low-resolution view, median blur,
-/// Otsu threshold (with a floor), minus dark pixels (scanner borders, black ink) and pen-coloured pixels,
+/// Otsu threshold (within a floor and a ceiling), minus dark pixels (scanner borders, black ink) and pen-coloured pixels,
 /// then morphological closing, speck removal and hole filling. Stained tissue is saturated; glass is not.
 /// </summary>
 public sealed class SaturationTissueDetector : ITissueDetector
@@ -66,7 +67,17 @@ public sealed class SaturationTissueDetector : ITissueDetector
         }
 
         var blurred = MedianFilter.Apply(saturation, width, height, options.MedianKernelSize);
-        var threshold = Math.Max(OtsuThreshold.Compute(blurred), options.MinimumSaturation);
+        // Otsu over the pixels that could be tissue: ink and borders would drag the threshold towards themselves.
+        var candidates = new List<byte>(blurred.Length);
+        for (var i = 0; i < blurred.Length; i++)
+        {
+            if (!excluded[i])
+            {
+                candidates.Add(blurred[i]);
+            }
+        }
+
+        var threshold = Math.Clamp(OtsuThreshold.Compute(CollectionsMarshal.AsSpan(candidates)), options.MinimumSaturation, options.MaximumSaturation);
         var bits = new byte[width * height];
         for (var i = 0; i < bits.Length; i++)
         {

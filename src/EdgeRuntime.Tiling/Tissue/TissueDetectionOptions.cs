@@ -24,10 +24,17 @@ public sealed class TissueDetectionOptions
     public int MedianKernelSize { get; set; } = 7;
 
     /// <summary>
-    /// Floor under the Otsu threshold on saturation (0–255). Default 20. On a slide that is nearly all glass,
-    /// Otsu splits the glass's noise; the floor keeps glass out of the mask.
+    /// Floor under the Otsu threshold on saturation (0–255). Default 10. On a slide that is nearly all glass,
+    /// Otsu splits the glass's noise; the floor keeps glass (saturation 0–8 on scanners seen) out of the mask.
     /// </summary>
-    public int MinimumSaturation { get; set; } = 20;
+    public int MinimumSaturation { get; set; } = 10;
+
+    /// <summary>
+    /// Ceiling over the Otsu threshold on saturation (0–255). Default 30. Where strongly stained tissue
+    /// dominates, Otsu splits it from faintly stained tissue (fat, loose stroma, haematoxylin-only areas)
+    /// rather than from glass; the ceiling keeps the faint tissue.
+    /// </summary>
+    public int MaximumSaturation { get; set; } = 30;
 
     /// <summary>Pixels darker than this value (HSV V, 0–255) are not tissue: black scanner borders, black ink. Default 40.</summary>
     public int DarkValueThreshold { get; set; } = 40;
@@ -74,12 +81,17 @@ public sealed class TissueDetectionOptions
             yield return $"{Key(nameof(MedianKernelSize))} must be a positive odd number (is {MedianKernelSize}).";
         }
 
-        foreach (var (name, value) in new[] { (nameof(MinimumSaturation), MinimumSaturation), (nameof(DarkValueThreshold), DarkValueThreshold), (nameof(PenMinSaturation), PenMinSaturation) })
+        foreach (var (name, value) in new[] { (nameof(MinimumSaturation), MinimumSaturation), (nameof(MaximumSaturation), MaximumSaturation), (nameof(DarkValueThreshold), DarkValueThreshold), (nameof(PenMinSaturation), PenMinSaturation) })
         {
             if (value is < 0 or > 255)
             {
                 yield return $"{Key(name)} must be between 0 and 255 (is {value}).";
             }
+        }
+
+        if (MaximumSaturation < MinimumSaturation)
+        {
+            yield return $"{Key(nameof(MaximumSaturation))} must be at least {nameof(MinimumSaturation)} ({MinimumSaturation}) (is {MaximumSaturation}).";
         }
 
         if (PenHueMinDegrees < 0 || PenHueMaxDegrees > 360 || PenHueMinDegrees > PenHueMaxDegrees)
