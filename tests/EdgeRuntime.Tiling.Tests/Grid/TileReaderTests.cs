@@ -1,9 +1,9 @@
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.TestSupport;
 using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Tissue;
-using EdgeRuntime.TestSupport;
 using Xunit;
 
 namespace EdgeRuntime.Tiling.Tests.Grid;

@@ -1,7 +1,7 @@
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
-using EdgeRuntime.Tiling.Tissue;
 using EdgeRuntime.TestSupport;
+using EdgeRuntime.Tiling.Tissue;
 using Xunit;
 
 namespace EdgeRuntime.Tiling.Tests.Tissue;

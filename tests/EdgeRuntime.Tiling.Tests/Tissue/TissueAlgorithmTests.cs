@@ -1,5 +1,5 @@
-using EdgeRuntime.Tiling.Tissue;
 using EdgeRuntime.TestSupport;
+using EdgeRuntime.Tiling.Tissue;
 using Xunit;
 
 namespace EdgeRuntime.Tiling.Tests.Tissue;

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages EdgeRuntime and its tests need, skipping those already installed.
+# Used by install/install.sh and by .ci/run, so that both agree on the list.
+set -euo pipefail
+
+packages=(
+  libopenslide0   # OpenSlide 3.4 (Debian 12): whole-slide formats, through our own P/Invoke binding
+  libtiff6        # plain (untiled) TIFF images; already a dependency of libopenslide0
+  libvips-tools   # builds the pyramidal sample slide (vips tiffsave)
+  python3-pil     # Pillow: the sample slide, and the reference that resizing is tested against
+  python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "install: installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

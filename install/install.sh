@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# EdgeRuntime quick start on Debian 12 with the .NET SDK: installs what is missing (Debian packages,
+# the sample slide), builds edgert, and runs it on the sample, showing what it found.
+# Everything it makes goes under artifacts/ in the checkout (or $EDGERT_HOME).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+home=${EDGERT_HOME:-$repo/artifacts}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Debian packages"
+bash "$repo/install/apt-packages.sh"
+
+step "Sample slide"
+sample="$home/sample/sample-ihc.tiff"
+if [ ! -s "$sample" ]; then
+  image=$(bash "$repo/install/sample-image.sh" "$home/sample")
+  # A 3 x 2 block of the IHC field on glass, with wide margins, a black scanner border and a green pen
+  # stroke, at 0.5 µm/px: the tiles must cover the block and skip the rest.
+  /usr/bin/python3 "$repo/tools/make-sample-slide.py" --image "$image" --out "$sample" --black-border 120 --pen >/dev/null
+fi
+echo "$sample"
+
+step "Build edgert"
+dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
+echo "$home/bin/edgert"
+
+step "edgert slide info $sample"
+"$home/bin/edgert" slide info "$sample"
+
+step "edgert slide thumbnail"
+"$home/bin/edgert" slide thumbnail "$sample" -o "$home/sample/sample-ihc-tiles.png"
+echo
+echo "Open $home/sample/sample-ihc-tiles.png to see the tissue (green) and the tiles kept (blue)."
