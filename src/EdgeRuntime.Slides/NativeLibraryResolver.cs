@@ -17,6 +17,12 @@ internal static class NativeLibraryResolver
         [Images.TiffNative.Library] = ["libtiff.so.6", "libtiff.so.5", "libtiff.so", "libtiff.6.dylib", "libtiff.dll"],
     };
 
+    /// <summary>
+    /// Environment variable naming the exact libopenslide file to load, for a site that built OpenSlide 4
+    /// itself (under /opt, say). When set, nothing else is tried.
+    /// </summary>
+    public const string OpenSlideOverrideVariable = "EDGERUNTIME_OPENSLIDE_LIBRARY";
+
     private static int registered;
 
     /// <summary>Installs the resolver once for this assembly.</summary>
@@ -34,6 +40,11 @@ internal static class NativeLibraryResolver
         if (!Candidates.TryGetValue(name, out var files))
         {
             return 0;
+        }
+
+        if (name == OpenSlide.OpenSlideNative.Library && Environment.GetEnvironmentVariable(OpenSlideOverrideVariable) is { Length: > 0 } custom)
+        {
+            files = [custom];
         }
 
         foreach (var file in files)
