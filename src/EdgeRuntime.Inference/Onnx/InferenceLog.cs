@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Inference.Onnx;
+
+/// <summary>Inference log messages. Event ids 2000–2099.</summary>
+internal static partial class InferenceLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Execution provider {Provider} is not available for {Graph} ({Reason}); trying {Next}.")]
+    public static partial void ProviderUnavailable(ILogger logger, string provider, string graph, string reason, string next);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Graph} runs on {Provider} with {IntraOpThreads} intra-op threads.")]
+    public static partial void SessionCreated(ILogger logger, string graph, string provider, int intraOpThreads);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Model package {ModelId} {Version} loaded from {Directory} (manifest SHA-256 {Sha256}).")]
+    public static partial void PackageLoaded(ILogger logger, string modelId, string version, string directory, string sha256);
+}

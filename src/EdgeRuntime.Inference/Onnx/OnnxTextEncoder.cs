@@ -1,0 +1,40 @@
+using EdgeRuntime.Abstractions.Models;
+using EdgeRuntime.Inference.Packages;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeRuntime.Inference.Onnx;
+
+/// <summary>The text tower of a package on ONNX Runtime, with the package's tokenizer.</summary>
+public sealed class OnnxTextEncoder(ModelPackage package) : ITextEncoder
+{
+    /// <inheritdoc />
+    public ModelIdentity Model => package.Identity;
+
+    /// <inheritdoc />
+    public int Dimension => package.Manifest.EmbeddingSize;
+
+    /// <inheritdoc />
+    public ValueTask<float[]> EncodeAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        var context = package.Tokenizer.ContextLength;
+        var ids = new long[prompts.Count * context];
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            package.Tokenizer.EncodeFixed(prompts[i], ids.AsSpan(i * context, context));
+        }
+
+        var result = new float[prompts.Count * Dimension];
+        if (prompts.Count == 0)
+        {
+            return ValueTask.FromResult(result);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using var input = OrtValue.CreateTensorValueFromMemory(ids, [prompts.Count, context]);
+        using var output = OrtValue.CreateTensorValueFromMemory(result, [prompts.Count, Dimension]);
+        using var runOptions = new RunOptions();
+        package.TextSession.Run(runOptions, [package.Manifest.TextEncoder.Input], [input], [package.Manifest.TextEncoder.Output], [output]);
+        return ValueTask.FromResult(result);
+    }
+}

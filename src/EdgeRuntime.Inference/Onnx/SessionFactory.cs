@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeRuntime.Inference.Onnx;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the first configured execution provider that works. The CPU package our
+/// registry serves has no CUDA or TensorRT: appending them throws <see cref="EntryPointNotFoundException"/>
+/// (not an ONNX Runtime exception), which is caught here and turned into a fallback with a warning.
+/// </summary>
+public sealed class SessionFactory(InferenceOptions options, ILogger logger)
+{
+    /// <summary>A session and the provider it runs on.</summary>
+    /// <param name="Session">The session; the caller disposes it.</param>
+    /// <param name="Provider">The execution provider in use.</param>
+    public sealed record Created(InferenceSession Session, string Provider);
+
+    /// <summary>Creates a session for <paramref name="modelPath"/>; <paramref name="graphName"/> names it in logs.</summary>
+    public Created Create(string modelPath, string graphName)
+    {
+        var providers = options.ExecutionProviders
+            .Where(p => !p.Equals("CPU", StringComparison.OrdinalIgnoreCase))
+            .Append("CPU")
+            .ToList();
+        for (var i = 0; ; i++)
+        {
+            var provider = providers[i];
+            var sessionOptions = BaseOptions();
+            try
+            {
+                AppendProvider(sessionOptions, provider);
+                var session = new InferenceSession(modelPath, sessionOptions);
+                InferenceLog.SessionCreated(logger, graphName, provider, options.EffectiveIntraOpThreads);
+                return new Created(session, provider);
+            }
+            catch (Exception e) when (provider != "CPU" && e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException or NotSupportedException)
+            {
+                InferenceLog.ProviderUnavailable(logger, provider, graphName, e.Message.Split('\n')[0], providers[i + 1]);
+            }
+            finally
+            {
+                sessionOptions.Dispose();
+            }
+        }
+    }
+
+    private SessionOptions BaseOptions() => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        IntraOpNumThreads = options.EffectiveIntraOpThreads,
+        InterOpNumThreads = options.InterOpThreads,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+    };
+
+    private void AppendProvider(SessionOptions sessionOptions, string provider)
+    {
+        switch (provider.ToUpperInvariant())
+        {
+            case "CUDA":
+                sessionOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+                break;
+            case "TENSORRT":
+                sessionOptions.AppendExecutionProvider_Tensorrt(options.DeviceId);
+                break;
+            default:
+                break; // CPU is always registered by ONNX Runtime.
+        }
+    }
+}

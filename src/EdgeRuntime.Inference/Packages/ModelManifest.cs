@@ -1,0 +1,131 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeRuntime.Inference.Packages;
+
+/// <summary>
+/// The <c>model.json</c> of a model package, as written on disk. docs/model-package.schema.json is its JSON
+/// Schema. Unknown keys are refused when reading, so a misspelt key is an error, not a silent default.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>Version of the manifest format; this runtime reads 1.</summary>
+    public required int SchemaVersion { get; init; }
+
+    /// <summary>Stable identifier, such as <c>plip</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Human-readable name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Version of this package.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Model family (<c>clip</c>, <c>conch</c>), which prompt sets declare they were written for.</summary>
+    public required string Family { get; init; }
+
+    /// <summary>Licence of the weights and files.</summary>
+    public required string License { get; init; }
+
+    /// <summary>Where the weights came from and how they were exported.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The image tower.</summary>
+    public required OnnxGraphSpec ImageEncoder { get; init; }
+
+    /// <summary>The text tower.</summary>
+    public required OnnxGraphSpec TextEncoder { get; init; }
+
+    /// <summary>How text becomes token ids.</summary>
+    public required TokenizerSpec Tokenizer { get; init; }
+
+    /// <summary>How a tile becomes the image tower's input.</summary>
+    public required PreprocessingSpec Preprocessing { get; init; }
+
+    /// <summary>Length of the (projected) embeddings both towers produce.</summary>
+    public required int EmbeddingSize { get; init; }
+
+    /// <summary>The learned temperature: logits = logit scale × cosine. Read from the checkpoint, not assumed.</summary>
+    public required double LogitScale { get; init; }
+
+    /// <summary>The resolution and tile size the model was trained at.</summary>
+    public required TilingSpec Tiling { get; init; }
+
+    /// <summary>SHA-256 (lower-case hex) of every file of the package, by path relative to the package.</summary>
+    public required IReadOnlyDictionary<string, string> Files { get; init; }
+}
+
+/// <summary>An ONNX graph of the package and the names of its input and output.</summary>
+public sealed record OnnxGraphSpec
+{
+    /// <summary>Path relative to the package.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Name of the single input.</summary>
+    public required string Input { get; init; }
+
+    /// <summary>Name of the output holding the projected embedding.</summary>
+    public required string Output { get; init; }
+}
+
+/// <summary>The tokenizer and its files.</summary>
+public sealed record TokenizerSpec
+{
+    /// <summary><c>clip-bpe</c> is supported.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Vocabulary (<c>vocab.json</c>) relative to the package.</summary>
+    public required string Vocab { get; init; }
+
+    /// <summary>Merges (<c>merges.txt</c>) relative to the package.</summary>
+    public required string Merges { get; init; }
+
+    /// <summary>Token ids per text, start and end included (77 for CLIP).</summary>
+    public required int ContextLength { get; init; }
+
+    /// <summary>Id written after the end token (0 for OpenAI CLIP and open_clip, 49407 for Hugging Face CLIP).</summary>
+    public int PadTokenId { get; init; }
+}
+
+/// <summary>Image preprocessing, as the model's own processor does it.</summary>
+public sealed record PreprocessingSpec
+{
+    /// <summary>Side of the square input in pixels (224 for CLIP ViT-B/32, 448 for CONCH).</summary>
+    public required int InputSize { get; init; }
+
+    /// <summary><c>shortest-side</c> (resize the shorter side to the input size, keep the aspect) or <c>exact</c>.</summary>
+    public required string Resize { get; init; }
+
+    /// <summary><c>bicubic</c> or <c>bilinear</c>, with Pillow's definitions.</summary>
+    public required string Interpolation { get; init; }
+
+    /// <summary>Crop the centre square after resizing.</summary>
+    public required bool CenterCrop { get; init; }
+
+    /// <summary>Per-channel mean subtracted from values scaled to 0–1.</summary>
+    public required IReadOnlyList<double> Mean { get; init; }
+
+    /// <summary>Per-channel standard deviation divided by.</summary>
+    public required IReadOnlyList<double> Std { get; init; }
+
+    /// <summary><c>RGB</c> or <c>BGR</c>: the order of channels the graph expects.</summary>
+    public required string ChannelOrder { get; init; }
+}
+
+/// <summary>What tiles the model wants to see.</summary>
+public sealed record TilingSpec
+{
+    /// <summary>µm/px the model was trained at.</summary>
+    public required double TargetMicronsPerPixel { get; init; }
+
+    /// <summary>Tile side in pixels at that resolution.</summary>
+    public required int TileSize { get; init; }
+}
+
+/// <summary>Source-generated, strict JSON for manifests.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    WriteIndented = true)]
+[JsonSerializable(typeof(ModelManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeRuntime.Inference.Packages;
+
+/// <summary>Compares an ONNX graph's declared inputs and outputs with what the manifest says of them.</summary>
+internal static class OnnxSignature
+{
+    public static IEnumerable<string> CheckImage(InferenceSession session, ModelManifest m)
+    {
+        var size = m.Preprocessing.InputSize;
+        return Check(session, m.ImageEncoder, m.EmbeddingSize, [-1, 3, size, size], $"[batch, 3, {size}, {size}] float");
+    }
+
+    public static IEnumerable<string> CheckText(InferenceSession session, ModelManifest m) =>
+        Check(session, m.TextEncoder, m.EmbeddingSize, [-1, m.Tokenizer.ContextLength], $"[batch, {m.Tokenizer.ContextLength}] int64");
+
+    private static IEnumerable<string> Check(InferenceSession session, OnnxGraphSpec graph, int embeddingSize, int[] inputShape, string inputText)
+    {
+        if (!session.InputMetadata.TryGetValue(graph.Input, out var input))
+        {
+            yield return $"{graph.File}: no input named '{graph.Input}' (it has {string.Join(", ", session.InputMetadata.Keys)}).";
+        }
+        else if (!ShapeMatches(input.Dimensions, inputShape))
+        {
+            yield return $"{graph.File}: input '{graph.Input}' has shape {Shape(input.Dimensions)}; the manifest implies {inputText}.";
+        }
+
+        if (!session.OutputMetadata.TryGetValue(graph.Output, out var output))
+        {
+            yield return $"{graph.File}: no output named '{graph.Output}' (it has {string.Join(", ", session.OutputMetadata.Keys)}).";
+        }
+        else if (!ShapeMatches(output.Dimensions, [-1, embeddingSize]))
+        {
+            yield return $"{graph.File}: output '{graph.Output}' has shape {Shape(output.Dimensions)}; the manifest's embeddingSize is {embeddingSize}.";
+        }
+    }
+
+    // −1 in the expected shape is the batch: any size, or dynamic. A dynamic dimension elsewhere is accepted too.
+    private static bool ShapeMatches(int[] actual, int[] expected) =>
+        actual.Length == expected.Length && actual.Zip(expected).All(p => p.Second == -1 || p.First == -1 || p.First == p.Second);
+
+    private static string Shape(int[] dims) => "[" + string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+}

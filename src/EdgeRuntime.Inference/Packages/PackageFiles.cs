@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+
+namespace EdgeRuntime.Inference.Packages;
+
+/// <summary>Checks that every file a manifest lists is inside the package, present, and has the stated SHA-256.</summary>
+internal static class PackageFiles
+{
+    public static IEnumerable<string> Verify(string packageDirectory, IReadOnlyDictionary<string, string> files)
+    {
+        var root = Path.GetFullPath(packageDirectory) + Path.DirectorySeparatorChar;
+        foreach (var (relative, expected) in files)
+        {
+            var full = Path.GetFullPath(Path.Combine(root, relative));
+            if (!full.StartsWith(root, StringComparison.Ordinal))
+            {
+                yield return $"files: '{relative}' points outside the package.";
+                continue;
+            }
+
+            if (!File.Exists(full))
+            {
+                yield return $"{relative}: listed in model.json but missing.";
+                continue;
+            }
+
+            var actual = Sha256(full);
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"{relative}: SHA-256 is {actual}, model.json says {expected}.";
+            }
+        }
+    }
+
+    public static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

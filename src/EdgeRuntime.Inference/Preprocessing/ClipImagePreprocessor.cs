@@ -1,0 +1,106 @@
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Slides.Pixels;
+
+namespace EdgeRuntime.Inference.Preprocessing;
+
+/// <summary>
+/// Turns an RGB image into the image tower's input, as CLIP's processor does: resize (the shortest side to the
+/// input size, or exactly), with Pillow's filter; crop the centre square; scale to 0–1; subtract the mean and
+/// divide by the standard deviation; channels first. Keeps its resizers by source size, so tiles of one
+/// size are resized with one set of coefficients. Not thread-safe.
+/// </summary>
+public sealed class ClipImagePreprocessor
+{
+    private readonly PreprocessingSpec spec;
+    private readonly ResampleFilter filter;
+    private readonly Dictionary<(int Width, int Height), (PillowResizer Resizer, byte[] Buffer)> resizers = [];
+    private readonly float[] scale = new float[3];
+    private readonly float[] offset = new float[3];
+    private readonly int[] channelSource;
+
+    /// <summary>Creates a preprocessor for a manifest's preprocessing.</summary>
+    public ClipImagePreprocessor(PreprocessingSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        this.spec = spec;
+        filter = spec.Interpolation == "bilinear" ? ResampleFilter.Bilinear : ResampleFilter.Bicubic;
+        channelSource = spec.ChannelOrder == "BGR" ? [2, 1, 0] : [0, 1, 2];
+        for (var c = 0; c < 3; c++)
+        {
+            // (v / 255 − mean) / std = v · (1 / (255 · std)) − mean / std
+            scale[c] = (float)(1.0 / (255.0 * spec.Std[channelSource[c]]));
+            offset[c] = (float)(spec.Mean[channelSource[c]] / spec.Std[channelSource[c]]);
+        }
+    }
+
+    /// <summary>Side of the square the model receives.</summary>
+    public int InputSize => spec.InputSize;
+
+    /// <summary>Floats one preprocessed image occupies: 3 × size × size.</summary>
+    public int ValuesPerImage => 3 * spec.InputSize * spec.InputSize;
+
+    /// <summary>Preprocesses <paramref name="rgb"/> (<paramref name="width"/> × <paramref name="height"/>) into <paramref name="destination"/>, channels first.</summary>
+    public void Process(ReadOnlySpan<byte> rgb, int width, int height, Span<float> destination)
+    {
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {ValuesPerImage} needed.", nameof(destination));
+        }
+
+        var size = spec.InputSize;
+        var (resizedWidth, resizedHeight) = ResizedSize(width, height);
+        ReadOnlySpan<byte> resized = rgb;
+        if (resizedWidth != width || resizedHeight != height)
+        {
+            var (resizer, buffer) = ResizerFor(width, height, resizedWidth, resizedHeight);
+            resizer.Resize(rgb, buffer);
+            resized = buffer;
+        }
+
+        // torchvision's CenterCrop: offsets rounded half to even, as Python's round().
+        var top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
+        var left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
+        var plane = size * size;
+        for (var y = 0; y < size; y++)
+        {
+            var sy = top + y;
+            for (var x = 0; x < size; x++)
+            {
+                var sx = left + x;
+                var inside = sy >= 0 && sy < resizedHeight && sx >= 0 && sx < resizedWidth;
+                var o = inside ? ((sy * resizedWidth) + sx) * 3 : -1;
+                for (var c = 0; c < 3; c++)
+                {
+                    // Outside the image (a crop larger than it) torchvision pads with 0.
+                    var value = inside ? resized[o + channelSource[c]] : 0;
+                    destination[(c * plane) + (y * size) + x] = (value * scale[c]) - offset[c];
+                }
+            }
+        }
+    }
+
+    private (int Width, int Height) ResizedSize(int width, int height)
+    {
+        var size = spec.InputSize;
+        if (spec.Resize == "exact")
+        {
+            return (size, size);
+        }
+
+        // Shortest side to the input size; the other scaled and truncated, as torchvision and Hugging Face do.
+        return width <= height
+            ? (size, (int)((long)size * height / width))
+            : ((int)((long)size * width / height), size);
+    }
+
+    private (PillowResizer Resizer, byte[] Buffer) ResizerFor(int width, int height, int outWidth, int outHeight)
+    {
+        if (!resizers.TryGetValue((width, height), out var entry))
+        {
+            entry = (new PillowResizer(width, height, outWidth, outHeight, filter), new byte[outWidth * outHeight * 3]);
+            resizers[(width, height)] = entry;
+        }
+
+        return entry;
+    }
+}
