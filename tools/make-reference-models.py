@@ -278,8 +278,12 @@ def write_reference(model_id, c, package, images, prompts, out_path):
         tok = PyClipTokenizer(os.path.join(package, "tokenizer", "vocab.json"), os.path.join(package, "tokenizer", "merges.txt"))
         ids = torch.tensor([tok.encode_fixed(p) for p in prompts], dtype=torch.long)
         text_embeds = text(ids)
+    # The preprocessed tensors too, raw float32 [N, 3, S, S], so that preprocessing can be compared directly:
+    # random weights blur small input differences that a trained model would not.
+    pixel.numpy().astype("<f4").tofile(out_path + ".pixels.f32")
     reference = {
         "model": model_id,
+        "pixelValues": os.path.basename(out_path) + ".pixels.f32",
         "note": "PyTorch embeddings with Pillow preprocessing, from tools/make-reference-models.py",
         "images": [{"file": os.path.abspath(p), "embedding": e.tolist()} for p, e in zip(images, image_embeds)],
         "prompts": [{"text": t, "ids": i.tolist(), "embedding": e.tolist()} for t, i, e in zip(prompts, ids, text_embeds)],

@@ -17,6 +17,14 @@ public sealed class ReferenceParityTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    private static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var values = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return values;
+    }
+
     [Theory]
     [InlineData(ReferenceModels.Tiny)]
     [InlineData(ReferenceModels.ClipVitB32)]
@@ -30,6 +38,8 @@ public sealed class ReferenceParityTests : IDisposable
         using var reference = JsonDocument.Parse(File.ReadAllText(referencePath));
 
         using var package = Models.Load(ReferenceModels.Package(modelId));
+        var preprocessor = new EdgeRuntime.Inference.Preprocessing.ClipImagePreprocessor(package.Manifest.Preprocessing);
+        var referencePixels = ReadFloats(Path.Combine(temp.Path, reference.RootElement.GetProperty("pixelValues").GetString()!));
         using var encoder = new OnnxImageEncoder(package, maxBatch: 4);
         var opener = new SlideOpener(new SlideReadingOptions());
         var referenceImages = reference.RootElement.GetProperty("images").EnumerateArray().ToArray();
@@ -39,6 +49,19 @@ public sealed class ReferenceParityTests : IDisposable
             var (w, h) = ((int)image.Info.Width, (int)image.Info.Height);
             var rgb = new byte[w * h * 3];
             image.ReadRegion(0, 0, 0, w, h, rgb);
+
+            // Preprocessing itself: within float rounding of PyTorch's tensor (a grey level is ~0.015 here).
+            var ours = new float[preprocessor.ValuesPerImage];
+            preprocessor.Process(rgb, w, h, ours);
+            var theirs = referencePixels.AsSpan(i * ours.Length, ours.Length);
+            var worst = 0.0;
+            for (var k = 0; k < ours.Length; k++)
+            {
+                worst = Math.Max(worst, Math.Abs(ours[k] - theirs[k]));
+            }
+
+            Assert.True(worst < 1e-4, $"{Path.GetFileName(images[i])}: preprocessed value differs from PyTorch's by {worst}");
+
             var embedding = encoder.EncodeImage(rgb, w, h);
             var expected = referenceImages[i].GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             var cosine = Models.Cosine(embedding, expected);
