@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.TestSupport;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace EdgeRuntime.Inference.Tests.Packages;
+
+public sealed class ModelPackageTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>A copy of the tiny reference package that a test may damage.</summary>
+    private string CopyOfTiny()
+    {
+        var source = ReferenceModels.Package(ReferenceModels.Tiny);
+        var target = temp.File("tiny");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+
+        return target;
+    }
+
+    private static void EditManifest(string package, Action<JsonObject> edit)
+    {
+        var path = Path.Combine(package, "model.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    private static ModelPackageException Refused(string package) =>
+        Assert.Throws<ModelPackageException>(() => Models.Load(package).Dispose());
+
+    [Fact]
+    public void Intact_package_loads_with_its_identity()
+    {
+        using var package = Models.Load(ReferenceModels.Package(ReferenceModels.Tiny));
+        Assert.Equal("tiny-reference", package.Identity.Id);
+        Assert.Equal("1.0.0", package.Identity.Version);
+        Assert.Equal(64, package.Identity.Sha256.Length);
+        Assert.Equal("CPU", package.ExecutionProvider);
+    }
+
+    [Fact]
+    public void Wrong_hash_is_refused_naming_the_file()
+    {
+        var package = CopyOfTiny();
+        File.AppendAllText(Path.Combine(package, "tokenizer", "merges.txt"), "x y\n");
+        var error = Refused(package);
+        Assert.Contains("tokenizer/merges.txt: SHA-256 is", error.Message);
+        Assert.Contains(package, error.Message);
+    }
+
+    [Fact]
+    public void Missing_file_is_refused_naming_it()
+    {
+        var package = CopyOfTiny();
+        File.Delete(Path.Combine(package, "text_encoder.onnx"));
+        Assert.Contains("text_encoder.onnx: listed in model.json but missing", Refused(package).Message);
+    }
+
+    [Fact]
+    public void Onnx_output_size_that_disagrees_with_the_manifest_is_refused()
+    {
+        var package = CopyOfTiny();
+        EditManifest(package, m => m["embeddingSize"] = 512); // the graphs output 32
+        var error = Refused(package);
+        Assert.Contains("image_encoder.onnx: output 'image_embeds' has shape [?, 32]; the manifest's embeddingSize is 512", error.Message);
+        Assert.Contains("text_encoder.onnx: output 'text_embeds'", error.Message);
+    }
+
+    [Fact]
+    public void Wrong_input_name_is_refused_listing_the_real_ones()
+    {
+        var package = CopyOfTiny();
+        EditManifest(package, m => m["imageEncoder"]!["input"] = "pixels");
+        Assert.Contains("image_encoder.onnx: no input named 'pixels' (it has pixel_values)", Refused(package).Message);
+    }
+
+    [Fact]
+    public void Unknown_manifest_key_is_refused_naming_it()
+    {
+        var package = CopyOfTiny();
+        EditManifest(package, m => m["logitScal"] = 100);
+        var error = Refused(package);
+        Assert.Contains("model.json", error.Message);
+        Assert.Contains("logitScal", error.Message);
+    }
+
+    [Fact]
+    public void Bad_values_are_each_refused_naming_their_keys()
+    {
+        var package = CopyOfTiny();
+        EditManifest(package, m =>
+        {
+            m["preprocessing"]!["mean"] = new JsonArray(0.5, 0.5);
+            m["preprocessing"]!["interpolation"] = "lanczos";
+            m["tokenizer"]!["kind"] = "conch-bpe";
+            m["logitScale"] = -1;
+        });
+        var error = Refused(package);
+        Assert.Contains("preprocessing.mean must have 3 values", error.Message);
+        Assert.Contains("preprocessing.interpolation 'lanczos'", error.Message);
+        Assert.Contains("tokenizer.kind 'conch-bpe' is not supported", error.Message);
+        Assert.Contains("logitScale must be a positive number", error.Message);
+    }
+
+    [Fact]
+    public void Missing_manifest_is_refused()
+    {
+        var package = CopyOfTiny();
+        File.Delete(Path.Combine(package, "model.json"));
+        Assert.Contains("model.json: missing", Refused(package).Message);
+    }
+
+    [Fact]
+    public void Unavailable_cuda_falls_back_to_cpu_with_a_warning_naming_it()
+    {
+        // The CPU build of ONNX Runtime has no CUDA provider: this is the machine without CUDA.
+        var logger = new RecordingLogger();
+        var options = new InferenceOptions { ExecutionProviders = ["CUDA", "CPU"], IntraOpThreads = 2 };
+        using var package = ModelPackage.Load(ReferenceModels.Package(ReferenceModels.Tiny), options, logger);
+        Assert.Equal("CPU", package.ExecutionProvider);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Execution provider CUDA is not available", StringComparison.Ordinal) && e.Message.Contains("trying CPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unknown_provider_name_is_an_options_error_with_its_key()
+    {
+        var errors = new InferenceOptions { ExecutionProviders = ["Cuda", "OpenVINO"] }.Validate().ToList();
+        Assert.Single(errors);
+        Assert.Contains("EdgeRuntime:Inference:ExecutionProviders:1 'OpenVINO'", errors[0]);
+    }
+}
