@@ -1,4 +1,5 @@
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.OpenSlide;
 
@@ -14,36 +15,42 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>Whether standard error is a terminal (progress is then redrawn in place).</summary>
+    public bool ErrorIsTerminal { get; } = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+
+    public async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (Describe(e) is { } code)
+        {
+            Error.WriteLine("edgert: " + e.Message);
+            return code;
+        }
+    }
+
     public int Guard(Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (SettingsException e)
+        catch (Exception e) when (Describe(e) is { } code)
         {
             Error.WriteLine("edgert: " + e.Message);
-            return ExitCodes.UsageError;
-        }
-        catch (OpenSlideNotInstalledException e)
-        {
-            Error.WriteLine("edgert: " + e.Message);
-            return ExitCodes.MissingDependency;
-        }
-        catch (SlideException e)
-        {
-            Error.WriteLine("edgert: " + e.Message);
-            return ExitCodes.InputError;
-        }
-        catch (IOException e)
-        {
-            Error.WriteLine("edgert: " + e.Message);
-            return ExitCodes.InputError;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Error.WriteLine("edgert: " + e.Message);
-            return ExitCodes.InputError;
+            return code;
         }
     }
+
+    // Expected failures and their exit codes; anything else is a bug and keeps its stack trace.
+    private static int? Describe(Exception e) => e switch
+    {
+        SettingsException => ExitCodes.UsageError,
+        OpenSlideNotInstalledException => ExitCodes.MissingDependency,
+        SlideException or IOException or UnauthorizedAccessException => ExitCodes.InputError,
+        ModelPackageException or InvalidDataException => ExitCodes.InputError,
+        _ => null,
+    };
 }

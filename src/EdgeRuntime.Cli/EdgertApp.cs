@@ -14,6 +14,9 @@ public static class EdgertApp
             "EdgeRuntime: pathology vision-language models at the slide scanner. "
             + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library.");
         root.Subcommands.Add(SlideCommands.Create(cli));
+        root.Subcommands.Add(TagCommand.Create(cli));
+        root.Subcommands.Add(EmbedCommand.Create(cli));
+        root.Subcommands.Add(ModelCommands.Create(cli));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

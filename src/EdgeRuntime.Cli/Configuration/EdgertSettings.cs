@@ -1,3 +1,7 @@
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Tissue;
@@ -16,6 +20,14 @@ internal sealed class EdgertSettings
     public TissueDetectionOptions Tissue { get; } = new();
 
     public TilingOptions Tiling { get; } = new();
+
+    public InferenceOptions Inference { get; } = new();
+
+    public EncodingOptions Pipeline { get; } = new();
+
+    public ZeroShotOptions ZeroShot { get; } = new();
+
+    public ModelOptions Models { get; } = new();
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
@@ -48,6 +60,10 @@ internal sealed class EdgertSettings
         Bind(configuration, SlideReadingOptions.Section, settings.Slides);
         Bind(configuration, TissueDetectionOptions.Section, settings.Tissue);
         Bind(configuration, TilingOptions.Section, settings.Tiling);
+        Bind(configuration, InferenceOptions.Section, settings.Inference);
+        Bind(configuration, EncodingOptions.Section, settings.Pipeline);
+        Bind(configuration, ZeroShotOptions.Section, settings.ZeroShot);
+        Bind(configuration, ModelOptions.Section, settings.Models);
         settings.Validate();
         return settings;
     }
@@ -56,7 +72,8 @@ internal sealed class EdgertSettings
     /// <exception cref="SettingsException">Some value is invalid.</exception>
     public void Validate()
     {
-        var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).ToList();
+        var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
+            .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);

@@ -9,11 +9,23 @@ public sealed class InferenceOptions
     /// <summary>Known execution provider names.</summary>
     public static readonly IReadOnlyList<string> KnownProviders = ["TensorRT", "CUDA", "CPU"];
 
+    /// <summary>Providers tried when none are configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultProviders = ["CUDA", "CPU"];
+
     /// <summary>
     /// Execution providers to try, in order; one that is not available falls back to the next with a warning.
-    /// CPU always works and is tried last even when not listed. Default: CUDA, then CPU.
+    /// CPU always works and is tried last even when not listed. Empty (the default) means CUDA, then CPU.
+    /// (Starts empty because configuration binding appends to a list's initial items rather than replacing them.)
     /// </summary>
-    public IList<string> ExecutionProviders { get; set; } = ["CUDA", "CPU"];
+    public IList<string> ExecutionProviders { get; set; } = [];
+
+    /// <summary>The providers to try, in order, each once, CPU last.</summary>
+    public IReadOnlyList<string> EffectiveProviders =>
+        (ExecutionProviders.Count > 0 ? (IEnumerable<string>)ExecutionProviders : DefaultProviders)
+            .Where(p => !p.Equals("CPU", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Append("CPU")
+            .ToList();
 
     /// <summary>
     /// Threads inside one operator. Default 0 = one per core. Set explicitly: ONNX Runtime's own default used
@@ -23,9 +35,6 @@ public sealed class InferenceOptions
 
     /// <summary>Threads across independent operators. Default 1: CLIP graphs are sequential.</summary>
     public int InterOpThreads { get; set; } = 1;
-
-    /// <summary>Tiles per run of the image encoder. Default 32.</summary>
-    public int BatchSize { get; set; } = 32;
 
     /// <summary>Device for GPU providers. Default 0.</summary>
     public int DeviceId { get; set; }
@@ -52,11 +61,6 @@ public sealed class InferenceOptions
         if (InterOpThreads < 1)
         {
             yield return $"{Section}:{nameof(InterOpThreads)} must be at least 1 (is {InterOpThreads}).";
-        }
-
-        if (BatchSize is < 1 or > 4096)
-        {
-            yield return $"{Section}:{nameof(BatchSize)} must be between 1 and 4096 (is {BatchSize}).";
         }
 
         if (DeviceId < 0)

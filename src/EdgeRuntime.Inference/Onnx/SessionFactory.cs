@@ -18,10 +18,7 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
     /// <summary>Creates a session for <paramref name="modelPath"/>; <paramref name="graphName"/> names it in logs.</summary>
     public Created Create(string modelPath, string graphName)
     {
-        var providers = options.ExecutionProviders
-            .Where(p => !p.Equals("CPU", StringComparison.OrdinalIgnoreCase))
-            .Append("CPU")
-            .ToList();
+        var providers = options.EffectiveProviders;
         for (var i = 0; ; i++)
         {
             var provider = providers[i];

@@ -139,4 +139,11 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Single(errors);
         Assert.Contains("EdgeRuntime:Inference:ExecutionProviders:1 'OpenVINO'", errors[0]);
     }
+
+    [Fact]
+    public void Providers_are_tried_once_each_with_cpu_last()
+    {
+        Assert.Equal(["CUDA", "CPU"], new InferenceOptions().EffectiveProviders);
+        Assert.Equal(["TensorRT", "CUDA", "CPU"], new InferenceOptions { ExecutionProviders = ["TensorRT", "CPU", "CUDA", "cuda"] }.EffectiveProviders);
+    }
 }

@@ -25,7 +25,11 @@ public sealed class ZeroShotTests
     {
         var set = new PromptSet
         {
-            SchemaVersion = 1, Id = "t", Name = "t", Version = "1", Families = ["clip"],
+            SchemaVersion = 1,
+            Id = "t",
+            Name = "t",
+            Version = "1",
+            Families = ["clip"],
             Templates = ["{}.", "an H&E image of {}."],
             Classes = [new PromptClass { Name = "fat", Synonyms = ["fat", "adipose"] }, new PromptClass { Name = "tumour", Synonyms = ["tumour"] }],
         };

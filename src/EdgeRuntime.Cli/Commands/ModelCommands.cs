@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeRuntime.Cli.Configuration;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary><c>edgert models check</c>: validate a model package and print what it is.</summary>
+internal static class ModelCommands
+{
+    public static Command Create(CliOutput output)
+    {
+        var models = new Command("models", "Work with model packages (a folder with model.json, ONNX graphs and tokenizer files).");
+        var directory = new Argument<DirectoryInfo>("directory") { Description = "The package folder." };
+        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
+        var check = new Command("check", "Validate a package (manifest, file hashes, ONNX inputs and outputs against the manifest) and print its summary.")
+        {
+            directory, config,
+        };
+        check.SetAction(parse => output.Guard(() =>
+        {
+            var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            using var logging = ModelLoading.Logging(output.Error);
+            using var package = Inference.Packages.ModelPackage.Load(parse.GetValue(directory)!.FullName, settings.Inference, logging.CreateLogger("edgert"));
+            var m = package.Manifest;
+            var inv = CultureInfo.InvariantCulture;
+            output.Out.WriteLine($"OK           {package.Directory}");
+            output.Out.WriteLine($"Model:       {m.Id} {m.Version}: {m.Name}");
+            output.Out.WriteLine($"Family:      {m.Family}");
+            output.Out.WriteLine($"Licence:     {m.License}");
+            output.Out.WriteLine($"Source:      {m.Source}");
+            output.Out.WriteLine(string.Create(inv, $"Image:       {m.Preprocessing.InputSize} px, resize {m.Preprocessing.Resize} ({m.Preprocessing.Interpolation}){(m.Preprocessing.CenterCrop ? ", centre crop" : string.Empty)}, mean [{string.Join(", ", m.Preprocessing.Mean)}], std [{string.Join(", ", m.Preprocessing.Std)}], {m.Preprocessing.ChannelOrder}"));
+            output.Out.WriteLine($"Text:        {m.Tokenizer.Kind}, context {m.Tokenizer.ContextLength}, pad id {m.Tokenizer.PadTokenId}");
+            output.Out.WriteLine(string.Create(inv, $"Embedding:   {m.EmbeddingSize}, logit scale {m.LogitScale:0.####}"));
+            output.Out.WriteLine(string.Create(inv, $"Tiles:       {m.Tiling.TileSize} px at {m.Tiling.TargetMicronsPerPixel} µm/px"));
+            output.Out.WriteLine($"Runs on:     {package.ExecutionProvider}");
+            output.Out.WriteLine($"Manifest:    SHA-256 {package.Identity.Sha256}");
+            output.Out.WriteLine($"Files:       {m.Files.Count}, all present with the stated SHA-256");
+            return ExitCodes.Success;
+        }));
+        models.Subcommands.Add(check);
+        return models;
+    }
+}

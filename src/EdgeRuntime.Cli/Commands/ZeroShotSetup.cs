@@ -1,0 +1,24 @@
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Inference.Prompts;
+using EdgeRuntime.Inference.ZeroShot;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary>A model's classifier for one prompt set: class text embeddings from the cache or the text tower.</summary>
+internal static class ZeroShotSetup
+{
+    public static PromptSetFile LoadPrompts(FileInfo? explicitFile, EdgertSettings settings)
+    {
+        var path = explicitFile?.FullName ?? settings.ZeroShot.DefaultPromptSet;
+        return PromptSetFile.Load(Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path));
+    }
+
+    public static async Task<ZeroShotClassifier> ClassifierAsync(ModelPackage package, PromptSetFile prompts, EdgertSettings settings, CancellationToken cancellationToken)
+    {
+        var cache = new TextEmbeddingCache(settings.ZeroShot.TextEmbeddingCache);
+        var classes = await cache.GetAsync(new OnnxTextEncoder(package), prompts, cancellationToken);
+        return new ZeroShotClassifier(classes, prompts.Set.Classes.Count, package.Manifest.LogitScale);
+    }
+}
