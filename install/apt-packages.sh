@@ -9,6 +9,9 @@ packages=(
   libvips-tools   # builds the pyramidal sample slide (vips tiffsave)
   python3-pil     # Pillow: the sample slide, and the reference that resizing is tested against
   python3-numpy
+  python3-torch   # builds the reference models (seeded random weights) and their PyTorch reference embeddings
+  python3-onnx
+  python3-h5py    # tests read feature files back with an independent HDF5 implementation
 )
 
 missing=()

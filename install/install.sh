@@ -21,6 +21,9 @@ if [ ! -s "$sample" ]; then
 fi
 echo "$sample"
 
+step "Reference models (pipeline-test models: random weights, their tags mean nothing)"
+/usr/bin/python3 "$repo/tools/make-reference-models.py" --out "$home/models" --tokenizer "$repo/plugins/tokenizers/clip" 2>/dev/null
+
 step "Build edgert"
 dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
 echo "$home/bin/edgert"
@@ -28,7 +31,12 @@ echo "$home/bin/edgert"
 step "edgert slide info $sample"
 "$home/bin/edgert" slide info "$sample"
 
-step "edgert slide thumbnail"
+step "edgert slide thumbnail $sample"
 "$home/bin/edgert" slide thumbnail "$sample" -o "$home/sample/sample-ihc-tiles.png"
+
+step "edgert tag $sample (zero-shot, CRC-100K prompts, ViT-B/32 reference model)"
+"$home/bin/edgert" tag "$sample" --model "$home/models/clip-vit-b32-reference/1.0.0"
+
 echo
 echo "Open $home/sample/sample-ihc-tiles.png to see the tissue (green) and the tiles kept (blue)."
+echo "The reference models have random weights: the tags above show the pipeline works, not what the tissue is."
