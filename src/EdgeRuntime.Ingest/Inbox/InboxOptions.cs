@@ -1,0 +1,59 @@
+namespace EdgeRuntime.Ingest.Inbox;
+
+/// <summary>The watched folder scanners write into. Bound from <c>EdgeRuntime:Inbox</c>.</summary>
+public sealed class InboxOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeRuntime:Inbox";
+
+    /// <summary>The folder watched. Default <c>inbox</c> (relative to the working folder).</summary>
+    public string Path { get; set; } = "inbox";
+
+    /// <summary>
+    /// Seconds a file's size and modification time must stay unchanged before it is taken. Default 10:
+    /// scanners write large files slowly and in bursts.
+    /// </summary>
+    public double QuietPeriodSeconds { get; set; } = 10;
+
+    /// <summary>Seconds between full rescans, which catch what file-system events missed (their buffer overflows). Default 5.</summary>
+    public double RescanIntervalSeconds { get; set; } = 5;
+
+    /// <summary><c>Move</c> finished slides to <see cref="DoneFolder"/> (default), or <c>Leave</c> them in place.</summary>
+    public string AfterProcessing { get; set; } = "Move";
+
+    /// <summary>Where finished slides go. Default <c>done</c> inside the inbox.</summary>
+    public string? DoneFolder { get; set; }
+
+    /// <summary>Where unreadable slides go, each with a <c>.reason.txt</c>. Default <c>failed</c> inside the inbox.</summary>
+    public string? FailedFolder { get; set; }
+
+    /// <summary>The done folder, resolved.</summary>
+    public string DonePath => System.IO.Path.GetFullPath(DoneFolder ?? System.IO.Path.Combine(Path, "done"));
+
+    /// <summary>The failed folder, resolved.</summary>
+    public string FailedPath => System.IO.Path.GetFullPath(FailedFolder ?? System.IO.Path.Combine(Path, "failed"));
+
+    /// <summary>Every problem with these options, each with its configuration path.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            yield return $"{Section}:{nameof(Path)} must name a folder.";
+        }
+
+        if (!(QuietPeriodSeconds >= 0))
+        {
+            yield return $"{Section}:{nameof(QuietPeriodSeconds)} must be zero or positive (is {QuietPeriodSeconds}).";
+        }
+
+        if (!(RescanIntervalSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(RescanIntervalSeconds)} must be positive (is {RescanIntervalSeconds}).";
+        }
+
+        if (AfterProcessing is not ("Move" or "Leave"))
+        {
+            yield return $"{Section}:{nameof(AfterProcessing)} must be 'Move' or 'Leave' (is '{AfterProcessing}').";
+        }
+    }
+}

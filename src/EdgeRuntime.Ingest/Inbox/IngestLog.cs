@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Ingest.Inbox;
+
+/// <summary>Inbox and journal log messages. Event ids 3000–3099.</summary>
+internal static partial class IngestLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Watching {Inbox} (quiet period {QuietSeconds} s, rescan every {RescanSeconds} s).")]
+    public static partial void Watching(ILogger logger, string inbox, double quietSeconds, double rescanSeconds);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Slide {SlideId} accepted: {Path} ({Size} bytes, {Format}).")]
+    public static partial void Accepted(ILogger logger, string slideId, string path, long size, string format);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Slide {SlideId} refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string slideId, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Path} is slide {SlideId} again (already {State}); not processed twice.")]
+    public static partial void Duplicate(ILogger logger, string path, string slideId, string state);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "File-system events for {Inbox} were lost ({Reason}); the periodic rescan will catch up.")]
+    public static partial void WatcherError(ILogger logger, string inbox, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Could not take {Path} from the inbox; will retry.")]
+    public static partial void IntakeError(ILogger logger, string path, Exception exception);
+}

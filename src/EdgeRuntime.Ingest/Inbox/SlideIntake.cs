@@ -1,0 +1,75 @@
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Slides;
+using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Ingest.Inbox;
+
+/// <summary>
+/// Takes a complete file from the inbox into the journal: it must open (OpenSlide or a plain image reader);
+/// it gets its content-based id; a known id is a duplicate and is not processed again; a file that does not
+/// open is recorded as failed, with the reason, and moved to the failed folder. Nothing accepted is lost:
+/// the journal has it before the processor is woken.
+/// </summary>
+public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, WorkSignal processorSignal, ILogger<SlideIntake> logger)
+{
+    /// <summary>Handles one file that has become complete.</summary>
+    public void Accept(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return; // taken away between becoming complete and now
+        }
+
+        string id;
+        long size;
+        string? failure = null;
+        string format = "unknown";
+        try
+        {
+            using var slide = opener.Open(path);
+            id = SlideIdentity.Of(path, slide.Info.Properties);
+            format = slide.Info.Format;
+            size = new FileInfo(path).Length;
+        }
+        catch (SlideException e)
+        {
+            failure = e.Reason;
+            size = File.Exists(path) ? new FileInfo(path).Length : 0;
+            id = SlideIdentity.OfFile(path);
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlideId"] = id });
+        var (added, record) = journal.Discover(id, path, size, failure is null ? [StateMessages.State(id, path, SlideState.Pending)] : []);
+        if (!added)
+        {
+            IngestLog.Duplicate(logger, path, id, record.State.ToString());
+            if (record.Path != path)
+            {
+                // The same content under another name: out of the inbox, so that it is not looked at again.
+                if (failure is null)
+                {
+                    files.Finished(path);
+                }
+                else
+                {
+                    files.Failed(path, $"{path}: the same content as {record.Path}, which failed: {record.Reason ?? failure}");
+                }
+            }
+
+            return;
+        }
+
+        if (failure is not null)
+        {
+            var reason = $"{path}: {failure}";
+            journal.MarkFailed(id, reason, [StateMessages.State(id, path, SlideState.Failed, reason)]);
+            files.Failed(path, reason);
+            IngestLog.Refused(logger, id, reason);
+            return;
+        }
+
+        IngestLog.Accepted(logger, id, path, size, format);
+        processorSignal.Set();
+    }
+}

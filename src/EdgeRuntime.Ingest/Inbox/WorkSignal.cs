@@ -1,0 +1,29 @@
+namespace EdgeRuntime.Ingest.Inbox;
+
+/// <summary>
+/// A wake-up call between stages ("there is new work"): many signals before a wait count as one. Lets a
+/// stage sleep until the previous one has something, instead of polling.
+/// </summary>
+public sealed class WorkSignal : IDisposable
+{
+    private readonly SemaphoreSlim semaphore = new(0, 1);
+
+    /// <summary>Wakes the waiter, or the next one.</summary>
+    public void Set()
+    {
+        try
+        {
+            semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    /// <summary>Waits for a signal or the timeout; returns whether a signal came.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => semaphore.WaitAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => semaphore.Dispose();
+}
