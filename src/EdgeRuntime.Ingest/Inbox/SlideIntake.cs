@@ -11,7 +11,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// open is recorded as failed, with the reason, and moved to the failed folder. Nothing accepted is lost:
 /// the journal has it before the processor is woken.
 /// </summary>
-public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, WorkSignal processorSignal, ILogger<SlideIntake> logger)
+public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, ILogger<SlideIntake> logger)
 {
     /// <summary>Handles one file that has become complete.</summary>
     public void Accept(string path)

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Pipeline.Processing;
+
+/// <summary>Processing log messages. Event ids 4000–4099.</summary>
+internal static partial class ProcessingLog
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Slide {SlideId} processing: {Path} (attempt {Attempt}).")]
+    public static partial void Started(ILogger logger, string slideId, string path, int attempt);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Slide {SlideId} done: {Tiles} tiles in {Seconds:0.0} s, results in {Directory}.")]
+    public static partial void Done(ILogger logger, string slideId, int tiles, double seconds, string directory);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Slide {SlideId} failed: {Reason}")]
+    public static partial void Failed(ILogger logger, string slideId, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Slide {SlideId}: {Done}/{Total} tiles.")]
+    public static partial void Progress(ILogger logger, string slideId, int done, int total);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "{Count} slide(s) interrupted by the last stop will be processed again.")]
+    public static partial void Requeued(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Slide {SlideId} failed on an unexpected error; the service goes on.")]
+    public static partial void Unexpected(ILogger logger, string slideId, Exception exception);
+}

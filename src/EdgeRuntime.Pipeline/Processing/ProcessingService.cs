@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Slides;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Pipeline.Processing;
+
+/// <summary>
+/// Takes pending slides from the journal one at a time and processes them. A slide's end (done with its
+/// result, or failed with its reason) and the messages that report it are one journal transaction. On a
+/// stop the slide in flight is abandoned as it is, still marked processing, and done again at the next start.
+/// </summary>
+public sealed class ProcessingService(
+    SlideJournal journal,
+    SlideProcessor processor,
+    InboxFiles files,
+    PendingSlidesSignal work,
+    OutboxSignal outbox,
+    ServiceMetrics metrics,
+    ILogger<ProcessingService> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
+
+    /// <summary>Slide being processed now, if any; for status and metrics.</summary>
+    public string? Current { get; private set; }
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var requeued = journal.RequeueInterrupted();
+        if (requeued > 0)
+        {
+            ProcessingLog.Requeued(logger, requeued);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var record = journal.TakeNext(r => [StateMessages.State(r.Id, r.Path, SlideState.Processing)]);
+            if (record is null)
+            {
+                try
+                {
+                    await work.WaitAsync(IdleCheck, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            outbox.Set();
+            await ProcessOneAsync(record, stoppingToken);
+        }
+    }
+
+    private async Task ProcessOneAsync(SlideRecord record, CancellationToken stoppingToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlideId"] = record.Id });
+        Current = record.Id;
+        ProcessingLog.Started(logger, record.Id, record.Path, record.Attempts);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var progress = new LoggedProgress(logger, record.Id);
+            var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken);
+            journal.MarkDone(record.Id, [StateMessages.State(record.Id, record.Path, SlideState.Done), StateMessages.Result(record.Id, result.Document)]);
+            metrics.SlideFinished(succeeded: true);
+            var tiles = result.Document["tiles"]!["kept"]!.GetValue<int>();
+            ProcessingLog.Done(logger, record.Id, tiles, clock.Elapsed.TotalSeconds, result.Directory);
+            TryMove(() => files.Finished(record.Path));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Left as processing on purpose: the next start requeues it, and its results are rewritten whole.
+        }
+        catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Fail(record, e is SlideException ? e.Message : $"{record.Path}: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            ProcessingLog.Unexpected(logger, record.Id, e);
+            Fail(record, $"{record.Path}: unexpected error: {e.Message}");
+        }
+        finally
+        {
+            Current = null;
+            outbox.Set();
+        }
+    }
+
+    private void Fail(SlideRecord record, string reason)
+    {
+        journal.MarkFailed(record.Id, reason, [StateMessages.State(record.Id, record.Path, SlideState.Failed, reason)]);
+        metrics.SlideFinished(succeeded: false);
+        ProcessingLog.Failed(logger, record.Id, reason);
+        TryMove(() => files.Failed(record.Path, reason));
+    }
+
+    private static void TryMove(Action move)
+    {
+        try
+        {
+            move();
+        }
+        catch (IOException)
+        {
+            // The journal already knows the outcome; a file that could not be moved is only left in place.
+        }
+    }
+
+    /// <summary>Logs progress every tenth of the way.</summary>
+    private sealed class LoggedProgress(ILogger logger, string slideId) : IProgress<EncodingProgress>
+    {
+        private int lastDecile = -1;
+
+        public void Report(EncodingProgress value)
+        {
+            var decile = value.TilesTotal == 0 ? 10 : value.TilesDone * 10 / value.TilesTotal;
+            if (decile != lastDecile)
+            {
+                lastDecile = decile;
+                ProcessingLog.Progress(logger, slideId, value.TilesDone, value.TilesTotal);
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Results;
+using EdgeRuntime.Slides.Pixels;
+using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.Tiling;
+using EdgeRuntime.Tiling.Grid;
+using EdgeRuntime.Tiling.Rendering;
+using EdgeRuntime.Tiling.Tissue;
+
+namespace EdgeRuntime.Pipeline.Processing;
+
+/// <summary>
+/// One slide from file to results: open, find tissue, tile at the model's resolution, stream tiles through
+/// the encoder, tag every tile and pool slide tags, then write result.json, tiles.csv.gz and overlay.png
+/// atomically. The same code serves the service and <c>edgert process</c>.
+/// </summary>
+public sealed class SlideProcessor(
+    SlideOpener opener,
+    TissueDetectionOptions tissue,
+    TilingOptions tiling,
+    EncodingOptions encoding,
+    ZeroShotOptions zeroShot,
+    ProcessingOptions processing,
+    ModelRuntime model,
+    ServiceMetrics metrics)
+{
+    /// <summary>Version of the result document's shape.</summary>
+    public const int ResultSchemaVersion = 1;
+
+    private static readonly string RuntimeVersion =
+        typeof(SlideProcessor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Processes <paramref name="path"/> as slide <paramref name="slideId"/>.</summary>
+    /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
+    public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
+        using var slide = opener.Open(path);
+        var openMs = clock.Elapsed.TotalMilliseconds;
+
+        clock.Restart();
+        var gridOptions = new TilingOptions
+        {
+            TargetMicronsPerPixel = model.Package.Manifest.Tiling.TargetMicronsPerPixel,
+            TileSize = model.Package.Manifest.Tiling.TileSize,
+            Overlap = tiling.Overlap,
+            MinTissueFraction = tiling.MinTissueFraction,
+            IncludeEdgeTiles = tiling.IncludeEdgeTiles,
+        };
+        var plan = new SlideTiler(new SaturationTissueDetector(tissue), new TileGridBuilder(gridOptions)).Plan(slide);
+        var tissueMs = clock.Elapsed.TotalMilliseconds;
+
+        var output = new ResultDirectory(processing.ResultsDirectory, slideId);
+        output.Begin();
+        try
+        {
+            clock.Restart();
+            var classes = model.ClassNames;
+            var aggregator = new SlideTagAggregator(classes.Count, zeroShot.TopK);
+            var topClass = new int[plan.Grid.Tiles.Count];
+            var logits = new double[classes.Count];
+            using (var sidecar = new TileSidecarWriter(Path.Combine(output.Staging, "tiles.csv.gz"), classes))
+            {
+                await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, plan.Grid, new TimedEncoder(model.Encoder, metrics), (batch, _) =>
+                {
+                    for (var i = 0; i < batch.Tiles.Count; i++)
+                    {
+                        model.Classifier.Logits(batch.VectorOf(i), logits);
+                        aggregator.Add(logits);
+                        var best = ZeroShotClassifier.ArgMax(logits);
+                        topClass[batch.Tiles[i].Index] = best;
+                        ZeroShotClassifier.Softmax(logits);
+                        sidecar.Write(batch.Tiles[i], best, logits);
+                    }
+
+                    return ValueTask.CompletedTask;
+                }, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            var encodeMs = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            var (width, height) = SlideDownsampler.FitLongSide(slide.Info.Width, slide.Info.Height, processing.OverlaySize);
+            var thumbnail = SlideDownsampler.Read(slide, width, height);
+            PngFile.WriteAtomically(Path.Combine(output.Staging, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, plan.Grid.Tiles, topClass, classes));
+
+            var document = Document(slideId, path, slide.Info, plan, aggregator, classes);
+            var timings = new JsonObject
+            {
+                ["openMs"] = Math.Round(openMs, 1),
+                ["tissueMs"] = Math.Round(tissueMs, 1),
+                ["encodeMs"] = Math.Round(encodeMs, 1),
+                ["writeMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+                ["totalMs"] = Math.Round(total.Elapsed.TotalMilliseconds, 1),
+            };
+            document["timings"] = timings;
+            await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+            output.Commit();
+            return new SlideResult(slideId, document, output.Final);
+        }
+        catch
+        {
+            output.Abandon();
+            throw;
+        }
+    }
+
+    private JsonObject Document(string slideId, string path, SlideInfo info, TilingPlan plan, SlideTagAggregator aggregator, IReadOnlyList<string> classes)
+    {
+        var probabilities = aggregator.SlideProbabilities();
+        var fractions = aggregator.ClassFractions();
+        var file = new FileInfo(path);
+        var m = model.Package;
+        return new JsonObject
+        {
+            ["schemaVersion"] = ResultSchemaVersion,
+            ["slideId"] = slideId,
+            ["file"] = new JsonObject { ["name"] = file.Name, ["path"] = file.FullName, ["size"] = file.Exists ? file.Length : null },
+            ["format"] = info.Format,
+            ["reader"] = info.Reader,
+            ["width"] = info.Width,
+            ["height"] = info.Height,
+            ["resolution"] = new JsonObject
+            {
+                ["micronsPerPixelX"] = info.Resolution.MicronsPerPixelX,
+                ["micronsPerPixelY"] = info.Resolution.MicronsPerPixelY,
+                ["source"] = info.Resolution.Source.ToString(),
+            },
+            ["properties"] = SelectedProperties(info.Properties),
+            ["tissue"] = new JsonObject { ["fraction"] = plan.Mask.TissueFraction },
+            ["tiles"] = new JsonObject
+            {
+                ["kept"] = plan.Grid.Tiles.Count,
+                ["candidates"] = plan.Grid.Candidates,
+                ["sidecar"] = "tiles.csv.gz",
+            },
+            ["tags"] = new JsonArray(Enumerable.Range(0, classes.Count).OrderByDescending(c => probabilities[c])
+                .Select(c => (JsonNode)new JsonObject { ["class"] = classes[c], ["score"] = probabilities[c], ["tileFraction"] = fractions[c] }).ToArray()),
+            ["overlay"] = "overlay.png",
+            ["provenance"] = new JsonObject
+            {
+                ["runtimeVersion"] = RuntimeVersion,
+                ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["host"] = Environment.MachineName,
+                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name },
+                ["prompts"] = new JsonObject { ["id"] = model.Prompts.Set.Id, ["version"] = model.Prompts.Set.Version, ["sha256"] = model.Prompts.Sha256 },
+                ["executionProvider"] = m.ExecutionProvider,
+                ["tiling"] = new JsonObject
+                {
+                    ["tileSize"] = plan.Grid.TileSize,
+                    ["targetMicronsPerPixel"] = plan.Grid.TargetMicronsPerPixel,
+                    ["overlap"] = plan.Grid.Overlap,
+                    ["minTissueFraction"] = plan.Grid.MinTissueFraction,
+                },
+                ["zeroShot"] = new JsonObject { ["method"] = "MI-Zero top-K mean pooling", ["topK"] = aggregator.K },
+            },
+        };
+    }
+
+    // What a LIS needs to match a result to a case, without the hundreds of vendor keys some formats carry.
+    private static JsonObject SelectedProperties(IReadOnlyDictionary<string, string> p)
+    {
+        var selected = new JsonObject();
+        foreach (var (key, name) in new[]
+        {
+            ("openslide.vendor", "vendor"), ("openslide.objective-power", "objectivePower"), ("openslide.mpp-x", "mppX"),
+            ("openslide.quickhash-1", "quickhash"), ("aperio.Barcode", "barcode"), ("aperio.ScanScope ID", "scannerId"),
+            ("aperio.Date", "scanDate"), ("hamamatsu.Product", "scanner"), ("hamamatsu.Created", "scanDate"), ("mirax.GENERAL.SLIDE_ID", "slideLabelId"),
+        })
+        {
+            if (p.TryGetValue(key, out var value) && !selected.ContainsKey(name))
+            {
+                selected[name] = value;
+            }
+        }
+
+        return selected;
+    }
+}
