@@ -17,6 +17,9 @@ public static class EdgertApp
         root.Subcommands.Add(TagCommand.Create(cli));
         root.Subcommands.Add(EmbedCommand.Create(cli));
         root.Subcommands.Add(ModelCommands.Create(cli));
+        root.Subcommands.Add(ServiceCommands.Run(cli));
+        root.Subcommands.Add(ServiceCommands.Process(cli));
+        root.Subcommands.Add(ServiceCommands.Status(cli));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

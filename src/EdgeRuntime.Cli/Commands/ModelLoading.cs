@@ -24,8 +24,7 @@ internal sealed class ModelLoading
             return explicitDirectory.FullName;
         }
 
-        var configured = settings.Models.DefaultPackage;
-        return Path.GetFullPath(Path.IsPathRooted(configured) ? configured : Path.Combine(AppContext.BaseDirectory, configured));
+        return settings.ModelPackageDirectory;
     }
 
     public ModelPackage Load(ParseResult parse, EdgertSettings settings, ILogger logger) =>

@@ -11,8 +11,7 @@ internal static class ZeroShotSetup
 {
     public static PromptSetFile LoadPrompts(FileInfo? explicitFile, EdgertSettings settings)
     {
-        var path = explicitFile?.FullName ?? settings.ZeroShot.DefaultPromptSet;
-        return PromptSetFile.Load(Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path));
+        return PromptSetFile.Load(explicitFile?.FullName ?? settings.PromptSetPath);
     }
 
     public static async Task<ZeroShotClassifier> ClassifierAsync(ModelPackage package, PromptSetFile prompts, EdgertSettings settings, CancellationToken cancellationToken)

@@ -1,7 +1,11 @@
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
 using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Tissue;
@@ -28,6 +32,20 @@ internal sealed class EdgertSettings
     public ZeroShotOptions ZeroShot { get; } = new();
 
     public ModelOptions Models { get; } = new();
+
+    public InboxOptions Inbox { get; } = new();
+
+    public JournalOptions Journal { get; } = new();
+
+    public ProcessingOptions Processing { get; } = new();
+
+    public MqttOptions Mqtt { get; } = new();
+
+    /// <summary>The model package the service and one-shot commands use: Processing's, else the default.</summary>
+    public string ModelPackageDirectory => Resolve(string.IsNullOrWhiteSpace(Processing.ModelPackage) ? Models.DefaultPackage : Processing.ModelPackage, AppContext.BaseDirectory);
+
+    /// <summary>The prompt set the service uses: Processing's, else the zero-shot default.</summary>
+    public string PromptSetPath => Resolve(string.IsNullOrWhiteSpace(Processing.PromptSet) ? ZeroShot.DefaultPromptSet : Processing.PromptSet, AppContext.BaseDirectory);
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
@@ -64,6 +82,10 @@ internal sealed class EdgertSettings
         Bind(configuration, EncodingOptions.Section, settings.Pipeline);
         Bind(configuration, ZeroShotOptions.Section, settings.ZeroShot);
         Bind(configuration, ModelOptions.Section, settings.Models);
+        Bind(configuration, InboxOptions.Section, settings.Inbox);
+        Bind(configuration, JournalOptions.Section, settings.Journal);
+        Bind(configuration, ProcessingOptions.Section, settings.Processing);
+        Bind(configuration, MqttOptions.Section, settings.Mqtt);
         settings.Validate();
         return settings;
     }
@@ -73,12 +95,16 @@ internal sealed class EdgertSettings
     public void Validate()
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
-            .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).ToList();
+            .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);
         }
     }
+
+    private static string Resolve(string path, string baseDirectory) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
 
     private static void Bind(IConfiguration configuration, string section, object options)
     {

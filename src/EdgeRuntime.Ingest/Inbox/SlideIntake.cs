@@ -39,7 +39,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             id = SlideIdentity.OfFile(path);
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlideId"] = id });
+        using var scope = EdgeRuntime.Ingest.SlideLogScope.Begin(logger, id);
         var (added, record) = journal.Discover(id, path, size, failure is null ? [StateMessages.State(id, path, SlideState.Pending)] : []);
         if (!added)
         {

@@ -67,7 +67,7 @@ public sealed class ProcessingService(
 
     private async Task ProcessOneAsync(SlideRecord record, CancellationToken stoppingToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SlideId"] = record.Id });
+        using var scope = EdgeRuntime.Ingest.SlideLogScope.Begin(logger, record.Id);
         Current = record.Id;
         ProcessingLog.Started(logger, record.Id, record.Path, record.Attempts);
         var clock = Stopwatch.StartNew();

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Cli.Hosting;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary><c>edgert run | process | status</c>: the service, the same pipeline on one slide, and the journal.</summary>
+internal static class ServiceCommands
+{
+    public static Command Run(CliOutput output)
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file over appsettings.json (environment variables EdgeRuntime__Section__Key apply last)." };
+        var command = new Command("run", "Run the service: watch the inbox, process each complete slide once, publish results, state and metrics over MQTT (embedded broker when none is configured). Stops gracefully on SIGTERM or Ctrl+C.")
+        {
+            config,
+        };
+        command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
+        {
+            var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            using var logging = ModelLoading.Logging(output.Error);
+            using var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            using var host = ServiceHost.Build(settings, model);
+            await host.RunAsync(cancellationToken);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Process(CliOutput output)
+    {
+        var file = new Argument<FileInfo>("slide") { Description = "The slide (or image) to process." };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder (result.json, tiles.csv.gz, overlay.png go to <out>/<slide id>/). Default: EdgeRuntime:Processing:ResultsDirectory." };
+        var models = new ModelLoading();
+        var common = new CommonOptions();
+        var command = new Command("process", "Run the service's pipeline on one slide and print its result document (progress on standard error).")
+        {
+            file, outDir, models.Model,
+        };
+        common.AddTo(command);
+        command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
+        {
+            var settings = common.Load(parse);
+            if (parse.GetValue(outDir) is { } directory)
+            {
+                settings.Processing.ResultsDirectory = directory.FullName;
+            }
+
+            if (parse.GetValue(models.Model) is { } modelDirectory)
+            {
+                settings.Processing.ModelPackage = modelDirectory.FullName;
+            }
+
+            using var logging = ModelLoading.Logging(output.Error);
+            using var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            var opener = new SlideOpener(settings.Slides);
+            var path = parse.GetValue(file)!.FullName;
+            string id;
+            using (var slide = opener.Open(path))
+            {
+                id = SlideIdentity.Of(path, slide.Info.Properties);
+            }
+
+            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, model, new ServiceMetrics());
+            var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            output.Error.WriteLine($"results: {result.Directory}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Status(CliOutput output)
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file (for the journal's location)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("status", "Read the journal: slides waiting, in progress, done, and failed with their reasons; messages waiting for the broker.")
+        {
+            config, json,
+        };
+        command.SetAction(parse => output.Guard(() =>
+        {
+            var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            var path = Path.GetFullPath(settings.Journal.DatabasePath);
+            if (!File.Exists(path))
+            {
+                throw new IOException($"{path}: no journal yet (EdgeRuntime:Journal:DatabasePath); the service has not run with this configuration.");
+            }
+
+            var journal = new SlideJournal(path);
+            var slides = journal.List();
+            var counts = journal.Counts();
+            if (parse.GetValue(json))
+            {
+                var document = new JsonObject
+                {
+                    ["journal"] = path,
+                    ["counts"] = new JsonObject(counts.Select(c => KeyValuePair.Create(c.Key.ToString().ToLowerInvariant(), (JsonNode?)c.Value))),
+                    ["outbox"] = journal.OutboxLength(),
+                    ["slides"] = new JsonArray(slides.Select(s => (JsonNode)new JsonObject
+                    {
+                        ["id"] = s.Id,
+                        ["file"] = s.Path,
+                        ["state"] = s.State.ToString().ToLowerInvariant(),
+                        ["reason"] = s.Reason,
+                        ["attempts"] = s.Attempts,
+                    }).ToArray()),
+                };
+                output.Out.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Success;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            var text = new StringBuilder();
+            text.AppendLine(inv, $"Journal:     {path}");
+            text.AppendLine(inv, $"Slides:      {counts[SlideState.Pending]} waiting, {counts[SlideState.Processing]} in progress, {counts[SlideState.Done]} done, {counts[SlideState.Failed]} failed");
+            text.AppendLine(inv, $"Outbox:      {journal.OutboxLength()} message(s) waiting for the broker");
+            foreach (var s in slides.Where(s => s.State is SlideState.Pending or SlideState.Processing))
+            {
+                text.AppendLine(inv, $"  {s.State.ToString().ToLowerInvariant(),-10} {s.Id}  {s.Path}");
+            }
+
+            foreach (var s in slides.Where(s => s.State == SlideState.Failed))
+            {
+                text.AppendLine(inv, $"  failed     {s.Id}  {s.Reason}");
+            }
+
+            foreach (var s in slides.Where(s => s.State == SlideState.Done).Take(10))
+            {
+                text.AppendLine(inv, $"  done       {s.Id}  {s.Path}  {s.FinishedAt:u}");
+            }
+
+            output.Out.Write(text.ToString());
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Task<ModelRuntime> LoadModelAsync(EdgertSettings settings, ILogger logger, CancellationToken cancellationToken) =>
+        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using EdgeRuntime.Publishing.Mqtt;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeRuntime.Publishing.Broker;
+
+
+/// <summary>
+/// An MQTT broker inside the service (MQTTnet.Server), bound to 127.0.0.1 only, used when no external broker
+/// is configured. With a user name and password configured, it refuses clients without them.
+/// </summary>
+public sealed class EmbeddedBroker(MqttOptions options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+{
+    private MqttServer? server;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Embedded)
+        {
+            return;
+        }
+
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithDefaultEndpointPort(options.Port)
+            .Build();
+        server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        server.ValidatingConnectionAsync += e =>
+        {
+            if (!string.IsNullOrEmpty(options.Username) && (e.UserName != options.Username || e.Password != options.Password))
+            {
+                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            }
+
+            return Task.CompletedTask;
+        };
+        await server.StartAsync();
+        PublishingLog.EmbeddedBrokerStarted(logger, options.Port);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (server is not null)
+        {
+            await server.StopAsync(new MqttServerStopOptions());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => server?.Dispose();
+}

@@ -1,0 +1,82 @@
+namespace EdgeRuntime.Publishing.Mqtt;
+
+/// <summary>
+/// The broker results go to. Bound from <c>EdgeRuntime:Mqtt</c>. With no <see cref="Host"/>, the service runs
+/// its own embedded broker on the loopback interface, so that it works alone.
+/// </summary>
+public sealed class MqttOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeRuntime:Mqtt";
+
+    /// <summary>External broker's host name; empty (the default) starts the embedded broker on 127.0.0.1.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Broker port. Default 1883 (8883 is usual with TLS).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Connect with TLS. Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>User name; for the embedded broker, the one it accepts.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Password; for the embedded broker, the one it accepts.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>First level of every topic. Default <c>edgeruntime</c>.</summary>
+    public string TopicPrefix { get; set; } = "edgeruntime";
+
+    /// <summary>This box's name in topics. Default: the machine name.</summary>
+    public string NodeId { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Seconds between metrics messages. Default 10.</summary>
+    public double MetricsIntervalSeconds { get; set; } = 10;
+
+    /// <summary>First wait after a failed connection, in seconds; doubled each time up to <see cref="ReconnectMaxSeconds"/>. Default 1.</summary>
+    public double ReconnectMinSeconds { get; set; } = 1;
+
+    /// <summary>Longest wait between connection attempts, in seconds. Default 30.</summary>
+    public double ReconnectMaxSeconds { get; set; } = 30;
+
+    /// <summary>Hours after which the broker may drop an undelivered result (MQTT 5 message expiry). Default 168 (a week).</summary>
+    public double ResultExpiryHours { get; set; } = 168;
+
+    /// <summary>Topic root of this node: <c>{TopicPrefix}/{NodeId}</c>.</summary>
+    public string Root => $"{TopicPrefix}/{NodeId}";
+
+    /// <summary>Whether to start the embedded broker.</summary>
+    public bool Embedded => string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>Every problem with these options, each with its configuration path.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Port is < 1 or > 65535)
+        {
+            yield return $"{Section}:{nameof(Port)} must be between 1 and 65535 (is {Port}).";
+        }
+
+        foreach (var (name, value) in new[] { (nameof(TopicPrefix), TopicPrefix), (nameof(NodeId), NodeId) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.IndexOfAny(['/', '+', '#']) >= 0)
+            {
+                yield return $"{Section}:{name} must be a non-empty topic level without '/', '+' or '#' (is '{value}').";
+            }
+        }
+
+        if (!(MetricsIntervalSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(MetricsIntervalSeconds)} must be positive (is {MetricsIntervalSeconds}).";
+        }
+
+        if (!(ReconnectMinSeconds > 0) || ReconnectMaxSeconds < ReconnectMinSeconds)
+        {
+            yield return $"{Section}:{nameof(ReconnectMinSeconds)} must be positive and at most {nameof(ReconnectMaxSeconds)}.";
+        }
+
+        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
+        {
+            yield return $"{Section}:{nameof(Username)} and {nameof(Password)} must be set together.";
+        }
+    }
+}
