@@ -12,6 +12,7 @@ packages=(
   python3-torch   # builds the reference models (seeded random weights) and their PyTorch reference embeddings
   python3-onnx
   python3-h5py    # tests read feature files back with an independent HDF5 implementation
+  python3-jsonschema  # tests validate result documents against docs/result.schema.json independently
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
 )
 

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using EdgeRuntime.TestSupport;
+using Xunit;
+
+namespace EdgeRuntime.Service.Tests;
+
+// The service as a user runs it: `edgert run` in its own process, a real broker, slides dropped in the inbox.
+public sealed class EndToEndTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    private static string Id(JsonElement payload) => payload.GetProperty("slideId").GetString()!;
+
+    private static void ValidAgainstSchema(string json)
+    {
+        // Independent validator: Python's jsonschema (Debian python3-jsonschema) on docs/result.schema.json.
+        var schema = Path.Combine(TestData.RepoRoot, "docs", "result.schema.json");
+        ExternalTool.Run(ExternalTool.DebianPython, ["-c", "import sys, json, jsonschema; jsonschema.validate(json.load(sys.stdin), json.load(open(sys.argv[1])))", schema], stdin: json);
+    }
+
+    private static async Task ResultComesOutOnceAsync(ServiceWorkspace workspace, MqttProbe probe, ServiceProcess service)
+    {
+        using var slide = Slides.Small(0);
+        await probe.WaitForAsync(p => p.On("box1/status").Any(s => s.Payload.GetProperty("state").GetString() == "online"), Patience, "the node online");
+        workspace.Drop(slide.Path);
+        await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
+        await Task.Delay(2000); // a duplicate would arrive now
+        var result = Assert.Single(probe.On("/result"));
+        var document = result.Payload;
+        var id = Id(document);
+        Assert.Equal($"edgeruntime/box1/slides/{id}/result", result.Topic);
+        ValidAgainstSchema(document.GetRawText());
+
+        var provenance = document.GetProperty("provenance");
+        Assert.Equal("tiny-reference", provenance.GetProperty("model").GetProperty("id").GetString());
+        Assert.Equal("crc100k", provenance.GetProperty("prompts").GetProperty("id").GetString());
+        Assert.Equal("TiffResolutionTags", document.GetProperty("resolution").GetProperty("source").GetString());
+
+        // Every tile lies on the tissue block; the blank margins give none.
+        var boxes = workspace.TileBoxes(id);
+        Assert.Equal(document.GetProperty("tiles").GetProperty("kept").GetInt32(), boxes.Count);
+        Assert.NotEmpty(boxes);
+        foreach (var (x, y, w, h) in boxes)
+        {
+            var overlapW = Math.Min(x + w, slide.Tissue.X1) - Math.Max(x, slide.Tissue.X0);
+            var overlapH = Math.Min(y + h, slide.Tissue.Y1) - Math.Max(y, slide.Tissue.Y0);
+            Assert.True(overlapW > 0 && overlapH > 0, $"tile at ({x},{y}) is off the tissue block");
+        }
+
+        var states = probe.On($"slides/{id}/state").Select(s => s.Payload.GetProperty("state").GetString()).ToList();
+        Assert.Equal(["pending", "processing", "done"], states);
+        Assert.True(File.Exists(Path.Combine(workspace.Results, id, "overlay.png")));
+        Assert.True(File.Exists(Path.Combine(workspace.Inbox, "done", Path.GetFileName(slide.Path))));
+    }
+
+    [Fact]
+    public async Task Slide_dropped_in_the_inbox_comes_out_once_on_mosquitto()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        await ResultComesOutOnceAsync(workspace, probe, service);
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+
+        // A graceful stop says so itself (the will is for crashes).
+        await probe.WaitForAsync(p => p.On("box1/status").Any(s => s.Payload.GetProperty("state").GetString() == "offline"), Patience, "the node offline");
+    }
+
+    [Fact]
+    public async Task Slide_dropped_in_the_inbox_comes_out_once_on_the_embedded_broker_which_wants_credentials()
+    {
+        var port = Mosquitto.FreePort();
+        using var workspace = new ServiceWorkspace(port, embedded: true, username: "lis", password: "s3cret");
+        using var service = workspace.Start();
+        await using var probe = await MqttProbe.StartAsync(port, "lis", "s3cret");
+        await ResultComesOutOnceAsync(workspace, probe, service);
+
+        // Without the credentials the embedded broker turns a client away.
+        var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build();
+        var connected = true;
+        try
+        {
+            connected = (await client.ConnectAsync(options)).ResultCode == MQTTnet.MqttClientConnectResultCode.Success && client.IsConnected;
+        }
+        catch (MQTTnet.Adapter.MqttConnectingFailedException)
+        {
+            connected = false;
+        }
+
+        Assert.False(connected);
+        client.Dispose();
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+}

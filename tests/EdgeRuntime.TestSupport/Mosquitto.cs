@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeRuntime.TestSupport;
+
+/// <summary>
+/// A real Mosquitto broker (Debian's <c>mosquitto</c>) on a free loopback port, with persistence so that a
+/// stop and start keeps sessions and queued messages, as a production broker would.
+/// </summary>
+public sealed class Mosquitto : IDisposable
+{
+    private readonly TempDirectory directory = new();
+    private readonly string config;
+    private Process? process;
+
+    /// <summary>Writes the configuration and starts the broker.</summary>
+    public Mosquitto()
+    {
+        Port = FreePort();
+        config = directory.File("mosquitto.conf");
+        File.WriteAllText(config, $"""
+            listener {Port} 127.0.0.1
+            allow_anonymous true
+            persistence true
+            persistence_location {directory.Path}/
+            autosave_interval 1
+            log_dest stderr
+            """);
+        Start();
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Starts the broker and waits until it accepts connections.</summary>
+    public void Start()
+    {
+        var info = new ProcessStartInfo("/usr/sbin/mosquitto") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(config);
+        process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>Stops the broker gracefully (it saves its persistence file).</summary>
+    public void Stop()
+    {
+        if (process is { HasExited: false })
+        {
+            // SIGTERM: mosquitto writes its persistence file on the way out (SIGKILL would lose the sessions).
+            using var kill = Process.Start("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill?.WaitForExit();
+            process.WaitForExit();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Stop();
+        process?.Dispose();
+        directory.Dispose();
+    }
+}

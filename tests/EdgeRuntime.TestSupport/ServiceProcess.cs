@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace EdgeRuntime.TestSupport;
+
+/// <summary>
+/// <c>edgert run</c> as a real child process (so that it can be killed with SIGKILL like a crash), with its
+/// output kept for the test's failure message.
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    /// <summary>Starts <c>dotnet edgert.dll run --config <paramref name="configPath"/></c>.</summary>
+    public ServiceProcess(string edgertDll, string configPath)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { edgertDll, "run", "--config", configPath })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        process = Process.Start(info) ?? throw new InvalidOperationException("edgert did not start");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything it printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Whether it is still running.</summary>
+    public bool Running => !process.HasExited;
+
+    /// <summary>SIGKILL: the crash a power cut or the OOM killer causes.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
+    public int Stop(TimeSpan timeout)
+    {
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill?.WaitForExit();
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
