@@ -1,0 +1,134 @@
+using System.Text.Json;
+using EdgeRuntime.TestSupport;
+using Xunit;
+
+namespace EdgeRuntime.Service.Tests;
+
+// What goes wrong at a scanner: broken files, files still being written, crashes, a broker that goes away.
+public sealed class RobustnessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(180);
+
+    private static string Id(JsonElement payload) => payload.GetProperty("slideId").GetString()!;
+
+    private static Dictionary<string, int> ResultsPerSlide(MqttProbe probe) =>
+        probe.On("/result").GroupBy(r => Id(r.Payload)).ToDictionary(g => g.Key, g => g.Count());
+
+    private static int ResultFolders(ServiceWorkspace workspace) =>
+        Directory.Exists(workspace.Results) ? Directory.GetDirectories(workspace.Results).Count(d => !Path.GetFileName(d).StartsWith('.')) : 0;
+
+    [Fact]
+    public async Task Bad_files_fail_with_reasons_a_slide_being_written_waits_and_good_slides_still_come_out()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false, quietSeconds: 2);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + service.Output);
+
+        using var slow = Slides.Small(1);
+        using var good = Slides.Small(2);
+        File.WriteAllBytes(Path.Combine(workspace.Inbox, "empty.svs"), []);
+        File.WriteAllText(Path.Combine(workspace.Inbox, "notes.svs"), "not a slide\n");
+        var whole = File.ReadAllBytes(TestData.Slide("CMU-1-Small-Region.svs"));
+        File.WriteAllBytes(Path.Combine(workspace.Inbox, "truncated.svs"), whole.AsSpan(0, whole.Length / 3).ToArray());
+
+        // A scanner writing slowly: bytes appended every 0.5 s for about 5 s, never quiet for the 2 s period.
+        var slowBytes = File.ReadAllBytes(slow.Path);
+        var slowPath = Path.Combine(workspace.Inbox, "slow.tiff");
+        await using (var stream = new FileStream(slowPath, FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            var chunk = (slowBytes.Length / 10) + 1;
+            for (var offset = 0; offset < slowBytes.Length; offset += chunk)
+            {
+                await stream.WriteAsync(slowBytes.AsMemory(offset, Math.Min(chunk, slowBytes.Length - offset)));
+                await stream.FlushAsync();
+                await Task.Delay(500);
+                Assert.Empty(probe.On("/result")); // nothing has been taken half-written
+                Assert.DoesNotContain(probe.On("/state"), s => s.Payload.GetProperty("file").GetString() == "slow.tiff");
+            }
+        }
+
+        workspace.Drop(good.Path);
+        await probe.WaitForAsync(p => ResultsPerSlide(p).Count == 2 && p.On("/state").Count(s => s.Payload.GetProperty("state").GetString() == "failed") == 3, Patience, "2 results and 3 failures\n" + service.Output);
+
+        var failed = probe.On("/state").Where(s => s.Payload.GetProperty("state").GetString() == "failed").Select(s => s.Payload).ToList();
+        foreach (var name in new[] { "empty.svs", "notes.svs", "truncated.svs" })
+        {
+            var state = Assert.Single(failed, f => f.GetProperty("file").GetString() == name);
+            Assert.Contains(name, state.GetProperty("reason").GetString());
+            var reasonFile = Path.Combine(workspace.Inbox, "failed", name + ".reason.txt");
+            Assert.True(File.Exists(reasonFile), reasonFile);
+            Assert.Contains(name, File.ReadAllText(reasonFile));
+        }
+
+        Assert.Contains("empty", File.ReadAllText(Path.Combine(workspace.Inbox, "failed", "empty.svs.reason.txt")));
+        Assert.Contains("not a format", File.ReadAllText(Path.Combine(workspace.Inbox, "failed", "notes.svs.reason.txt")));
+        Assert.True(service.Running, "the service stopped on bad input");
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Killed_mid_slide_and_restarted_every_slide_comes_out_exactly_once()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        var slides = Enumerable.Range(0, 3).Select(Slides.Large).ToList();
+        try
+        {
+            using (var first = workspace.Start())
+            {
+                await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + first.Output);
+                foreach (var slide in slides)
+                {
+                    workspace.Drop(slide.Path);
+                }
+
+                await probe.WaitForAsync(p => p.On("/state").Any(s => s.Payload.GetProperty("state").GetString() == "processing"), Patience, "a slide in progress\n" + first.Output);
+                first.KillHard(); // SIGKILL in the middle of a slide
+            }
+
+            Assert.True(ResultsPerSlide(probe).Count < 3, "all slides were done before the kill: the test proved nothing");
+            using var second = workspace.Start();
+            await probe.WaitForAsync(p => ResultsPerSlide(p).Count == 3, Patience, "3 results after the restart\n" + second.Output);
+            await Task.Delay(3000); // duplicates would arrive now
+            Assert.All(ResultsPerSlide(probe), r => Assert.True(r.Value == 1, $"slide {r.Key} came out {r.Value} times"));
+            Assert.Equal(3, ResultFolders(workspace));
+            Assert.Equal(0, second.Stop(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Results_made_while_the_broker_is_down_arrive_once_when_it_is_back()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var a = Slides.Small(3);
+        using var b = Slides.Small(4);
+        using var service = workspace.Start();
+        await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + service.Output);
+
+        broker.Stop();
+        workspace.Drop(a.Path);
+        workspace.Drop(b.Path);
+        var deadline = DateTime.UtcNow + Patience;
+        while (ResultFolders(workspace) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "slides were not processed while the broker was down\n" + service.Output);
+            await Task.Delay(200);
+        }
+
+        Assert.Empty(probe.On("/result"));
+        broker.Start();
+        await probe.WaitForAsync(p => ResultsPerSlide(p).Count == 2, Patience, "2 results after the broker came back\n" + service.Output);
+        await Task.Delay(3000);
+        Assert.All(ResultsPerSlide(probe), r => Assert.Equal(1, r.Value));
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+}
