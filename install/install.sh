@@ -34,9 +34,11 @@ step "edgert slide info $sample"
 step "edgert slide thumbnail $sample"
 "$home/bin/edgert" slide thumbnail "$sample" -o "$home/sample/sample-ihc-tiles.png"
 
-step "edgert tag $sample (zero-shot, CRC-100K prompts, ViT-B/32 reference model)"
-"$home/bin/edgert" tag "$sample" --model "$home/models/clip-vit-b32-reference/1.0.0"
+step "edgert process $sample (the service's pipeline: tiles, ViT-B/32 reference model, CRC-100K zero-shot tags)"
+"$home/bin/edgert" process "$sample" --out "$home/results"
 
 echo
+echo "Results of the sample: $home/results/ (result.json, tiles.csv.gz, overlay.png)."
 echo "Open $home/sample/sample-ihc-tiles.png to see the tissue (green) and the tiles kept (blue)."
-echo "The reference models have random weights: the tags above show the pipeline works, not what the tissue is."
+echo "The reference models have random weights: the tags show the pipeline works, not what the tissue is."
+echo "To run the service: $home/bin/edgert run   (or sudo install/install-service.sh for systemd)."
