@@ -4,6 +4,7 @@ using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling;
 using EdgeRuntime.Tiling.Grid;
@@ -17,16 +18,6 @@ namespace EdgeRuntime.Cli.Commands;
 /// </summary>
 internal static class SlideEncoding
 {
-    /// <summary>The tiling a model asks for, with the configured overlap and tissue share; a command-line target µm/px wins.</summary>
-    public static TilingOptions TilingFor(ModelPackage package, EdgertSettings settings, double? targetOverride) => new()
-    {
-        TargetMicronsPerPixel = targetOverride ?? package.Manifest.Tiling.TargetMicronsPerPixel,
-        TileSize = package.Manifest.Tiling.TileSize,
-        Overlap = settings.Tiling.Overlap,
-        MinTissueFraction = settings.Tiling.MinTissueFraction,
-        IncludeEdgeTiles = settings.Tiling.IncludeEdgeTiles,
-    };
-
     public static bool IsPlainImage(ISlide slide) => !slide.Info.Reader.StartsWith("OpenSlide", StringComparison.Ordinal);
 
     /// <summary>Encodes the input; returns the tiles (in grid order) and the plan used (null for a plain image).</summary>
@@ -52,7 +43,7 @@ internal static class SlideEncoding
             return (whole, null, null);
         }
 
-        var tiling = TilingFor(package, settings, targetOverride);
+        var tiling = ModelTiling.For(package.Manifest, settings.Tiling, targetOverride);
         var plan = new SlideTiler(new SaturationTissueDetector(settings.Tissue), new TileGridBuilder(tiling)).Plan(slide);
         await new SlideEncodingPipeline(settings.Pipeline).RunAsync(slide.Info.FilePath, slide, plan.Grid, encoder, consume, progress, cancellationToken);
         return (plan.Grid.Tiles, plan, new TileReader(slide, plan.Grid));

@@ -47,14 +47,7 @@ public sealed class SlideProcessor(
         var openMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
-        var gridOptions = new TilingOptions
-        {
-            TargetMicronsPerPixel = model.Package.Manifest.Tiling.TargetMicronsPerPixel,
-            TileSize = model.Package.Manifest.Tiling.TileSize,
-            Overlap = tiling.Overlap,
-            MinTissueFraction = tiling.MinTissueFraction,
-            IncludeEdgeTiles = tiling.IncludeEdgeTiles,
-        };
+        var gridOptions = ModelTiling.For(model.Package.Manifest, tiling);
         var plan = new SlideTiler(new SaturationTissueDetector(tissue), new TileGridBuilder(gridOptions)).Plan(slide);
         var tissueMs = clock.Elapsed.TotalMilliseconds;
 
