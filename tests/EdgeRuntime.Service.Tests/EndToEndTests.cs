@@ -46,6 +46,11 @@ public sealed class EndToEndTests
             Assert.True(overlapW > 0 && overlapH > 0, $"tile at ({x},{y}) is off the tissue block");
         }
 
+        // Progress went out while the slide was processed, ending at all tiles.
+        var progress = probe.On($"slides/{id}/progress").Select(p => p.Payload).ToList();
+        Assert.NotEmpty(progress);
+        Assert.Contains(progress, p => p.GetProperty("tilesDone").GetInt32() == p.GetProperty("tilesTotal").GetInt32() && p.GetProperty("tilesTotal").GetInt32() == boxes.Count);
+
         var states = probe.On($"slides/{id}/state").Select(s => s.Payload.GetProperty("state").GetString()).ToList();
         Assert.Equal(["pending", "processing", "done"], states);
         Assert.True(File.Exists(Path.Combine(workspace.Results, id, "overlay.png")));

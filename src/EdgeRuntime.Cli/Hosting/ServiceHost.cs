@@ -47,6 +47,7 @@ internal static class ServiceHost
         services.AddSingleton<PendingSlidesSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton<LiveProgress>();
         services.AddSingleton<SlideIntake>();
         services.AddSingleton<SlideProcessor>();
 

@@ -20,6 +20,7 @@ public sealed class ProcessingService(
     PendingSlidesSignal work,
     OutboxSignal outbox,
     ServiceMetrics metrics,
+    LiveProgress live,
     ILogger<ProcessingService> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
@@ -73,7 +74,7 @@ public sealed class ProcessingService(
         var clock = Stopwatch.StartNew();
         try
         {
-            var progress = new LoggedProgress(logger, record.Id);
+            var progress = new ReportedProgress(logger, record.Id, live, outbox);
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken);
             journal.MarkDone(record.Id, [StateMessages.State(record.Id, record.Path, SlideState.Done), StateMessages.Result(record.Id, result.Document)]);
             metrics.SlideFinished(succeeded: true);
@@ -121,13 +122,15 @@ public sealed class ProcessingService(
         }
     }
 
-    /// <summary>Logs progress every tenth of the way.</summary>
-    private sealed class LoggedProgress(ILogger logger, string slideId) : IProgress<EncodingProgress>
+    /// <summary>Progress to the publisher on every batch, and to the log every tenth of the way.</summary>
+    private sealed class ReportedProgress(ILogger logger, string slideId, LiveProgress live, OutboxSignal publisher) : IProgress<EncodingProgress>
     {
         private int lastDecile = -1;
 
         public void Report(EncodingProgress value)
         {
+            live.Report(slideId, value);
+            publisher.Set();
             var decile = value.TilesTotal == 0 ? 10 : value.TilesDone * 10 / value.TilesTotal;
             if (decile != lastDecile)
             {

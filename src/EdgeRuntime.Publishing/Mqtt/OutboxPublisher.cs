@@ -23,12 +23,14 @@ public sealed class OutboxPublisher(
     SlideJournal journal,
     OutboxSignal signal,
     ServiceMetrics metrics,
+    LiveProgress live,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
     private const int DrainBatch = 100;
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private long lastTiles;
+    private long progressSeen;
     private DateTimeOffset lastMetricsAt = DateTimeOffset.UtcNow;
 
     private string Host => options.Embedded ? "127.0.0.1" : options.Host!;
@@ -71,6 +73,11 @@ public sealed class OutboxPublisher(
                 }
 
                 await DrainAsync(stoppingToken);
+                if (live.TryTakeNewer(ref progressSeen, out var slideId, out var progress))
+                {
+                    await client.PublishAsync(Progress(slideId, progress), stoppingToken);
+                }
+
                 if (DateTimeOffset.UtcNow >= nextMetrics)
                 {
                     await client.PublishAsync(Metrics(), stoppingToken);
@@ -197,6 +204,22 @@ public sealed class OutboxPublisher(
         ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
         ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     }.ToJsonString());
+
+    private MqttApplicationMessage Progress(string slideId, EdgeRuntime.Pipeline.Encoding.EncodingProgress progress) => new MqttApplicationMessageBuilder()
+        .WithTopic($"{options.Root}/slides/{slideId}/progress")
+        .WithPayload(Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = StateMessages.SchemaVersion,
+            ["slideId"] = slideId,
+            ["tilesDone"] = progress.TilesDone,
+            ["tilesTotal"] = progress.TilesTotal,
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        }.ToJsonString()))
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+        .WithContentType("application/json")
+        .WithCorrelationData(Encoding.UTF8.GetBytes(slideId))
+        .WithMessageExpiryInterval(60)
+        .Build();
 
     private MqttApplicationMessage Metrics()
     {
