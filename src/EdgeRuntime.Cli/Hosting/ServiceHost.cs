@@ -1,9 +1,8 @@
 using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Ingest;
+using EdgeRuntime.Pipeline;
 using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Publishing.Broker;
-using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Publishing;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,31 +30,12 @@ internal static class ServiceHost
         builder.Services.AddSystemd(); // readiness notification and journald-friendly logs under systemd
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        var services = builder.Services;
-        services.AddSingleton(settings.Slides);
-        services.AddSingleton(settings.Tissue);
-        services.AddSingleton(settings.Tiling);
-        services.AddSingleton(settings.Pipeline);
-        services.AddSingleton(settings.ZeroShot);
-        services.AddSingleton(settings.Processing);
-        services.AddSingleton(settings.Inbox);
-        services.AddSingleton(settings.Mqtt);
-        services.AddSingleton(model);
-        services.AddSingleton(new SlideOpener(settings.Slides));
-        services.AddSingleton(new SlideJournal(settings.Journal.DatabasePath));
-        services.AddSingleton<InboxFiles>();
-        services.AddSingleton<PendingSlidesSignal>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<ServiceMetrics>();
-        services.AddSingleton<LiveProgress>();
-        services.AddSingleton<SlideIntake>();
-        services.AddSingleton<SlideProcessor>();
-
-        // Start order matters: the broker before its client, the processor before new slides are taken in.
-        services.AddHostedService<EmbeddedBroker>();
-        services.AddHostedService<OutboxPublisher>();
-        services.AddHostedService<ProcessingService>();
-        services.AddHostedService<InboxWatcher>();
+        // Start order is registration order: the broker and its client, then the processor, then the inbox.
+        builder.Services.AddSingleton(settings.Slides);
+        builder.Services.AddSingleton(new SlideOpener(settings.Slides));
+        builder.Services.AddMqttPublishing(settings.Mqtt);
+        builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
+        builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
         return builder.Build();
     }
 }

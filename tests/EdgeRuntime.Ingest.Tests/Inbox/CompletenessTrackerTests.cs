@@ -12,7 +12,7 @@ public sealed class CompletenessTrackerTests : IDisposable
 
     public void Dispose() => inbox.Dispose();
 
-    private IReadOnlyList<string> Candidates() => CompletenessTracker.Candidates(inbox.Path, new HashSet<string>()).ToList();
+    private List<string> Candidates() => CompletenessTracker.Candidates(inbox.Path, new HashSet<string>()).ToList();
 
     [Fact]
     public void A_file_is_taken_once_after_it_has_been_still_for_the_quiet_period()

@@ -1,0 +1,24 @@
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeRuntime.Ingest;
+
+/// <summary>Registers the ingest component: journal, inbox files, intake and the inbox watcher.</summary>
+public static class IngestServiceCollectionExtensions
+{
+    /// <summary>Adds the journal and the inbox watcher. Register it after the stages that consume slides, so that they start first.</summary>
+    public static IServiceCollection AddSlideIngest(this IServiceCollection services, InboxOptions inbox, JournalOptions journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        services.AddSingleton(inbox);
+        services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
+        services.TryAddSingleton<PendingSlidesSignal>();
+        services.TryAddSingleton<OutboxSignal>();
+        services.AddSingleton<InboxFiles>();
+        services.AddSingleton<SlideIntake>();
+        services.AddHostedService<InboxWatcher>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Tiling.Grid;
+using EdgeRuntime.Tiling.Tissue;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeRuntime.Pipeline;
+
+/// <summary>Registers the processing component: the loaded model, the slide processor and the processing service.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>Adds slide processing over the journal, with an already loaded and verified <paramref name="model"/>.</summary>
+    public static IServiceCollection AddSlideProcessing(
+        this IServiceCollection services,
+        ModelRuntime model,
+        ProcessingOptions processing,
+        TissueDetectionOptions tissue,
+        TilingOptions tiling,
+        EncodingOptions encoding,
+        ZeroShotOptions zeroShot,
+        JournalOptions journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        services.AddSingleton(model);
+        services.AddSingleton(processing);
+        services.AddSingleton(tissue);
+        services.AddSingleton(tiling);
+        services.AddSingleton(encoding);
+        services.AddSingleton(zeroShot);
+        services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
+        services.TryAddSingleton<PendingSlidesSignal>();
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<ServiceMetrics>();
+        services.TryAddSingleton<LiveProgress>();
+        services.AddSingleton<SlideProcessor>();
+        services.AddHostedService<ProcessingService>();
+        return services;
+    }
+}
