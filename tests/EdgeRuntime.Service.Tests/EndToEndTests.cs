@@ -73,6 +73,24 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task A_subscriber_that_connects_late_sees_the_node_online_on_the_embedded_broker()
+    {
+        var port = Mosquitto.FreePort();
+        using var workspace = new ServiceWorkspace(port, embedded: true);
+        using var service = workspace.Start();
+        await using (var early = await MqttProbe.StartAsync(port))
+        {
+            await early.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
+        }
+
+        // The status was published before this subscriber existed: it must come from the broker's retained store.
+        await using var late = await MqttProbe.StartAsync(port);
+        await late.WaitForAsync(p => p.On("box1/status").Any(s => s.Payload.GetProperty("state").GetString() == "online"), TimeSpan.FromSeconds(20), "the retained online status\n" + service.Output);
+        Assert.True(late.Messages.First(m => m.Topic.EndsWith("box1/status", StringComparison.Ordinal)).Retain);
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Slide_dropped_in_the_inbox_comes_out_once_on_the_embedded_broker_which_wants_credentials()
     {
         var port = Mosquitto.FreePort();
