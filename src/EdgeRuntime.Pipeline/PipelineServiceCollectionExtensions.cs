@@ -13,7 +13,7 @@ namespace EdgeRuntime.Pipeline;
 /// <summary>Registers the processing component: the loaded model, the slide processor and the processing service.</summary>
 public static class PipelineServiceCollectionExtensions
 {
-    /// <summary>Adds slide processing over the journal, with an already loaded and verified <paramref name="model"/>.</summary>
+    /// <summary>Adds slide processing over the journal, starting with an already loaded and verified <paramref name="model"/>.</summary>
     public static IServiceCollection AddSlideProcessing(
         this IServiceCollection services,
         ModelRuntime model,
@@ -25,7 +25,7 @@ public static class PipelineServiceCollectionExtensions
         JournalOptions journal)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        services.AddSingleton(model);
+        services.AddSingleton(_ => new ModelProvider(model)); // created by the container, so disposed with it
         services.AddSingleton(processing);
         services.AddSingleton(tissue);
         services.AddSingleton(tiling);

@@ -28,7 +28,7 @@ internal static class ServiceCommands
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
             using var logging = ModelLoading.Logging(output.Error);
-            using var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
             using var host = ServiceHost.Build(settings, model);
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
@@ -61,7 +61,7 @@ internal static class ServiceCommands
             }
 
             using var logging = ModelLoading.Logging(output.Error);
-            using var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            using var provider = new ModelProvider(await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken));
             var opener = new SlideOpener(settings.Slides);
             var path = parse.GetValue(file)!.FullName;
             string id;
@@ -70,7 +70,7 @@ internal static class ServiceCommands
                 id = SlideIdentity.Of(path, slide.Info.Properties);
             }
 
-            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, model, new ServiceMetrics());
+            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, provider, new ServiceMetrics());
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             output.Error.WriteLine($"results: {result.Directory}");

@@ -53,9 +53,18 @@ public sealed class ModelRuntime : IDisposable
         }
     }
 
+    /// <summary>Whether the model's sessions have been released.</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
         Encoder.Dispose();
         Package.Dispose();
     }

@@ -28,7 +28,7 @@ public sealed class SlideProcessor(
     EncodingOptions encoding,
     ZeroShotOptions zeroShot,
     ProcessingOptions processing,
-    ModelRuntime model,
+    ModelProvider models,
     ServiceMetrics metrics)
 {
     /// <summary>Version of the result document's shape.</summary>
@@ -41,6 +41,9 @@ public sealed class SlideProcessor(
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
     {
+        // The slide keeps the model it starts with, even if an admin swaps it meanwhile.
+        using var lease = models.Acquire();
+        var model = lease.Runtime;
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
         using var slide = opener.Open(path);
@@ -84,7 +87,7 @@ public sealed class SlideProcessor(
             var thumbnail = SlideDownsampler.Read(slide, width, height);
             PngFile.WriteAtomically(Path.Combine(output.Staging, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, plan.Grid.Tiles, topClass, classes));
 
-            var document = Document(slideId, path, slide.Info, plan, aggregator, classes);
+            var document = Document(model, slideId, path, slide.Info, plan, aggregator, classes);
             var timings = new JsonObject
             {
                 ["openMs"] = Math.Round(openMs, 1),
@@ -105,7 +108,7 @@ public sealed class SlideProcessor(
         }
     }
 
-    private JsonObject Document(string slideId, string path, SlideInfo info, TilingPlan plan, SlideTagAggregator aggregator, IReadOnlyList<string> classes)
+    private static JsonObject Document(ModelRuntime model, string slideId, string path, SlideInfo info, TilingPlan plan, SlideTagAggregator aggregator, IReadOnlyList<string> classes)
     {
         var probabilities = aggregator.SlideProbabilities();
         var fractions = aggregator.ClassFractions();
