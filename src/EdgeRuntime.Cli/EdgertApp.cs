@@ -20,6 +20,7 @@ public static class EdgertApp
         root.Subcommands.Add(ServiceCommands.Run(cli));
         root.Subcommands.Add(ServiceCommands.Process(cli));
         root.Subcommands.Add(ServiceCommands.Status(cli));
+        root.Subcommands.Add(PluginCommands.Create(cli));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

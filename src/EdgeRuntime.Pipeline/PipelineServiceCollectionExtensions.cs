@@ -1,6 +1,6 @@
+using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Ingest.Journal;
-using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Tiling.Grid;

@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null)
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -26,6 +26,7 @@ internal sealed class ServiceWorkspace : IDisposable
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
                 ZeroShot = new { TextEmbeddingCache = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
+                Plugins = new { Root = pluginsRoot ?? string.Empty, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1 },
             },
         };
         System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));

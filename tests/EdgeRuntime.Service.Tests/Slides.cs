@@ -8,7 +8,7 @@ internal static class Slides
 {
     /// <summary>A small slide (2048 × 1536, a 1024 × 512 tissue block): a few dozen tiles.</summary>
     public static GeneratedSlide Small(int variant) => new(
-        $"small-{variant}.tiff", "--width", "2048", "--height", "1536", "--block-x", (448 + (64 * variant)).ToString(CultureInfo.InvariantCulture), "--block-y", "512", "--cols", "2", "--rows", "1");
+        $"small-{variant}.tiff", "--width", "2048", "--height", "1536", "--block-x", (448 + (16 * variant)).ToString(CultureInfo.InvariantCulture), "--block-y", "512", "--cols", "2", "--rows", "1");
 
     /// <summary>A larger slide (6144 × 4096, a 2560 × 2048 block): a couple of hundred tiles, seconds of work.</summary>
     public static GeneratedSlide Large(int variant) => new(

@@ -27,6 +27,7 @@ internal static class ServiceCommands
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            settings.ApplyActivePlugins();
             using var logging = ModelLoading.Logging(output.Error);
             var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
             using var host = ServiceHost.Build(settings, model);

@@ -5,6 +5,7 @@ using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Ingest.Journal;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Grid;
@@ -40,6 +41,29 @@ internal sealed class EdgertSettings
     public ProcessingOptions Processing { get; } = new();
 
     public MqttOptions Mqtt { get; } = new();
+
+    public PluginOptions Plugins { get; } = new();
+
+    /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
+    /// <exception cref="InvalidDataException">The active-plugins file is not valid.</exception>
+    public void ApplyActivePlugins()
+    {
+        if (!Plugins.Enabled)
+        {
+            return;
+        }
+
+        var active = ActivePlugins.Read(Plugins.ActiveFile);
+        if (active.Model is not null)
+        {
+            Processing.ModelPackage = active.Model.Directory(Plugins.Root);
+        }
+
+        if (active.Prompts is not null)
+        {
+            Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
+        }
+    }
 
     /// <summary>The model package the service and one-shot commands use: Processing's, else the default.</summary>
     public string ModelPackageDirectory => Resolve(string.IsNullOrWhiteSpace(Processing.ModelPackage) ? Models.DefaultPackage : Processing.ModelPackage, AppContext.BaseDirectory);
@@ -86,6 +110,7 @@ internal sealed class EdgertSettings
         Bind(configuration, JournalOptions.Section, settings.Journal);
         Bind(configuration, ProcessingOptions.Section, settings.Processing);
         Bind(configuration, MqttOptions.Section, settings.Mqtt);
+        Bind(configuration, PluginOptions.Section, settings.Plugins);
         settings.Validate();
         return settings;
     }
@@ -96,7 +121,7 @@ internal sealed class EdgertSettings
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
             .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).ToList();
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(Plugins.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);

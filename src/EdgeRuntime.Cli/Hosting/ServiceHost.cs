@@ -2,6 +2,7 @@ using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Ingest;
 using EdgeRuntime.Pipeline;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins;
 using EdgeRuntime.Publishing;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,8 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new SlideOpener(settings.Slides));
         builder.Services.AddMqttPublishing(settings.Mqtt);
         builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
+        builder.Services.AddSingleton(settings.Inference);
+        builder.Services.AddModelPlugins(settings.Plugins);
         builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
         return builder.Build();
     }

@@ -1,0 +1,33 @@
+namespace EdgeRuntime.Plugins;
+
+/// <summary>The plugin versions present under the plugins root.</summary>
+public static class PluginCatalog
+{
+    /// <summary>Every model and prompt set version whose defining file is present, sorted.</summary>
+    public static IReadOnlyList<PluginRef> Scan(string root)
+    {
+        var found = new List<PluginRef>();
+        foreach (var kind in new[] { PluginRef.Models, PluginRef.Prompts })
+        {
+            var kindDirectory = Path.Combine(root, kind);
+            if (!Directory.Exists(kindDirectory))
+            {
+                continue;
+            }
+
+            foreach (var idDirectory in Directory.EnumerateDirectories(kindDirectory))
+            {
+                foreach (var versionDirectory in Directory.EnumerateDirectories(idDirectory))
+                {
+                    var plugin = new PluginRef(kind, Path.GetFileName(idDirectory), Path.GetFileName(versionDirectory));
+                    if (File.Exists(plugin.DefiningFile(root)))
+                    {
+                        found.Add(plugin);
+                    }
+                }
+            }
+        }
+
+        return found.OrderBy(p => p.Kind, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal).ToList();
+    }
+}

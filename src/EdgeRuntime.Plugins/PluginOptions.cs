@@ -1,0 +1,42 @@
+namespace EdgeRuntime.Plugins;
+
+/// <summary>Where model and prompt plugins live, and which are active. Bound from <c>EdgeRuntime:Plugins</c>.</summary>
+public sealed class PluginOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeRuntime:Plugins";
+
+    /// <summary>
+    /// The plugins root: <c>models/{id}/{version}/model.json</c> and <c>prompts/{id}/{version}/prompts.json</c>
+    /// below it. Empty (the default): plugins are not used, and the service runs the configured model and prompt set.
+    /// </summary>
+    public string Root { get; set; } = string.Empty;
+
+    /// <summary>The file recording the active versions. Default <c>state/active-plugins.json</c>.</summary>
+    public string ActiveFile { get; set; } = Path.Combine("state", "active-plugins.json");
+
+    /// <summary>Seconds between checks of the active file, besides file-system events. Default 2.</summary>
+    public double CheckIntervalSeconds { get; set; } = 2;
+
+    /// <summary>Whether plugins are in use.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Root);
+
+    /// <summary>Every problem with these options, each with its configuration path.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Enabled && !Directory.Exists(Root))
+        {
+            yield return $"{Section}:{nameof(Root)}: {Path.GetFullPath(Root)} does not exist.";
+        }
+
+        if (string.IsNullOrWhiteSpace(ActiveFile))
+        {
+            yield return $"{Section}:{nameof(ActiveFile)} must name a file.";
+        }
+
+        if (!(CheckIntervalSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(CheckIntervalSeconds)} must be positive (is {CheckIntervalSeconds}).";
+        }
+    }
+}

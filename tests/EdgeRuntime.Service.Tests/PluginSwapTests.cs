@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Cli;
+using EdgeRuntime.TestSupport;
+using Xunit;
+
+namespace EdgeRuntime.Service.Tests;
+
+public sealed class PluginSwapTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(300);
+
+    private static void CopyDirectory(string source, string target)
+    {
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+
+    /// <summary>A plugins root with tiny-reference 1.0.0 and 1.1.0 (same graphs, another manifest), and the CRC-100K prompts.</summary>
+    private static string PluginsRoot(TempDirectory temp)
+    {
+        var root = temp.File("plugins");
+        var tiny = ReferenceModels.Package(ReferenceModels.Tiny);
+        foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0" })
+        {
+            var target = Path.Combine(root, "models", "tiny-reference", version);
+            CopyDirectory(tiny, target);
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(target, "model.json")))!;
+            manifest["version"] = version;
+            File.WriteAllText(Path.Combine(target, "model.json"), manifest.ToJsonString());
+        }
+
+        // 1.2.0 is damaged: its text encoder is not the file its manifest hashed.
+        File.AppendAllText(Path.Combine(root, "models", "tiny-reference", "1.2.0", "text_encoder.onnx"), "tampered");
+        CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "crc100k"), Path.Combine(root, "prompts", "crc100k"));
+        return root;
+    }
+
+    private static (int Code, string Out, string Error) Edgert(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        return (EdgertApp.Run(args, output, error), output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Model_swapped_under_load_every_slide_once_each_on_one_version_new_slides_on_the_new_one()
+    {
+        using var temp = new TempDirectory();
+        var plugins = PluginsRoot(temp);
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false, pluginsRoot: plugins);
+        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath).Code);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + service.Output);
+
+        var slides = Enumerable.Range(0, 20).Select(Slides.Small).ToList();
+        try
+        {
+            foreach (var slide in slides)
+            {
+                workspace.Drop(slide.Path);
+            }
+
+            await probe.WaitForAsync(p => p.On("/result").Count >= 5, Patience, "5 results\n" + service.Output);
+            var (code, _, error) = Edgert("plugins", "activate", "models", "tiny-reference", "1.1.0", "--config", workspace.ConfigPath);
+            Assert.True(code == 0, error);
+
+            // A damaged version is refused before it reaches the service; 1.1.0 stays active.
+            var refused = Edgert("plugins", "activate", "models", "tiny-reference", "1.2.0", "--config", workspace.ConfigPath);
+            Assert.Equal(1, refused.Code);
+            Assert.Contains("text_encoder.onnx: SHA-256 is", refused.Error);
+            Assert.Contains("* models   tiny-reference               1.1.0", Edgert("plugins", "list", "--config", workspace.ConfigPath).Out);
+
+            await probe.WaitForAsync(p => p.On("/result").Count >= 20, Patience, "20 results\n" + service.Output);
+            await Task.Delay(2000);
+
+            var results = probe.On("/result").Select(r => r.Payload).ToList();
+            Assert.Equal(20, results.Count);
+            Assert.Equal(20, results.Select(r => r.GetProperty("slideId").GetString()).Distinct().Count());
+            var versionOf = results.ToDictionary(r => r.GetProperty("slideId").GetString()!, r => r.GetProperty("provenance").GetProperty("model").GetProperty("version").GetString()!);
+
+            // In the order slides started (their "processing" messages), versions switch once from 1.0.0 to 1.1.0.
+            var started = probe.On("/state").Where(s => s.Payload.GetProperty("state").GetString() == "processing").Select(s => s.Payload.GetProperty("slideId").GetString()!).ToList();
+            var sequence = started.Select(id => versionOf[id]).ToList();
+            Assert.Equal("1.0.0", sequence[0]);
+            Assert.Equal("1.1.0", sequence[^1]);
+            var switchAt = sequence.IndexOf("1.1.0");
+            Assert.All(sequence.Skip(switchAt), v => Assert.Equal("1.1.0", v));
+            Assert.Contains("Activated tiny-reference 1.1.0", service.Output);
+            Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
+}
