@@ -36,6 +36,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<ServiceMetrics>();
         services.TryAddSingleton<LiveProgress>();
+        services.TryAddSingleton<ISlideTaskSource, NoSlideTasks>();
         services.AddSingleton<SlideProcessor>();
         services.AddHostedService<ProcessingService>();
         return services;

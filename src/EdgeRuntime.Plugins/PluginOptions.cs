@@ -15,6 +15,12 @@ public sealed class PluginOptions
     /// <summary>The file recording the active versions. Default <c>state/active-plugins.json</c>.</summary>
     public string ActiveFile { get; set; } = Path.Combine("state", "active-plugins.json");
 
+    /// <summary>
+    /// Task plugin assemblies run on every slide, relative to <see cref="Root"/>, such as
+    /// <c>tasks/embedding-summary/1.0.0/EdgeRuntime.Tasks.EmbeddingSummary.dll</c>. Default: none.
+    /// </summary>
+    public IList<string> Tasks { get; set; } = [];
+
     /// <summary>Seconds between checks of the active file, besides file-system events. Default 2.</summary>
     public double CheckIntervalSeconds { get; set; } = 2;
 
@@ -27,6 +33,11 @@ public sealed class PluginOptions
         if (Enabled && !Directory.Exists(Root))
         {
             yield return $"{Section}:{nameof(Root)}: {Path.GetFullPath(Root)} does not exist.";
+        }
+
+        if (Tasks.Count > 0 && !Enabled)
+        {
+            yield return $"{Section}:{nameof(Tasks)} needs {Section}:{nameof(Root)}.";
         }
 
         if (string.IsNullOrWhiteSpace(ActiveFile))

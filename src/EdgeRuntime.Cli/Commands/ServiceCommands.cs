@@ -71,7 +71,8 @@ internal static class ServiceCommands
                 id = SlideIdentity.Of(path, slide.Info.Properties);
             }
 
-            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, provider, new ServiceMetrics());
+            using var tasks = new EdgeRuntime.Plugins.Tasks.TaskRegistry(settings.Plugins, logging.CreateLogger<EdgeRuntime.Plugins.Tasks.TaskRegistry>());
+            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, provider, new ServiceMetrics(), tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             output.Error.WriteLine($"results: {result.Directory}");

@@ -15,6 +15,9 @@ public sealed class ProcessingOptions
     /// <summary>Folder of results: <c>{ResultsDirectory}/{slideId}/result.json</c>, <c>tiles.csv.gz</c>, <c>overlay.png</c>. Default <c>results</c>.</summary>
     public string ResultsDirectory { get; set; } = "results";
 
+    /// <summary>Seconds a task plugin may take for one call (start, a batch, completion) before it is failed for the slide. Default 60.</summary>
+    public double TaskTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Long side of the overlay picture in pixels. Default 1024.</summary>
     public int OverlaySize { get; set; } = 1024;
 
@@ -24,6 +27,11 @@ public sealed class ProcessingOptions
         if (string.IsNullOrWhiteSpace(ResultsDirectory))
         {
             yield return $"{Section}:{nameof(ResultsDirectory)} must name a folder.";
+        }
+
+        if (!(TaskTimeoutSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(TaskTimeoutSeconds)} must be positive (is {TaskTimeoutSeconds}).";
         }
 
         if (OverlaySize is < 64 or > 8192)

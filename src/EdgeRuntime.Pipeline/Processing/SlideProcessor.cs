@@ -4,6 +4,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Results;
@@ -29,7 +31,8 @@ public sealed class SlideProcessor(
     ZeroShotOptions zeroShot,
     ProcessingOptions processing,
     ModelProvider models,
-    ServiceMetrics metrics)
+    ServiceMetrics metrics,
+    ISlideTaskSource tasks)
 {
     /// <summary>Version of the result document's shape.</summary>
     public const int ResultSchemaVersion = 1;
@@ -63,9 +66,11 @@ public sealed class SlideProcessor(
             var aggregator = new SlideTagAggregator(classes.Count, zeroShot.TopK);
             var topClass = new int[plan.Grid.Tiles.Count];
             var logits = new double[classes.Count];
+            var context = new SlideTaskContext(slideId, model.Package.Identity, new OnnxTextEncoder(model.Package), output.Staging);
+            await using var taskRuns = await SlideTaskRuns.StartAsync(tasks.Tasks, slide.Info, context, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
             using (var sidecar = new TileSidecarWriter(Path.Combine(output.Staging, "tiles.csv.gz"), classes))
             {
-                await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, plan.Grid, new TimedEncoder(model.Encoder, metrics), (batch, _) =>
+                await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, plan.Grid, new TimedEncoder(model.Encoder, metrics), async (batch, token) =>
                 {
                     for (var i = 0; i < batch.Tiles.Count; i++)
                     {
@@ -77,9 +82,11 @@ public sealed class SlideProcessor(
                         sidecar.Write(batch.Tiles[i], best, logits);
                     }
 
-                    return ValueTask.CompletedTask;
+                    await taskRuns.OnBatchAsync(batch, token).ConfigureAwait(false);
                 }, progress, cancellationToken).ConfigureAwait(false);
             }
+
+            var taskResults = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
 
             var encodeMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
@@ -96,6 +103,7 @@ public sealed class SlideProcessor(
                 ["writeMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
                 ["totalMs"] = Math.Round(total.Elapsed.TotalMilliseconds, 1),
             };
+            document["tasks"] = taskResults;
             document["timings"] = timings;
             await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
             output.Commit();

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using EdgeRuntime.Cli;
+using EdgeRuntime.TestSupport;
+using Xunit;
+
+namespace EdgeRuntime.Plugins.Tests;
+
+public sealed class TaskExecutionTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void A_throwing_and_a_hanging_task_fail_only_themselves_and_the_others_complete()
+    {
+        var config = temp.File("tasks.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new
+                {
+                    Root = TestData.RepoRoot,
+                    Tasks = new[] { Path.GetRelativePath(TestData.RepoRoot, TaskPlugins.TestPlugins), Path.GetRelativePath(TestData.RepoRoot, TaskPlugins.EmbeddingSummary) },
+                },
+                Processing = new { TaskTimeoutSeconds = 2, ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+                ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
+            },
+        }));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = EdgertApp.Run(["process", TestData.Slide("CMU-1-Small-Region.svs"), "--out", temp.File("results"), "--config", config], output, error);
+        Assert.True(code == 0, error.ToString());
+
+        using var result = JsonDocument.Parse(output.ToString());
+        var kept = result.RootElement.GetProperty("tiles").GetProperty("kept").GetInt32();
+        var tasks = result.RootElement.GetProperty("tasks");
+        Assert.Equal("ok", tasks.GetProperty("counting").GetProperty("status").GetString());
+        Assert.Equal(kept, tasks.GetProperty("counting").GetProperty("output").GetProperty("tiles").GetInt32());
+        Assert.Equal("failed", tasks.GetProperty("throwing").GetProperty("status").GetString());
+        Assert.Contains("this task always fails", tasks.GetProperty("throwing").GetProperty("error").GetString());
+        Assert.Equal("failed", tasks.GetProperty("hanging").GetProperty("status").GetString());
+        Assert.Contains("timed out after 2 s", tasks.GetProperty("hanging").GetProperty("error").GetString());
+        Assert.False(tasks.TryGetProperty("future", out _));
+        Assert.Contains("built against contract 99", error.ToString());
+
+        // The sample plugin wrote its file beside the result: a unit vector (norm computed here, not by it).
+        var summary = tasks.GetProperty("embedding-summary");
+        Assert.Equal(kept, summary.GetProperty("output").GetProperty("tiles").GetInt32());
+        var id = result.RootElement.GetProperty("slideId").GetString()!;
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.File("results"), id, "slide-embedding.json")));
+        var vector = file.RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(32, vector.Length); // the tiny model's embedding size
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => v * v)), 6);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using EdgeRuntime.Abstractions;
+using EdgeRuntime.Abstractions.Embeddings;
+using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Abstractions.Tasks;
+
+namespace EdgeRuntime.TestTaskPlugins;
+
+/// <summary>Counts tiles: the well-behaved neighbour of the others.</summary>
+public sealed class CountingTask : ISlideTask
+{
+    public string Name => "counting";
+
+    public int ContractMajorVersion => ContractVersion.Major;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run());
+
+    private sealed class Run : ISlideTaskRun
+    {
+        private int tiles;
+
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken)
+        {
+            tiles += batch.Tiles.Count;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new JsonObject { ["tiles"] = tiles });
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Throws on the first batch.</summary>
+public sealed class ThrowingTask : ISlideTask
+{
+    public string Name => "throwing";
+
+    public int ContractMajorVersion => ContractVersion.Major;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run());
+
+    private sealed class Run : ISlideTaskRun
+    {
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("this task always fails");
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new JsonObject());
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Blocks its thread on the first batch, as a deadlocked plugin would.</summary>
+public sealed class HangingTask : ISlideTask
+{
+    public string Name => "hanging";
+
+    public int ContractMajorVersion => ContractVersion.Major;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run());
+
+    private sealed class Run : ISlideTaskRun
+    {
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(60)); // synchronous: no await to give the thread back
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new JsonObject());
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Claims a contract version this runtime does not have.</summary>
+public sealed class FutureContractTask : ISlideTask
+{
+    public string Name => "future";
+
+    public int ContractMajorVersion => 99;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("never started");
+}
