@@ -21,6 +21,12 @@ public sealed class PluginOptions
     /// </summary>
     public IList<string> Tasks { get; set; } = [];
 
+    /// <summary>
+    /// SHA-256 of every plugin allowed to load (model manifests, prompt set files, task assemblies). Empty (the
+    /// default): any plugin under the root that passes validation.
+    /// </summary>
+    public IList<string> AllowedSha256 { get; set; } = [];
+
     /// <summary>Seconds between checks of the active file, besides file-system events. Default 2.</summary>
     public double CheckIntervalSeconds { get; set; } = 2;
 
@@ -38,6 +44,14 @@ public sealed class PluginOptions
         if (Tasks.Count > 0 && !Enabled)
         {
             yield return $"{Section}:{nameof(Tasks)} needs {Section}:{nameof(Root)}.";
+        }
+
+        for (var i = 0; i < AllowedSha256.Count; i++)
+        {
+            if (AllowedSha256[i].Length != 64 || !AllowedSha256[i].All(char.IsAsciiHexDigit))
+            {
+                yield return $"{Section}:{nameof(AllowedSha256)}:{i} '{AllowedSha256[i]}' is not a SHA-256 (64 hex digits).";
+            }
         }
 
         if (string.IsNullOrWhiteSpace(ActiveFile))

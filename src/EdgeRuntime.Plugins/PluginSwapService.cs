@@ -90,6 +90,8 @@ public sealed class PluginSwapService(
 
         try
         {
+            PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
+            PluginAllowList.Check(options, promptFile);
             var next = await LoadAsync(wanted, options.Root, models.Current, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken);
             models.Swap(next);
             var model = $"{next.Package.Identity.Id} {next.Package.Identity.Version}";

@@ -57,6 +57,7 @@ internal static class PluginCommands
             }
 
             // The same checks the service makes, before the service ever sees it.
+            PluginAllowList.Check(settings.Plugins, plugin.DefiningFile(settings.Plugins.Root));
             if (plugin.Kind == PluginRef.Models)
             {
                 using var logging = ModelLoading.Logging(output.Error);

@@ -45,7 +45,7 @@ internal sealed class EdgertSettings
     public PluginOptions Plugins { get; } = new();
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
-    /// <exception cref="InvalidDataException">The active-plugins file is not valid.</exception>
+    /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
     public void ApplyActivePlugins()
     {
         if (!Plugins.Enabled)
@@ -56,11 +56,13 @@ internal sealed class EdgertSettings
         var active = ActivePlugins.Read(Plugins.ActiveFile);
         if (active.Model is not null)
         {
+            PluginAllowList.Check(Plugins, active.Model.DefiningFile(Plugins.Root));
             Processing.ModelPackage = active.Model.Directory(Plugins.Root);
         }
 
         if (active.Prompts is not null)
         {
+            PluginAllowList.Check(Plugins, active.Prompts.DefiningFile(Plugins.Root));
             Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
         }
     }

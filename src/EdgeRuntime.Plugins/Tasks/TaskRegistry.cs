@@ -10,13 +10,19 @@ public sealed class TaskRegistry : ISlideTaskSource, IDisposable
     private readonly List<TaskPlugin> plugins = [];
 
     /// <summary>Loads every configured task assembly.</summary>
-    /// <exception cref="InvalidDataException">An assembly is missing or holds no task.</exception>
+    /// <exception cref="InvalidDataException">An assembly is missing, not allowed, or holds no task.</exception>
     public TaskRegistry(PluginOptions options, ILogger<TaskRegistry> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (var relative in options.Tasks)
         {
-            var plugin = TaskPluginLoader.Load(Path.Combine(options.Root, relative));
+            var path = Path.Combine(options.Root, relative);
+            if (File.Exists(path))
+            {
+                PluginAllowList.Check(options, path);
+            }
+
+            var plugin = TaskPluginLoader.Load(path);
             plugins.Add(plugin);
             foreach (var reason in plugin.Refused)
             {

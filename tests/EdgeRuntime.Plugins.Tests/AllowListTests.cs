@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using EdgeRuntime.Cli;
+using EdgeRuntime.TestSupport;
+using Xunit;
+
+namespace EdgeRuntime.Plugins.Tests;
+
+public sealed class AllowListTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    // What an admin gets from `sha256sum model.json`.
+    private static string Sha256Of(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+
+    private string PluginsRoot()
+    {
+        var root = temp.File("plugins");
+        var source = ReferenceModels.Package(ReferenceModels.Tiny);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(root, "models", "tiny-reference", "1.0.0", Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return root;
+    }
+
+    private string Config(string root, string[] allowed, string[]? tasks = null)
+    {
+        var path = temp.File($"config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new { Root = root, ActiveFile = temp.File("state/active.json"), AllowedSha256 = allowed, Tasks = tasks ?? [] },
+                Processing = new { ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+                ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
+            },
+        }));
+        return path;
+    }
+
+    private static (int Code, string Out, string Error) Edgert(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        return (EdgertApp.Run(args, output, error), output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void A_model_not_on_the_allow_list_is_refused_and_one_on_it_is_activated()
+    {
+        var root = PluginsRoot();
+        var manifest = Path.Combine(root, "models", "tiny-reference", "1.0.0", "model.json");
+        var other = new string('0', 64);
+
+        var refused = Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other]));
+        Assert.Equal(1, refused.Code);
+        Assert.Contains($"SHA-256 {Sha256Of(manifest)} is not in EdgeRuntime:Plugins:AllowedSha256", refused.Error);
+        Assert.False(File.Exists(temp.File("state/active.json")));
+
+        var accepted = Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other, Sha256Of(manifest)]));
+        Assert.True(accepted.Code == 0, accepted.Error);
+        Assert.True(File.Exists(temp.File("state/active.json")));
+    }
+
+    [Fact]
+    public void A_task_assembly_not_on_the_allow_list_stops_the_command_naming_it()
+    {
+        var repo = TestData.RepoRoot;
+        var task = Path.GetRelativePath(repo, TaskPlugins.EmbeddingSummary);
+        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(repo, [new string('a', 64)], [task]));
+        Assert.Equal(1, code);
+        Assert.Contains("EdgeRuntime.Tasks.EmbeddingSummary.dll", error);
+        Assert.Contains("is not in EdgeRuntime:Plugins:AllowedSha256", error);
+    }
+
+    [Fact]
+    public void A_malformed_hash_is_a_configuration_error_with_its_key()
+    {
+        var (code, _, error) = Edgert("plugins", "list", "--config", Config(PluginsRoot(), ["not-a-hash"]));
+        Assert.Equal(2, code);
+        Assert.Contains("EdgeRuntime:Plugins:AllowedSha256:0 'not-a-hash' is not a SHA-256", error);
+    }
+}
