@@ -32,10 +32,6 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts)
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, full, overwrite: true);
+        Slides.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Json));
     }
 }

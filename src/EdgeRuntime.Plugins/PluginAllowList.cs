@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace EdgeRuntime.Plugins;
 
 /// <summary>
@@ -19,11 +17,7 @@ public static class PluginAllowList
             return;
         }
 
-        string hash;
-        using (var stream = File.OpenRead(file))
-        {
-            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
+        var hash = Slides.Files.FileHash.Sha256(file);
 
         if (!options.AllowedSha256.Contains(hash, StringComparer.OrdinalIgnoreCase))
         {

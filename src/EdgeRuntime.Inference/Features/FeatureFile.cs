@@ -59,9 +59,6 @@ public static class FeatureFile
         file.Attributes["model_sha256"] = attributes.ModelSha256;
         file.Attributes["slide"] = attributes.SlideFile;
 
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        file.Write(temporary);
-        File.Move(temporary, full, overwrite: true);
+        Slides.Files.AtomicFile.Write(path, stream => file.Write(stream));
     }
 }

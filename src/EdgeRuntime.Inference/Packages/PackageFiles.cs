@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace EdgeRuntime.Inference.Packages;
 
 /// <summary>Checks that every file a manifest lists is inside the package, present, and has the stated SHA-256.</summary>
@@ -31,9 +29,5 @@ internal static class PackageFiles
         }
     }
 
-    public static string Sha256(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string Sha256(string path) => Slides.Files.FileHash.Sha256(path);
 }

@@ -49,17 +49,9 @@ public sealed class TextEmbeddingCache(string directory)
         return values;
     }
 
-    private void Write(string path, float[] values)
+    private static void Write(string path, float[] values) => Slides.Files.AtomicFile.Write(path, stream =>
     {
-        Directory.CreateDirectory(directory);
-        var temporary = path + $".{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(Magic);
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+        stream.Write(Magic);
+        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    });
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace EdgeRuntime.Ingest.Inbox;
 
 /// <summary>
@@ -24,9 +22,5 @@ public static class SlideIdentity
     }
 
     /// <summary>The SHA-256-based id of a file's bytes (for files no reader opens).</summary>
-    public static string OfFile(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..Length];
-    }
+    public static string OfFile(string path) => Slides.Files.FileHash.Sha256(path)[..Length];
 }

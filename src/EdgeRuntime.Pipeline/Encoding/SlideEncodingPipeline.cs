@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling.Grid;
 
@@ -23,11 +24,7 @@ public sealed class SlideEncodingPipeline
     public SlideEncodingPipeline(EncodingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
-        }
+        OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
     }

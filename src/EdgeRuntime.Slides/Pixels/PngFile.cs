@@ -14,19 +14,8 @@ public static class PngFile
         return data.ToArray();
     }
 
-    /// <summary>Writes <paramref name="png"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> png)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(png);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, full, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="png"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> png) => Files.AtomicFile.Write(path, png.ToArray());
 
     /// <summary>An opaque Skia bitmap holding a copy of <paramref name="image"/>, for drawing on.</summary>
     public static SKBitmap ToBitmap(RgbImage image)

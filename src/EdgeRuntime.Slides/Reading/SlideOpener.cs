@@ -21,11 +21,7 @@ public sealed class SlideOpener
     public SlideOpener(SlideReadingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
-        }
+        OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
         resolver = new ResolutionResolver(options);

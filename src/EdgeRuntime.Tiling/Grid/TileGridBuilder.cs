@@ -1,5 +1,6 @@
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Tissue;
 
 namespace EdgeRuntime.Tiling.Grid;
@@ -17,11 +18,7 @@ public sealed class TileGridBuilder
     public TileGridBuilder(TilingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
-        }
+        OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
     }

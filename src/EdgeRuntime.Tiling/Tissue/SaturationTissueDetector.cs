@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
 
@@ -18,11 +19,7 @@ public sealed class SaturationTissueDetector : ITissueDetector
     public SaturationTissueDetector(TissueDetectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
-        }
+        OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
     }
