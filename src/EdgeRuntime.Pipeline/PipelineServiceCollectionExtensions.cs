@@ -36,7 +36,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<ServiceMetrics>();
         services.TryAddSingleton<LiveProgress>();
-        services.TryAddSingleton<ISlideTaskSource, NoSlideTasks>();
+        services.TryAddSingleton(_ => new TaskProvider(SlideTaskSet.Empty));
         services.AddSingleton<SlideProcessor>();
         services.AddHostedService<ProcessingService>();
         return services;

@@ -3,11 +3,11 @@ namespace EdgeRuntime.Plugins;
 /// <summary>The plugin versions present under the plugins root.</summary>
 public static class PluginCatalog
 {
-    /// <summary>Every model and prompt set version whose defining file is present, sorted.</summary>
+    /// <summary>Every model, prompt set and task version whose defining file is present, sorted.</summary>
     public static IReadOnlyList<PluginRef> Scan(string root)
     {
         var found = new List<PluginRef>();
-        foreach (var kind in new[] { PluginRef.Models, PluginRef.Prompts })
+        foreach (var kind in PluginRef.Kinds)
         {
             var kindDirectory = Path.Combine(root, kind);
             if (!Directory.Exists(kindDirectory))
@@ -28,6 +28,6 @@ public static class PluginCatalog
             }
         }
 
-        return found.OrderBy(p => p.Kind, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal).ToList();
+        return found.OrderBy(p => p.Kind, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, PluginVersion.Comparer).ToList();
     }
 }

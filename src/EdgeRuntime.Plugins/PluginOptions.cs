@@ -1,14 +1,14 @@
 namespace EdgeRuntime.Plugins;
 
-/// <summary>Where model and prompt plugins live, and which are active. Bound from <c>EdgeRuntime:Plugins</c>.</summary>
+/// <summary>Where model, prompt and task plugins live, which run, and how new versions are picked up. Bound from <c>EdgeRuntime:Plugins</c>.</summary>
 public sealed class PluginOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Plugins";
 
     /// <summary>
-    /// The plugins root: <c>models/{id}/{version}/model.json</c> and <c>prompts/{id}/{version}/prompts.json</c>
-    /// below it. Empty (the default): plugins are not used, and the service runs the configured model and prompt set.
+    /// The plugins root: <c>models/{id}/{version}/model.json</c>, <c>prompts/{id}/{version}/prompts.json</c> and
+    /// <c>tasks/{id}/{version}/</c> (a published .NET assembly) below it. Empty (the default): plugins are not used, and the service runs the configured model and prompt set.
     /// </summary>
     public string Root { get; set; } = string.Empty;
 
@@ -16,10 +16,30 @@ public sealed class PluginOptions
     public string ActiveFile { get; set; } = Path.Combine("state", "active-plugins.json");
 
     /// <summary>
-    /// Task plugin assemblies run on every slide, relative to <see cref="Root"/>, such as
-    /// <c>tasks/embedding-summary/1.0.0/EdgeRuntime.Tasks.EmbeddingSummary.dll</c>. Default: none.
+    /// Task plugins run on every slide until an admin changes them, as <c>id/version</c> of folders under
+    /// <c>{Root}/tasks/</c>, such as <c>embedding-summary/1.0.0</c>. Default: none.
     /// </summary>
     public IList<string> Tasks { get; set; } = [];
+
+    /// <summary>
+    /// Watch the plugins root for new versions. A version folder is complete once no file in it has a temporary
+    /// name and its files have not changed for <see cref="QuietPeriodSeconds"/> (the inbox's rule); only then is it
+    /// looked at. Default true.
+    /// </summary>
+    public bool WatchRoot { get; set; } = true;
+
+    /// <summary>
+    /// When a complete new version of an active plugin appears (a higher version of the same id), verify it and
+    /// activate it, as <c>edgert plugins activate</c> would. False: announce it only, and wait for an admin.
+    /// Default true. Sites that validate every model before use set false, or list hashes in <see cref="AllowedSha256"/>.
+    /// </summary>
+    public bool ActivateNewVersions { get; set; } = true;
+
+    /// <summary>Seconds a new plugin version must stay unchanged before it is looked at. Default 5.</summary>
+    public double QuietPeriodSeconds { get; set; } = 5;
+
+    /// <summary>The configured tasks, parsed.</summary>
+    public IReadOnlyList<PluginRef> ConfiguredTasks => Tasks.Select(t => PluginRef.Parse(t, PluginRef.Tasks)).ToList();
 
     /// <summary>
     /// SHA-256 of every plugin allowed to load (model manifests, prompt set files, task assemblies). Empty (the
@@ -44,6 +64,30 @@ public sealed class PluginOptions
         if (Tasks.Count > 0 && !Enabled)
         {
             yield return $"{Section}:{nameof(Tasks)} needs {Section}:{nameof(Root)}.";
+        }
+
+        for (var i = 0; i < Tasks.Count; i++)
+        {
+            string? problem = null;
+            try
+            {
+                var task = PluginRef.Parse(Tasks[i], PluginRef.Tasks);
+                problem = task.Kind != PluginRef.Tasks ? $"{task} is not a task plugin" : null;
+            }
+            catch (FormatException e)
+            {
+                problem = e.Message;
+            }
+
+            if (problem is not null)
+            {
+                yield return $"{Section}:{nameof(Tasks)}:{i}: {problem}";
+            }
+        }
+
+        if (QuietPeriodSeconds < 0)
+        {
+            yield return $"{Section}:{nameof(QuietPeriodSeconds)} must not be negative (is {QuietPeriodSeconds}).";
         }
 
         for (var i = 0; i < AllowedSha256.Count; i++)

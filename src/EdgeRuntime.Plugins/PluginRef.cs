@@ -1,6 +1,6 @@
 namespace EdgeRuntime.Plugins;
 
-/// <summary>A plugin version: its kind (<c>models</c> or <c>prompts</c>), id and version.</summary>
+/// <summary>A plugin version: its kind (<c>models</c>, <c>prompts</c> or <c>tasks</c>), id and version.</summary>
 /// <param name="Kind">Folder of its kind under the plugins root.</param>
 /// <param name="Id">Plugin id.</param>
 /// <param name="Version">Version folder name.</param>
@@ -12,12 +12,64 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     /// <summary>Prompt sets kind.</summary>
     public const string Prompts = "prompts";
 
+    /// <summary>Task plugins kind.</summary>
+    public const string Tasks = "tasks";
+
+    /// <summary>The three kinds.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [Models, Prompts, Tasks];
+
     /// <summary>The plugin's folder under <paramref name="root"/>.</summary>
     public string Directory(string root) => Path.GetFullPath(Path.Combine(root, Kind, Id, Version));
 
-    /// <summary>The file that defines the plugin: model.json for models, prompts.json for prompt sets.</summary>
-    public string DefiningFile(string root) => Path.Combine(Directory(root), Kind == Models ? "model.json" : "prompts.json");
+    /// <summary>
+    /// The file that defines the plugin and whose hash the allow-list holds: <c>model.json</c> for a model,
+    /// <c>prompts.json</c> for a prompt set, and for a task the assembly named by the folder's single
+    /// <c>*.deps.json</c> (the file <c>dotnet publish</c> writes beside a plugin's main assembly). A path that does
+    /// not exist when the folder does not hold a complete plugin.
+    /// </summary>
+    public string DefiningFile(string root)
+    {
+        var directory = Directory(root);
+        return Kind switch
+        {
+            Models => Path.Combine(directory, "model.json"),
+            Prompts => Path.Combine(directory, "prompts.json"),
+            _ => TaskAssembly(directory),
+        };
+    }
+
+    /// <summary>Parses <c>kind/id/version</c>, or <c>id/version</c> of <paramref name="defaultKind"/>.</summary>
+    /// <exception cref="FormatException">Not of that form; the message says why.</exception>
+    public static PluginRef Parse(string text, string? defaultKind = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && defaultKind is not null)
+        {
+            parts = [defaultKind, .. parts];
+        }
+
+        if (parts.Length != 3 || !Kinds.Contains(parts[0]) || parts.Skip(1).Any(p => !IsFolderName(p)))
+        {
+            var expected = defaultKind is null ? "kind/id/version with kind models, prompts or tasks" : $"id/version (or {defaultKind}/id/version)";
+            throw new FormatException($"'{text}' is not {expected}.");
+        }
+
+        return new PluginRef(parts[0], parts[1], parts[2]);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind}/{Id}/{Version}";
+
+    // Ids and versions become folder names: nothing that climbs out of the plugins root.
+    private static bool IsFolderName(string part) =>
+        part.Length > 0 && part != "." && part != ".." && part.IndexOfAny(['\\', '/', '\0']) < 0;
+
+    private static string TaskAssembly(string directory)
+    {
+        var deps = System.IO.Directory.Exists(directory) ? System.IO.Directory.GetFiles(directory, "*.deps.json") : [];
+        return deps.Length == 1
+            ? Path.Combine(directory, Path.GetFileName(deps[0])[..^".deps.json".Length] + ".dll")
+            : Path.Combine(directory, deps.Length == 0 ? "(no .deps.json)" : "(several .deps.json)");
+    }
 }

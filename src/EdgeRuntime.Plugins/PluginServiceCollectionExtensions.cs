@@ -1,19 +1,23 @@
 using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Plugins.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRuntime.Plugins;
 
-/// <summary>Registers the plugin component: task plugins, and the watcher of the active-plugins file that swaps the model.</summary>
+/// <summary>Registers the plugin component: the task plugins, the controller that swaps plugins, and the watchers that feed it.</summary>
 public static class PluginServiceCollectionExtensions
 {
-    /// <summary>Adds hot swapping of model and prompt plugins (does nothing while <see cref="PluginOptions.Root"/> is empty).</summary>
-    public static IServiceCollection AddModelPlugins(this IServiceCollection services, PluginOptions options)
+    /// <summary>
+    /// Adds hot swapping of model, prompt and task plugins, starting with <paramref name="initialTasks"/> (loaded and
+    /// verified before the host is built). The watchers do nothing while <see cref="PluginOptions.Root"/> is empty.
+    /// </summary>
+    public static IServiceCollection AddPlugins(this IServiceCollection services, PluginOptions options, SlideTaskSet initialTasks)
     {
         services.AddSingleton(options);
-        services.Replace(ServiceDescriptor.Singleton<ISlideTaskSource, TaskRegistry>());
-        services.AddHostedService<PluginSwapService>();
+        services.Replace(ServiceDescriptor.Singleton(_ => new TaskProvider(initialTasks)));
+        services.AddSingleton<PluginController>();
+        services.AddHostedService<ActiveFileWatcher>();
+        services.AddHostedService<PluginRootWatcher>();
         return services;
     }
 }

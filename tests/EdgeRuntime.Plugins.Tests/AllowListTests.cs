@@ -72,9 +72,9 @@ public sealed class AllowListTests : IDisposable
     [Fact]
     public void A_task_assembly_not_on_the_allow_list_stops_the_command_naming_it()
     {
-        var repo = TestData.RepoRoot;
-        var task = Path.GetRelativePath(repo, TaskPlugins.EmbeddingSummary);
-        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(repo, [new string('a', 64)], [task]));
+        var root = PluginsRoot();
+        TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
+        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], ["embedding-summary/1.0.0"]));
         Assert.Equal(1, code);
         Assert.Contains("EdgeRuntime.Tasks.EmbeddingSummary.dll", error);
         Assert.Contains("is not in EdgeRuntime:Plugins:AllowedSha256", error);

@@ -14,6 +14,9 @@ public sealed class TaskExecutionTests : IDisposable
     [Fact]
     public void A_throwing_and_a_hanging_task_fail_only_themselves_and_the_others_complete()
     {
+        var root = temp.File("plugins");
+        TaskPlugins.Install(root, TaskPlugins.TestPlugins, "test-tasks", "1.0.0");
+        TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
         var config = temp.File("tasks.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
@@ -21,8 +24,9 @@ public sealed class TaskExecutionTests : IDisposable
             {
                 Plugins = new
                 {
-                    Root = TestData.RepoRoot,
-                    Tasks = new[] { Path.GetRelativePath(TestData.RepoRoot, TaskPlugins.TestPlugins), Path.GetRelativePath(TestData.RepoRoot, TaskPlugins.EmbeddingSummary) },
+                    Root = root,
+                    ActiveFile = temp.File("state/active.json"),
+                    Tasks = new[] { "test-tasks/1.0.0", "embedding-summary/1.0.0" },
                 },
                 Processing = new { TaskTimeoutSeconds = 2, ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
@@ -54,5 +58,13 @@ public sealed class TaskExecutionTests : IDisposable
         var vector = file.RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.Equal(32, vector.Length); // the tiny model's embedding size
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => v * v)), 6);
+
+        // Provenance names each task's plugin version and the assembly's hash (computed here independently).
+        var provenance = result.RootElement.GetProperty("provenance").GetProperty("tasks").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal("embedding-summary", provenance["embedding-summary"].GetProperty("plugin").GetString());
+        Assert.Equal("1.0.0", provenance["embedding-summary"].GetProperty("version").GetString());
+        var assembly = Path.Combine(root, "tasks", "embedding-summary", "1.0.0", "EdgeRuntime.Tasks.EmbeddingSummary.dll");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(assembly))), provenance["embedding-summary"].GetProperty("sha256").GetString());
+        Assert.Equal("test-tasks", provenance["counting"].GetProperty("plugin").GetString());
     }
 }

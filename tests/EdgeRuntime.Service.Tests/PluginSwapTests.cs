@@ -92,7 +92,7 @@ public sealed class PluginSwapTests
             Assert.Equal("1.1.0", sequence[^1]);
             var switchAt = sequence.IndexOf("1.1.0");
             Assert.All(sequence.Skip(switchAt), v => Assert.Equal("1.1.0", v));
-            Assert.Contains("Activated tiny-reference 1.1.0", service.Output);
+            Assert.Contains("Activated model tiny-reference 1.1.0", service.Output);
             Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
         }
         finally

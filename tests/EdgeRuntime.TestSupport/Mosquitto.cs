@@ -14,14 +14,40 @@ public sealed class Mosquitto : IDisposable
     private readonly string config;
     private Process? process;
 
-    /// <summary>Writes the configuration and starts the broker.</summary>
+    /// <summary>Writes the configuration and starts the broker: anonymous clients allowed, no ACL.</summary>
     public Mosquitto()
+        : this(null, null)
+    {
+    }
+
+    /// <summary>
+    /// Starts a broker that accepts only <paramref name="users"/> (name → password, hashed with Debian's
+    /// <c>mosquitto_passwd</c>) under the ACL file <paramref name="aclFile"/>.
+    /// </summary>
+    public Mosquitto(IReadOnlyDictionary<string, string>? users, string? aclFile)
     {
         Port = FreePort();
         config = directory.File("mosquitto.conf");
+        var security = "allow_anonymous true";
+        if (users is not null)
+        {
+            var passwords = directory.File("passwd");
+            foreach (var (user, password) in users)
+            {
+                ExternalTool.Run("/usr/bin/mosquitto_passwd", File.Exists(passwords) ? ["-b", passwords, user, password] : ["-b", "-c", passwords, user, password]);
+            }
+
+            security = $"allow_anonymous false\npassword_file {passwords}";
+        }
+
+        if (aclFile is not null)
+        {
+            security += $"\nacl_file {aclFile}";
+        }
+
         File.WriteAllText(config, $"""
             listener {Port} 127.0.0.1
-            allow_anonymous true
+            {security}
             persistence true
             persistence_location {directory.Path}/
             autosave_interval 1

@@ -1,33 +1,33 @@
 using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Inference.Packages;
-using EdgeRuntime.Inference.Prompts;
 using EdgeRuntime.Plugins;
 
 namespace EdgeRuntime.Cli.Commands;
 
-/// <summary><c>edgert plugins list | activate</c>: the versions under the plugins root, and switching the running service to one.</summary>
+/// <summary><c>edgert plugins list | activate | deactivate</c>: the versions under the plugins root, and changing what the running service uses.</summary>
 internal static class PluginCommands
 {
     public static Command Create(CliOutput output)
     {
-        var plugins = new Command("plugins", "Model and prompt plugins under EdgeRuntime:Plugins:Root (models/{id}/{version}, prompts/{id}/{version}).");
+        var plugins = new Command("plugins", "Model, prompt and task plugins under EdgeRuntime:Plugins:Root (models|prompts|tasks/{id}/{version}).");
         plugins.Subcommands.Add(List(output));
         plugins.Subcommands.Add(Activate(output));
+        plugins.Subcommands.Add(Deactivate(output));
         return plugins;
     }
 
     private static Command List(CliOutput output)
     {
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
-        var command = new Command("list", "List every plugin version present, marking the active ones.") { config };
+        var command = new Command("list", "List every plugin version present, marking the active ones with *.") { config };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
             var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
+            var tasks = active.TasksOr(settings.Plugins.ConfiguredTasks);
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
-                var mark = plugin == active.Model || plugin == active.Prompts ? "*" : " ";
+                var mark = plugin == active.Model || plugin == active.Prompts || tasks.Contains(plugin) ? "*" : " ";
                 output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version}");
             }
 
@@ -38,12 +38,9 @@ internal static class PluginCommands
 
     private static Command Activate(CliOutput output)
     {
-        var kind = new Argument<string>("kind") { Description = "models or prompts." };
-        kind.AcceptOnlyFromAmong(PluginRef.Models, PluginRef.Prompts);
-        var id = new Argument<string>("id") { Description = "Plugin id." };
+        var (kind, id, config) = Arguments("models, prompts or tasks.");
         var version = new Argument<string>("version") { Description = "Version to activate (the previous one, for a rollback)." };
-        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
-        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next; slides in flight finish on the version they started with.")
+        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next; slides in flight finish on what they started with. A task plugin joins the active tasks, replacing another version of itself.")
         {
             kind, id, version, config,
         };
@@ -51,29 +48,57 @@ internal static class PluginCommands
         {
             var settings = Enabled(parse.GetValue(config));
             var plugin = new PluginRef(parse.GetValue(kind)!, parse.GetValue(id)!, parse.GetValue(version)!);
-            if (!File.Exists(plugin.DefiningFile(settings.Plugins.Root)))
-            {
-                throw new InvalidDataException($"{plugin.DefiningFile(settings.Plugins.Root)}: no such plugin version ({plugin}).");
-            }
 
             // The same checks the service makes, before the service ever sees it.
-            PluginAllowList.Check(settings.Plugins, plugin.DefiningFile(settings.Plugins.Root));
-            if (plugin.Kind == PluginRef.Models)
+            using (var logging = ModelLoading.Logging(output.Error))
             {
-                using var logging = ModelLoading.Logging(output.Error);
-                ModelPackage.Load(plugin.Directory(settings.Plugins.Root), settings.Inference, logging.CreateLogger("edgert")).Dispose();
-            }
-            else
-            {
-                PromptSetFile.Load(plugin.DefiningFile(settings.Plugins.Root));
+                PluginVerifier.Verify(plugin, settings.Plugins, settings.Inference, logging.CreateLogger("edgert"));
             }
 
-            var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
-            (plugin.Kind == PluginRef.Models ? active with { Model = plugin } : active with { Prompts = plugin }).Write(settings.Plugins.ActiveFile);
+            ActivePlugins.Read(settings.Plugins.ActiveFile).With(plugin, settings.Plugins.ConfiguredTasks).Write(settings.Plugins.ActiveFile);
             output.Out.WriteLine($"active: {plugin}");
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command Deactivate(CliOutput output)
+    {
+        var (kind, id, config) = Arguments("tasks (a model or prompt set is replaced with activate, never left out).");
+        var command = new Command("deactivate", "Stop running a task plugin: slides that start next no longer get it; slides in flight finish with it.")
+        {
+            kind, id, config,
+        };
+        command.SetAction(parse => output.Guard(() =>
+        {
+            var settings = Enabled(parse.GetValue(config));
+            if (parse.GetValue(kind) != PluginRef.Tasks)
+            {
+                throw new InvalidDataException($"{parse.GetValue(kind)} cannot be deactivated: slides always need one; activate another version instead.");
+            }
+
+            var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
+            var tasks = active.TasksOr(settings.Plugins.ConfiguredTasks);
+            var name = parse.GetValue(id)!;
+            if (!tasks.Any(t => t.Id == name))
+            {
+                throw new InvalidDataException($"task plugin '{name}' is not active ({settings.Plugins.ActiveFile}).");
+            }
+
+            (active with { Tasks = tasks.Where(t => t.Id != name).ToList() }).Write(settings.Plugins.ActiveFile);
+            output.Out.WriteLine($"deactivated: tasks/{name}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static (Argument<string> Kind, Argument<string> Id, Option<FileInfo?> Config) Arguments(string kindDescription)
+    {
+        var kind = new Argument<string>("kind") { Description = kindDescription };
+        kind.AcceptOnlyFromAmong([.. PluginRef.Kinds]);
+        var id = new Argument<string>("id") { Description = "Plugin id (its folder under the kind's folder)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
+        return (kind, id, config);
     }
 
     private static EdgertSettings Enabled(FileInfo? config)

@@ -30,7 +30,18 @@ internal static class ServiceCommands
             settings.ApplyActivePlugins();
             using var logging = ModelLoading.Logging(output.Error);
             var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
-            using var host = ServiceHost.Build(settings, model);
+            SlideTaskSet tasks;
+            try
+            {
+                tasks = EdgeRuntime.Plugins.Tasks.TaskSetLoader.LoadActive(settings.Plugins, logging.CreateLogger("edgert"));
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+
+            using var host = ServiceHost.Build(settings, model, tasks);
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         }));
@@ -71,7 +82,7 @@ internal static class ServiceCommands
                 id = SlideIdentity.Of(path, slide.Info.Properties);
             }
 
-            using var tasks = new EdgeRuntime.Plugins.Tasks.TaskRegistry(settings.Plugins, logging.CreateLogger<EdgeRuntime.Plugins.Tasks.TaskRegistry>());
+            using var tasks = new TaskProvider(EdgeRuntime.Plugins.Tasks.TaskSetLoader.LoadActive(settings.Plugins, logging.CreateLogger("edgert")));
             var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, provider, new ServiceMetrics(), tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

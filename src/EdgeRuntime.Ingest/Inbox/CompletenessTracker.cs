@@ -2,8 +2,9 @@ namespace EdgeRuntime.Ingest.Inbox;
 
 /// <summary>
 /// Decides when a file in the inbox is complete: its size and modification time (for MIRAX, those of the
-/// <c>.mrxs</c> and every file of its side folder) have not changed for the quiet period. Temporary names
-/// (<c>.tmp</c>, <c>.part</c>, dot-files) are never candidates. Pure bookkeeping: the clock is passed in.
+/// <c>.mrxs</c> and every file of its side folder; for a folder candidate, such as a plugin version, those of every
+/// file below it) have not changed for the quiet period. Temporary names (<c>.tmp</c>, <c>.part</c>, dot-files) are
+/// never candidates, and a folder holding one is still being copied. Pure bookkeeping: the clock is passed in.
 /// </summary>
 public sealed class CompletenessTracker(TimeSpan quietPeriod)
 {
@@ -77,12 +78,35 @@ public sealed class CompletenessTracker(TimeSpan quietPeriod)
         return ready;
     }
 
+    private static bool TryFolderSignature(string path, out long size, out DateTime modified)
+    {
+        size = 0;
+        modified = Directory.GetLastWriteTimeUtc(path);
+        foreach (var part in new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (IsIgnoredName(part.Name))
+            {
+                return false;
+            }
+
+            size += part.Length;
+            modified = part.LastWriteTimeUtc > modified ? part.LastWriteTimeUtc : modified;
+        }
+
+        return true;
+    }
+
     private static bool TrySignature(string path, out long size, out DateTime modified)
     {
         size = 0;
         modified = DateTime.MinValue;
         try
         {
+            if (Directory.Exists(path))
+            {
+                return TryFolderSignature(path, out size, out modified);
+            }
+
             var info = new FileInfo(path);
             if (!info.Exists)
             {

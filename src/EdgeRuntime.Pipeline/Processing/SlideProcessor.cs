@@ -32,7 +32,7 @@ public sealed class SlideProcessor(
     ProcessingOptions processing,
     ModelProvider models,
     ServiceMetrics metrics,
-    ISlideTaskSource tasks)
+    TaskProvider tasks)
 {
     /// <summary>Version of the result document's shape.</summary>
     public const int ResultSchemaVersion = 1;
@@ -44,9 +44,10 @@ public sealed class SlideProcessor(
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
     {
-        // The slide keeps the model it starts with, even if an admin swaps it meanwhile.
+        // The slide keeps the model and the tasks it starts with, even if an admin swaps them meanwhile.
         using var lease = models.Acquire();
-        var model = lease.Runtime;
+        using var taskLease = tasks.Acquire();
+        var model = lease.Value;
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
         using var slide = opener.Open(path);
@@ -67,7 +68,7 @@ public sealed class SlideProcessor(
             var topClass = new int[plan.Grid.Tiles.Count];
             var logits = new double[classes.Count];
             var context = new SlideTaskContext(slideId, model.Package.Identity, new OnnxTextEncoder(model.Package), output.Staging);
-            await using var taskRuns = await SlideTaskRuns.StartAsync(tasks.Tasks, slide.Info, context, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            await using var taskRuns = await SlideTaskRuns.StartAsync(taskLease.Value.Tasks.Select(t => t.Task).ToList(), slide.Info, context, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
             using (var sidecar = new TileSidecarWriter(Path.Combine(output.Staging, "tiles.csv.gz"), classes))
             {
                 await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, plan.Grid, new TimedEncoder(model.Encoder, metrics), async (batch, token) =>
@@ -95,6 +96,13 @@ public sealed class SlideProcessor(
             PngFile.WriteAtomically(Path.Combine(output.Staging, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, plan.Grid.Tiles, topClass, classes));
 
             var document = Document(model, slideId, path, slide.Info, plan, aggregator, classes);
+            document["provenance"]!["tasks"] = new JsonArray(taskLease.Value.Tasks.Select(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t.Task.Name,
+                ["plugin"] = t.Plugin,
+                ["version"] = t.Version,
+                ["sha256"] = t.Sha256,
+            }).ToArray());
             var timings = new JsonObject
             {
                 ["openMs"] = Math.Round(openMs, 1),

@@ -24,6 +24,19 @@ public sealed class MqttOptions
     /// <summary>Password; for the embedded broker, the one it accepts.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// The user allowed to send admin commands (<c>{TopicPrefix}/{NodeId}/admin/...</c>). The embedded broker accepts
+    /// this user and refuses admin publishes from anyone else; on an external broker, its ACL must do the same
+    /// (docs/plugins.md). Empty (the default): admin commands over MQTT are off.
+    /// </summary>
+    public string? AdminUsername { get; set; }
+
+    /// <summary>The admin user's password (for the embedded broker, the one it accepts).</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Admin commands waiting to be carried out before further ones are answered "busy". Default 16.</summary>
+    public int AdminQueueLength { get; set; } = 16;
+
     /// <summary>First level of every topic. Default <c>edgeruntime</c>.</summary>
     public string TopicPrefix { get; set; } = "edgeruntime";
 
@@ -44,6 +57,18 @@ public sealed class MqttOptions
 
     /// <summary>Topic root of this node: <c>{TopicPrefix}/{NodeId}</c>.</summary>
     public string Root => $"{TopicPrefix}/{NodeId}";
+
+    /// <summary>Topic of the admin requests for <paramref name="command"/> (such as <c>plugins/activate</c>).</summary>
+    public string AdminTopic(string command) => $"{Root}/admin/{command}";
+
+    /// <summary>Topic filter the service subscribes to for admin requests.</summary>
+    public string AdminRequestFilter => $"{Root}/admin/plugins/+";
+
+    /// <summary>Where replies go when a request names no response topic; requesters should name their own below it.</summary>
+    public string AdminReplyRoot => $"{Root}/admin/replies";
+
+    /// <summary>Whether admin commands over MQTT are on.</summary>
+    public bool AdminEnabled => !string.IsNullOrEmpty(AdminUsername);
 
     /// <summary>Whether to start the embedded broker.</summary>
     public bool Embedded => string.IsNullOrWhiteSpace(Host);
@@ -72,6 +97,21 @@ public sealed class MqttOptions
         if (!(ReconnectMinSeconds > 0) || ReconnectMaxSeconds < ReconnectMinSeconds)
         {
             yield return $"{Section}:{nameof(ReconnectMinSeconds)} must be positive and at most {nameof(ReconnectMaxSeconds)}.";
+        }
+
+        if (string.IsNullOrEmpty(AdminUsername) != string.IsNullOrEmpty(AdminPassword))
+        {
+            yield return $"{Section}:{nameof(AdminUsername)} and {nameof(AdminPassword)} must be set together.";
+        }
+
+        if (AdminEnabled && AdminUsername == Username)
+        {
+            yield return $"{Section}:{nameof(AdminUsername)} must differ from {nameof(Username)}: the service's own account must not be able to send admin commands.";
+        }
+
+        if (AdminQueueLength < 1)
+        {
+            yield return $"{Section}:{nameof(AdminQueueLength)} must be at least 1 (is {AdminQueueLength}).";
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))

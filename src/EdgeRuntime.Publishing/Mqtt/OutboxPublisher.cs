@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Ingest.Journal;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Publishing.Admin;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -14,7 +15,8 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// <summary>
 /// The only MQTT client of the service. It connects (MQTT 5, with a retained last will that marks the node
 /// offline), reconnects with exponential back-off, publishes the journal's outbox in order at QoS 1 and
-/// deletes each message only once the broker has acknowledged it, and publishes metrics on a timer.
+/// deletes each message only once the broker has acknowledged it, and publishes metrics on a timer. With admin
+/// commands on, it subscribes to the node's admin requests and publishes the <see cref="AdminMailbox"/>'s replies.
 /// MQTTnet 5 has no managed client: reconnection and the outbox are ours. On a graceful stop it publishes the
 /// offline status itself, since a clean disconnect does not trigger the will.
 /// </summary>
@@ -24,6 +26,7 @@ public sealed class OutboxPublisher(
     OutboxSignal signal,
     ServiceMetrics metrics,
     LiveProgress live,
+    AdminMailbox admin,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
     private const int DrainBatch = 100;
@@ -59,6 +62,7 @@ public sealed class OutboxPublisher(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
         var backoff = TimeSpan.FromSeconds(options.ReconnectMinSeconds);
         var interval = TimeSpan.FromSeconds(options.MetricsIntervalSeconds);
         var nextMetrics = DateTimeOffset.UtcNow;
@@ -73,6 +77,12 @@ public sealed class OutboxPublisher(
                 }
 
                 await DrainAsync(stoppingToken);
+                while (admin.TryPeekReply(out var reply))
+                {
+                    await client.PublishAsync(Reply(reply), stoppingToken);
+                    admin.Published();
+                }
+
                 if (live.TryTakeNewer(ref progressSeen, out var slideId, out var progress))
                 {
                     await client.PublishAsync(Progress(slideId, progress), stoppingToken);
@@ -135,6 +145,14 @@ public sealed class OutboxPublisher(
 
         await client.ConnectAsync(builder.Build(), cancellationToken);
         await client.PublishAsync(Status("online"), cancellationToken);
+        if (options.AdminEnabled)
+        {
+            // No local: the node's own replies never come back to it as requests.
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(options.AdminRequestFilter).WithAtLeastOnceQoS().WithNoLocal(true))
+                .Build(), cancellationToken);
+        }
+
         var pending = journal.OutboxLength();
         PublishingLog.Connected(logger, Host, options.Port, clientId, pending);
     }
@@ -181,6 +199,47 @@ public sealed class OutboxPublisher(
         if (!message.Retain)
         {
             builder.WithMessageExpiryInterval((uint)Math.Min(uint.MaxValue, options.ResultExpiryHours * 3600));
+        }
+
+        return builder.Build();
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var prefix = $"{options.Root}/admin/";
+        if (!message.Topic.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        var request = new AdminRequest(
+            message.Topic[prefix.Length..],
+            message.Payload.IsEmpty ? string.Empty : Encoding.UTF8.GetString(message.Payload),
+            message.ResponseTopic,
+            message.CorrelationData);
+        if (!admin.TryAdd(request))
+        {
+            AdminLog.Busy(logger, request.Command);
+            admin.Reply(AdminCommandService.Busy(options, request));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static MqttApplicationMessage Reply(AdminReply reply)
+    {
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(reply.Topic)
+            .WithPayload(Encoding.UTF8.GetBytes(reply.Payload.ToJsonString()))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithContentType("application/json")
+            .WithPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData)
+            .WithUserProperty("status", Utf8(reply.Payload["ok"]?.GetValue<bool>() == true ? "ok" : "refused"))
+            .WithMessageExpiryInterval(300);
+        if (reply.CorrelationData is { Length: > 0 })
+        {
+            builder.WithCorrelationData(reply.CorrelationData);
         }
 
         return builder.Build();

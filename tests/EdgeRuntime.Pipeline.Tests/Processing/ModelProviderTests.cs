@@ -30,9 +30,9 @@ public sealed class ModelProviderTests : IDisposable
 
         var lease = provider.Acquire(); // a slide in flight
         provider.Swap(second);
-        Assert.Same(first, lease.Runtime);
+        Assert.Same(first, lease.Value);
         Assert.False(first.IsDisposed); // still in use
-        Assert.Same(second, provider.Acquire().Runtime);
+        Assert.Same(second, provider.Acquire().Value);
 
         lease.Dispose(); // the slide ends
         Assert.True(first.IsDisposed);
@@ -64,7 +64,7 @@ public sealed class ModelProviderTests : IDisposable
         {
             using (var lease = provider.Acquire())
             {
-                replaced.Add(new WeakReference(lease.Runtime));
+                replaced.Add(new WeakReference(lease.Value));
             }
 
             provider.Swap(await LoadAsync());

@@ -1,0 +1,49 @@
+using EdgeRuntime.Abstractions.Tasks;
+
+namespace EdgeRuntime.Pipeline.Processing;
+
+/// <summary>A task and the exact plugin version it came from, for the result's provenance.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Plugin">Plugin id (its folder under <c>tasks/</c>).</param>
+/// <param name="Version">Plugin version.</param>
+/// <param name="Sha256">SHA-256 of the plugin's assembly.</param>
+public sealed record SlideTaskEntry(ISlideTask Task, string Plugin, string Version, string Sha256);
+
+/// <summary>
+/// The tasks run on a slide, with whatever holds them (their load contexts), released together when the set is
+/// disposed.
+/// </summary>
+public sealed class SlideTaskSet : IDisposable
+{
+    private readonly IDisposable? owner;
+
+    /// <summary>A set of <paramref name="tasks"/>; disposing it disposes <paramref name="owner"/>.</summary>
+    public SlideTaskSet(IReadOnlyList<SlideTaskEntry> tasks, IDisposable? owner)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        Tasks = tasks;
+        this.owner = owner;
+    }
+
+    /// <summary>No tasks.</summary>
+    public static SlideTaskSet Empty => new([], null);
+
+    /// <summary>The tasks, in the order their outputs appear in the result.</summary>
+    public IReadOnlyList<SlideTaskEntry> Tasks { get; private set; }
+
+    /// <summary>Whether the set has been released.</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
+        Tasks = []; // so that nothing still holding the set keeps the plugins' types, and their contexts, alive
+        owner?.Dispose();
+    }
+}

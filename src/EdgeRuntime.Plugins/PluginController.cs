@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Plugins;
+
+/// <summary>
+/// The one place that changes what the running service uses: the active-file watcher, the plugins-root watcher
+/// and the MQTT admin commands all come here. A change is applied whole or not at all: every new part is loaded
+/// and verified (manifest, hashes, ONNX signature, prompt set, task assemblies and their contract) before
+/// anything is swapped; a refusal leaves the active plugins as they were. Either way the outcome is logged,
+/// queued for MQTT, and the active file records what actually runs. Changes are applied one at a time.
+/// </summary>
+public sealed class PluginController(
+    PluginOptions options,
+    ModelProvider models,
+    TaskProvider tasks,
+    InferenceOptions inference,
+    EncodingOptions encoding,
+    ZeroShotOptions zeroShot,
+    SlideJournal journal,
+    OutboxSignal outbox,
+    ILogger<PluginController> logger) : IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private ActivePlugins active = ReadStartState(options);
+
+    /// <summary>What runs now, as recorded in the active file.</summary>
+    public ActivePlugins Active => Volatile.Read(ref active);
+
+    /// <summary>The configured tasks (what runs when the active file names none).</summary>
+    public IReadOnlyList<PluginRef> ConfiguredTasks => options.ConfiguredTasks;
+
+    /// <summary>Makes one plugin version active (a model or prompt set replaces the current one; a task joins, replacing another version of itself).</summary>
+    public Task<PluginOutcome> ActivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        if (!File.Exists(plugin.DefiningFile(options.Root)))
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{plugin.DefiningFile(options.Root)}: no such plugin version ({plugin})."));
+        }
+
+        return ApplyAsync(Active.With(plugin, ConfiguredTasks), origin, correlationId, cancellationToken);
+    }
+
+    /// <summary>Stops a task plugin (any version of <paramref name="plugin"/>'s id). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
+    public Task<PluginOutcome> DeactivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        if (plugin.Kind != PluginRef.Tasks)
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{plugin.Kind} cannot be deactivated: slides always need one; activate another version instead."));
+        }
+
+        var current = Active.TasksOr(ConfiguredTasks);
+        if (!current.Any(t => t.Id == plugin.Id))
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"task plugin '{plugin.Id}' is not active."));
+        }
+
+        return ApplyAsync(Active with { Tasks = current.Where(t => t.Id != plugin.Id).ToList() }, origin, correlationId, cancellationToken);
+    }
+
+    /// <summary>Makes <paramref name="wanted"/> what runs, or refuses it with the reason and keeps what runs.</summary>
+    public async Task<PluginOutcome> ApplyAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ApplyLockedAsync(wanted, origin, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The version of <paramref name="kind"/>/<paramref name="id"/> that runs now, or null if none does. A model or
+    /// prompt set configured outside the plugins root counts under the id and version its manifest gives.
+    /// </summary>
+    public string? ActiveVersion(string kind, string id)
+    {
+        var now = Active;
+        var running = models.Current;
+        return kind switch
+        {
+            PluginRef.Models => now.Model is { } m ? (m.Id == id ? m.Version : null) : running.Package.Identity.Id == id ? running.Package.Identity.Version : null,
+            PluginRef.Prompts => now.Prompts is { } p ? (p.Id == id ? p.Version : null) : running.Prompts.Set.Id == id ? running.Prompts.Set.Version : null,
+            _ => now.TasksOr(ConfiguredTasks).FirstOrDefault(t => t.Id == id)?.Version,
+        };
+    }
+
+    /// <summary>Reports a new complete version under the plugins root (logged and published as <c>available</c>).</summary>
+    public void Announce(PluginRef plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        var name = plugin.ToString();
+        PluginLog.NewVersion(logger, name);
+        Publish(PluginEvents.Event("available", "plugins root", name, null, name));
+    }
+
+    /// <summary>The catalogue under the plugins root, with what runs now (the <c>plugins list</c> answer).</summary>
+    public JsonObject Describe()
+    {
+        var now = Active;
+        var running = models.Current;
+        var activeTasks = now.TasksOr(ConfiguredTasks);
+        var versions = new JsonArray();
+        foreach (var plugin in PluginCatalog.Scan(options.Root))
+        {
+            var isActive = plugin == now.Model || plugin == now.Prompts || activeTasks.Contains(plugin);
+            versions.Add(new JsonObject { ["kind"] = plugin.Kind, ["id"] = plugin.Id, ["version"] = plugin.Version, ["active"] = isActive });
+        }
+
+        return new JsonObject
+        {
+            ["active"] = new JsonObject
+            {
+                ["model"] = new JsonObject { ["id"] = running.Package.Identity.Id, ["version"] = running.Package.Identity.Version, ["sha256"] = running.Package.Identity.Sha256 },
+                ["prompts"] = new JsonObject { ["id"] = running.Prompts.Set.Id, ["version"] = running.Prompts.Set.Version, ["sha256"] = running.Prompts.Sha256 },
+                ["tasks"] = new JsonArray(tasks.Current.Tasks.Select(t => (JsonNode)new JsonObject { ["name"] = t.Task.Name, ["plugin"] = t.Plugin, ["version"] = t.Version, ["sha256"] = t.Sha256 }).ToArray()),
+            },
+            ["versions"] = versions,
+        };
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => gate.Dispose();
+
+    private async Task<PluginOutcome> ApplyLockedAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        var current = models.Current;
+        var modelDirectory = wanted.Model?.Directory(options.Root) ?? current.Package.Directory;
+        var promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
+        var modelChanges = modelDirectory != current.Package.Directory || promptFile != current.Prompts.Path;
+        var wantedTasks = wanted.TasksOr(ConfiguredTasks);
+        var tasksChange = !wantedTasks.SequenceEqual(Active.TasksOr(ConfiguredTasks));
+        var subject = Subject(wanted);
+        if (!modelChanges && !tasksChange)
+        {
+            Record(wanted);
+            return new PluginOutcome(true, null, wanted);
+        }
+
+        ModelRuntime? nextModel = null;
+        SlideTaskSet? nextTasks = null;
+        try
+        {
+            if (modelChanges)
+            {
+                PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
+                PluginAllowList.Check(options, promptFile);
+                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (tasksChange)
+            {
+                nextTasks = TaskSetLoader.Load(wantedTasks, options, logger);
+            }
+        }
+        catch (Exception e) when (e is ModelPackageException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            nextModel?.Dispose();
+            nextTasks?.Dispose();
+            Record(Active); // the active file says what runs, not what was refused
+            return Refuse(subject, origin, correlationId, e.Message);
+        }
+
+        // Everything is loaded and verified: now swap. Slides in flight keep their leases on the previous ones.
+        if (nextModel is not null)
+        {
+            models.Swap(nextModel);
+        }
+
+        if (nextTasks is not null)
+        {
+            tasks.Swap(nextTasks);
+        }
+
+        Record(wanted);
+        var running = models.Current;
+        var model = $"{running.Package.Identity.Id} {running.Package.Identity.Version}";
+        var prompts = $"{running.Prompts.Set.Id} {running.Prompts.Set.Version}";
+        var taskNames = string.Join(", ", tasks.Current.Tasks.Select(t => $"{t.Task.Name} ({t.Plugin} {t.Version})"));
+        PluginLog.Activated(logger, model, prompts, taskNames, origin);
+        Publish(PluginEvents.Event("activated", origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
+        return new PluginOutcome(true, null, wanted);
+    }
+
+    private PluginOutcome Refuse(string subject, string origin, string correlationId, string reason)
+    {
+        PluginLog.Refused(logger, subject, origin, reason);
+        Publish(PluginEvents.Event("refused", origin, subject, reason, correlationId));
+        return new PluginOutcome(false, reason, Active);
+    }
+
+    private void Record(ActivePlugins now)
+    {
+        Volatile.Write(ref active, now);
+        if (!ActivePlugins.Read(options.ActiveFile).Equals(now))
+        {
+            now.Write(options.ActiveFile);
+        }
+    }
+
+    private void Publish(params OutboxMessage[] messages)
+    {
+        journal.Enqueue(messages);
+        outbox.Set();
+    }
+
+    private static string Subject(ActivePlugins wanted) =>
+        string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString() }.Concat((wanted.Tasks ?? []).Select(t => t.ToString())).Where(s => s is not null).DefaultIfEmpty("(as configured)"));
+
+    private static ActivePlugins ReadStartState(PluginOptions options)
+    {
+        try
+        {
+            return ActivePlugins.Read(options.ActiveFile);
+        }
+        catch (InvalidDataException)
+        {
+            return ActivePlugins.None; // reported by the active-file watcher, which keeps looking at it
+        }
+    }
+}

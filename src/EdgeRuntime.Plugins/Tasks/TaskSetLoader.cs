@@ -1,0 +1,81 @@
+using EdgeRuntime.Pipeline.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Plugins.Tasks;
+
+/// <summary>
+/// Loads a set of task plugin versions from the plugins root into a <see cref="SlideTaskSet"/>: each assembly in
+/// its own collectible load context, released together when the set is disposed. A task built against another
+/// contract is refused and logged while its siblings load; a plugin with no usable task, a missing one, or one not
+/// on the allow-list is refused as a whole.
+/// </summary>
+public static class TaskSetLoader
+{
+    /// <summary>The tasks that run at start: the active file's, else the configured ones (none while plugins are off).</summary>
+    /// <exception cref="InvalidDataException">A plugin cannot be used, or the active file cannot be read.</exception>
+    public static SlideTaskSet LoadActive(PluginOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Enabled ? Load(ActivePlugins.Read(options.ActiveFile).TasksOr(options.ConfiguredTasks), options, logger) : SlideTaskSet.Empty;
+    }
+
+    /// <summary>Loads <paramref name="plugins"/>; the set owns their load contexts.</summary>
+    /// <exception cref="InvalidDataException">A plugin cannot be used; the message names it and says why.</exception>
+    public static SlideTaskSet Load(IReadOnlyList<PluginRef> plugins, PluginOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        ArgumentNullException.ThrowIfNull(options);
+        var loaded = new List<TaskPlugin>();
+        try
+        {
+            var entries = new List<Abstractions.Tasks.ISlideTask>();
+            var provenance = new List<SlideTaskEntry>();
+            foreach (var plugin in plugins)
+            {
+                var assembly = plugin.DefiningFile(options.Root);
+                if (!File.Exists(assembly))
+                {
+                    throw new InvalidDataException($"{plugin}: {assembly} not found; a task plugin folder holds a published assembly with its .deps.json.");
+                }
+
+                PluginAllowList.Check(options, assembly);
+                var hash = Slides.Files.FileHash.Sha256(assembly);
+                var taskPlugin = TaskPluginLoader.Load(assembly);
+                loaded.Add(taskPlugin);
+                foreach (var reason in taskPlugin.Refused)
+                {
+                    PluginLog.TaskRefused(logger, taskPlugin.Path, reason);
+                }
+
+                if (taskPlugin.Tasks.Count == 0)
+                {
+                    throw new InvalidDataException($"{plugin}: no task could be used: {string.Join(" ", taskPlugin.Refused)}");
+                }
+
+                foreach (var task in taskPlugin.Tasks)
+                {
+                    if (entries.Any(t => t.Name == task.Name))
+                    {
+                        throw new InvalidDataException($"{plugin}: a task named '{task.Name}' is already active; each task's name is its key in the result.");
+                    }
+
+                    entries.Add(task);
+                    provenance.Add(new SlideTaskEntry(task, plugin.Id, plugin.Version, hash));
+                    PluginLog.TaskLoaded(logger, task.Name, taskPlugin.Path);
+                }
+            }
+
+            return new SlideTaskSet(provenance, new LoadContexts(loaded));
+        }
+        catch
+        {
+            loaded.ForEach(p => p.Dispose());
+            throw;
+        }
+    }
+
+    private sealed class LoadContexts(List<TaskPlugin> plugins) : IDisposable
+    {
+        public void Dispose() => plugins.ForEach(p => p.Dispose());
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.TestSupport;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Plugins.Tests;
+
+/// <summary>
+/// A plugins root with the tiny reference model (1.0.0 and a copy labelled 1.0.1), the WSSS4LUAD prompt set and
+/// the test task plugins, and a <see cref="PluginController"/> over it with a real journal, as in the service.
+/// </summary>
+internal sealed class PluginWorkspace : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    private PluginWorkspace()
+    {
+        Root = temp.File("plugins");
+        InstallModel("1.0.0");
+        InstallModel("1.0.1");
+        var prompts = Path.Combine(Root, "prompts", "wsss4luad", "1.0.0");
+        Directory.CreateDirectory(prompts);
+        File.Copy(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "wsss4luad", "1.0.0", "prompts.json"), Path.Combine(prompts, "prompts.json"));
+        TaskPlugins.Install(Root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
+        TaskPlugins.Install(Root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.1");
+        TaskPlugins.Install(Root, TaskPlugins.Refused, "refused", "1.0.0");
+        Options = new PluginOptions { Root = Root, ActiveFile = temp.File("state/active-plugins.json") };
+        Journal = new SlideJournal(temp.File("journal.db"));
+    }
+
+    public string Root { get; }
+
+    public PluginOptions Options { get; }
+
+    public SlideJournal Journal { get; }
+
+    public RecordingLogger Log { get; } = new();
+
+    public ModelProvider Models { get; private set; } = null!;
+
+    public TaskProvider Tasks { get; } = new(SlideTaskSet.Empty);
+
+    public PluginController Controller { get; private set; } = null!;
+
+    public static async Task<PluginWorkspace> CreateAsync()
+    {
+        var workspace = new PluginWorkspace();
+        var model = await ModelRuntime.LoadAsync(
+            Path.Combine(workspace.Root, "models", "tiny-reference", "1.0.0"),
+            Path.Combine(workspace.Root, "prompts", "wsss4luad", "1.0.0", "prompts.json"),
+            Inference,
+            4,
+            workspace.temp.File("cache"),
+            workspace.Log,
+            CancellationToken.None);
+        workspace.Models = new ModelProvider(model);
+        workspace.Controller = new PluginController(
+            workspace.Options, workspace.Models, workspace.Tasks, Inference, new EncodingOptions { BatchSize = 4 },
+            new ZeroShotOptions { TextEmbeddingCache = workspace.temp.File("cache") }, workspace.Journal, new OutboxSignal(),
+            new Forwarding<PluginController>(workspace.Log));
+        return workspace;
+    }
+
+    public static InferenceOptions Inference { get; } = new() { ExecutionProviders = ["CPU"], IntraOpThreads = 1 };
+
+    public static PluginRef Model(string version) => new(PluginRef.Models, "tiny-reference", version);
+
+    public static PluginRef Task(string id, string version = "1.0.0") => new(PluginRef.Tasks, id, version);
+
+    /// <summary>The plugin events queued for MQTT, oldest first.</summary>
+    public IReadOnlyList<JsonObject> Events() => Journal.PeekOutbox(1000)
+        .Where(m => m.Topic == PluginEvents.EventsTopic)
+        .Select(m => JsonNode.Parse(m.Payload)!.AsObject())
+        .ToList();
+
+    public void Dispose()
+    {
+        Controller?.Dispose();
+        Tasks.Dispose();
+        Models?.Dispose();
+        temp.Dispose();
+    }
+
+    private void InstallModel(string version)
+    {
+        var source = ReferenceModels.Package(ReferenceModels.Tiny);
+        var target = Path.Combine(Root, "models", "tiny-reference", version);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        var manifest = Path.Combine(target, "model.json");
+        var json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["version"] = version;
+        File.WriteAllText(manifest, json.ToJsonString());
+    }
+
+    private sealed class Forwarding<T>(ILogger inner) : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(logLevel, eventId, state, exception, formatter);
+    }
+}
