@@ -18,7 +18,8 @@ if [ ! -f "$config" ]; then
   "EdgeRuntime": {
     "Inbox": { "Path": "$home/inbox" },
     "Journal": { "DatabasePath": "$home/state/journal.db" },
-    "Processing": { "ResultsDirectory": "$home/results" },
+    "Processing": { "ResultsDirectory": "$home/results", "TaskStateDirectory": "$home/state/tasks" },
+    "Plugins": { "ActiveFile": "$home/state/active-plugins.json" },
     "Mqtt": { "Host": "", "Port": 1883 }
   }
 }

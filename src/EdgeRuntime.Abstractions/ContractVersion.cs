@@ -10,7 +10,7 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>Incremented when members are added without breaking existing plugins.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     /// <summary>The version as text, <c>Major.Minor</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -86,7 +86,7 @@ public sealed class AdminCommandTests
         Assert.True(list.GetProperty("ok").GetBoolean());
         Assert.Equal("1.0.0", list.GetProperty("active").GetProperty("model").GetProperty("version").GetString()); // the forged command did nothing
         var versions = list.GetProperty("versions").EnumerateArray().Select(v => $"{v.GetProperty("kind").GetString()}/{v.GetProperty("id").GetString()}/{v.GetProperty("version").GetString()}").ToList();
-        Assert.Equal(["models/tiny-reference/1.0.0", "models/tiny-reference/1.1.0", "models/tiny-reference/1.2.0", "prompts/crc100k/1.0.0", "tasks/embedding-summary/1.0.0"], versions);
+        Assert.Equal(["models/tiny-reference/1.0.0", "models/tiny-reference/1.1.0", "models/tiny-reference/1.2.0", "prompts/crc100k/1.0.0", "tasks/embedding-summary/1.0.0", "tasks/features/1.0.0", "tasks/zero-shot-tagging/1.0.0"], versions);
 
         var activated = await admin.RequestAsync($"{Root}/admin/plugins/activate", Plugin("models", "tiny-reference", "1.1.0"), "c-activate", Patience);
         Assert.True(activated.GetProperty("ok").GetBoolean(), activated.ToString());
@@ -114,11 +114,11 @@ public sealed class AdminCommandTests
         var result = probe.On("/result").Single().Payload;
         Assert.Equal("ok", result.GetProperty("tasks").GetProperty("embedding-summary").GetProperty("status").GetString());
         Assert.Equal("1.1.0", result.GetProperty("provenance").GetProperty("model").GetProperty("version").GetString());
-        Assert.Equal("embedding-summary", result.GetProperty("provenance").GetProperty("tasks")[0].GetProperty("plugin").GetString());
+        Assert.Equal(["zero-shot-tagging", "embedding-summary"], result.GetProperty("provenance").GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("plugin").GetString()));
 
         var deactivated = await admin.RequestAsync($"{Root}/admin/plugins/deactivate", Plugin("tasks", "embedding-summary"), "c-deactivate", Patience);
         Assert.True(deactivated.GetProperty("ok").GetBoolean(), deactivated.ToString());
-        Assert.Empty(deactivated.GetProperty("active").GetProperty("tasks").EnumerateArray());
+        Assert.Equal(["zero-shot-tagging"], deactivated.GetProperty("active").GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
 
         Assert.False(admin.HasReply("forged"));
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));

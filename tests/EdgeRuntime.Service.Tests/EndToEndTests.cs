@@ -35,6 +35,14 @@ public sealed class EndToEndTests
         Assert.Equal("crc100k", provenance.GetProperty("prompts").GetProperty("id").GetString());
         Assert.Equal("TiffResolutionTags", document.GetProperty("resolution").GetProperty("source").GetString());
 
+        // The default profile's zero-shot tagging ran as a plugin: every CRC-100K class tagged, scores summing to 1.
+        var tagging = document.GetProperty("tasks").GetProperty("zero-shot-tagging");
+        Assert.Equal("ok", tagging.GetProperty("status").GetString());
+        var tags = tagging.GetProperty("output").GetProperty("tags").EnumerateArray().ToList();
+        Assert.Equal(9, tags.Count);
+        Assert.Equal(1.0, tags.Sum(t => t.GetProperty("score").GetDouble()), 6);
+        Assert.Equal("zero-shot-tagging", document.GetProperty("overlay").GetProperty("task").GetString());
+
         // Every tile lies on the tissue block; the blank margins give none.
         var boxes = workspace.TileBoxes(id);
         Assert.Equal(document.GetProperty("tiles").GetProperty("kept").GetInt32(), boxes.Count);

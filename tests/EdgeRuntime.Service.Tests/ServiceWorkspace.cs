@@ -16,6 +16,11 @@ internal sealed class ServiceWorkspace : IDisposable
         Results = root.File("results");
         Directory.CreateDirectory(Inbox);
         ConfigPath = root.File("service.json");
+        if (pluginsRoot is not null)
+        {
+            BuiltInPlugins.InstallInto(pluginsRoot); // as the installer does for a site's own plugins root
+        }
+
         var config = new
         {
             EdgeRuntime = new
@@ -26,7 +31,7 @@ internal sealed class ServiceWorkspace : IDisposable
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
                 ZeroShot = new { TextEmbeddingCache = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
-                Plugins = new { Root = pluginsRoot ?? string.Empty, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1 },
+                Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1 },
             },
         };
         System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using EdgeRuntime.Inference.Features;
+using EdgeRuntime.Slides.Files;
+using EdgeRuntime.TaskKit.Features;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -49,9 +50,10 @@ internal static class EmbedCommand
             var target = parse.GetValue(outPath)!.FullName;
             var mpp = plan?.Grid.TargetMicronsPerPixel ?? slide.Info.Resolution.MicronsPerPixel;
             var tileLevel0 = plan is null ? slide.Info.Width : (long)Math.Round(plan.Grid.TileWidthLevel0);
-            FeatureFile.Write(target, tiles, features, dimension, new FeatureFile.Attributes(
+            var attributes = new FeatureFile.Attributes(
                 package.Manifest.Tiling.TileSize, tileLevel0, reader?.Level ?? 0, mpp,
-                package.Identity.Id, package.Identity.Version, package.Identity.Sha256, slide.Info.FilePath));
+                package.Identity.Id, package.Identity.Version, package.Identity.Sha256, slide.Info.FilePath);
+            AtomicFile.Write(target, stream => FeatureFile.Write(stream, tiles, features, dimension, attributes));
             output.Out.WriteLine($"{target}: {tiles.Count} tiles x {dimension} features from {package.Identity.Id} {package.Identity.Version}");
             return ExitCodes.Success;
         }));

@@ -83,7 +83,7 @@ internal static class ServiceCommands
             }
 
             using var tasks = new TaskProvider(EdgeRuntime.Plugins.Tasks.TaskSetLoader.LoadActive(settings.Plugins, logging.CreateLogger("edgert")));
-            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Processing, provider, new ServiceMetrics(), tasks);
+            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, provider, new ServiceMetrics(), tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             output.Error.WriteLine($"results: {result.Directory}");

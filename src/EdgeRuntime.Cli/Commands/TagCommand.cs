@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class TagCommand
         var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (PNG, JPEG, TIFF) tagged as one tile." };
         var prompts = new Option<FileInfo?>("--prompts", "-p") { Description = "Prompt set (JSON). Default: EdgeRuntime:ZeroShot:DefaultPromptSet (CRC-100K)." };
         var top = new Option<int>("--top") { Description = "Classes to print.", DefaultValueFactory = _ => 5 };
-        var topK = new Option<int?>("--top-k") { Description = "Tiles pooled per class for the slide score (MI-Zero). Default: EdgeRuntime:ZeroShot:TopK." };
+        var topK = new Option<int?>("--top-k") { Description = "Tiles pooled per class for the slide score (MI-Zero). Default: EdgeRuntime:Processing:TaskSettings:zero-shot-tagging:TopK, else 10." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var models = new ModelLoading();
         var common = new CommonOptions();
@@ -28,10 +29,10 @@ internal static class TagCommand
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = common.Load(parse);
-            if (parse.GetValue(topK) is { } k)
+            var poolK = parse.GetValue(topK) ?? ZeroShotSetup.TopK(settings);
+            if (poolK < 1)
             {
-                settings.ZeroShot.TopK = k;
-                settings.Validate();
+                throw new SettingsException([$"--top-k must be at least 1 (is {poolK})."]);
             }
 
             using var logging = ModelLoading.Logging(output.Error);
@@ -41,7 +42,7 @@ internal static class TagCommand
             using var slide = new SlideOpener(settings.Slides).Open(parse.GetValue(file)!.FullName);
 
             var classes = promptSet.Set.Classes.Count;
-            var aggregator = new SlideTagAggregator(classes, settings.ZeroShot.TopK);
+            var aggregator = new SlideTagAggregator(classes, poolK);
             var logits = new double[classes];
             var (tiles, plan, _) = await SlideEncoding.RunAsync(
                 slide, package, settings, parse.GetValue(common.TargetMpp),
@@ -72,7 +73,7 @@ internal static class TagCommand
                     ["model"] = new JsonObject { ["id"] = package.Identity.Id, ["version"] = package.Identity.Version, ["sha256"] = package.Identity.Sha256, ["executionProvider"] = package.ExecutionProvider },
                     ["prompts"] = new JsonObject { ["id"] = promptSet.Set.Id, ["version"] = promptSet.Set.Version, ["sha256"] = promptSet.Sha256 },
                     ["tiles"] = tiles.Count,
-                    ["topK"] = isImage ? null : settings.ZeroShot.TopK,
+                    ["topK"] = isImage ? null : poolK,
                     ["tags"] = new JsonArray(order.Select(c => (JsonNode)new JsonObject { ["class"] = names[c], ["probability"] = probabilities[c] }).ToArray()),
                     ["classFractions"] = isImage ? null : new JsonObject(Enumerable.Range(0, classes).Select(c => KeyValuePair.Create(names[c], (JsonNode?)fractions[c]))),
                 };
@@ -92,7 +93,7 @@ internal static class TagCommand
             else
             {
                 text.AppendLine(inv, $"Tiles:    {tiles.Count} tissue tiles of {plan!.Grid.TileSize} px at {plan.Grid.TargetMicronsPerPixel} µm/px");
-                text.AppendLine(inv, $"Slide tags (MI-Zero, mean of the top {settings.ZeroShot.TopK} tiles per class):");
+                text.AppendLine(inv, $"Slide tags (MI-Zero, mean of the top {poolK} tiles per class):");
             }
 
             foreach (var c in order)

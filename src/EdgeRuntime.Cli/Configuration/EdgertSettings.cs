@@ -113,6 +113,13 @@ internal sealed class EdgertSettings
         Bind(configuration, ProcessingOptions.Section, settings.Processing);
         Bind(configuration, MqttOptions.Section, settings.Mqtt);
         Bind(configuration, PluginOptions.Section, settings.Plugins);
+
+        // Like the default model, the plugins root is found from the executable's folder, where the built-in tasks ship.
+        if (!string.IsNullOrWhiteSpace(settings.Plugins.Root))
+        {
+            settings.Plugins.Root = Resolve(settings.Plugins.Root, AppContext.BaseDirectory);
+        }
+
         settings.Validate();
         return settings;
     }

@@ -6,12 +6,6 @@ public sealed class ZeroShotOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:ZeroShot";
 
-    /// <summary>
-    /// Tiles pooled per class for the slide score (MI-Zero's top-K). Default 10. Papers report K from 1 to 100;
-    /// choose it on validation data, never on the slides being reported.
-    /// </summary>
-    public int TopK { get; set; } = 10;
-
     /// <summary>Prompt set used when none is named. Default: the CRC-100K set shipped beside the executable.</summary>
     public string DefaultPromptSet { get; set; } = Path.Combine("prompts", "crc100k", "1.0.0", "prompts.json");
 
@@ -24,11 +18,6 @@ public sealed class ZeroShotOptions
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
-        if (TopK < 1)
-        {
-            yield return $"{Section}:{nameof(TopK)} must be at least 1 (is {TopK}).";
-        }
-
         if (string.IsNullOrWhiteSpace(TextEmbeddingCache))
         {
             yield return $"{Section}:{nameof(TextEmbeddingCache)} must name a folder.";

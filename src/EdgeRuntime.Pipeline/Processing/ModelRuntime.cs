@@ -1,23 +1,23 @@
+using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.Prompts;
-using EdgeRuntime.Inference.ZeroShot;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Pipeline.Processing;
 
 /// <summary>
-/// The model, its image encoder and the zero-shot classifier for the configured prompt set, loaded once and
-/// shared by every slide. Loading verifies the package and computes (or reads from cache) the class text embeddings.
+/// The model, its image encoder and the configured prompt set's class embeddings, loaded once and shared by every
+/// slide. Loading verifies the package and computes (or reads from cache) the class text embeddings.
 /// </summary>
 public sealed class ModelRuntime : IDisposable
 {
-    private ModelRuntime(ModelPackage package, OnnxImageEncoder encoder, PromptSetFile prompts, ZeroShotClassifier classifier)
+    private ModelRuntime(ModelPackage package, OnnxImageEncoder encoder, PromptSetFile prompts, PromptClasses classes)
     {
         Package = package;
         Encoder = encoder;
         Prompts = prompts;
-        Classifier = classifier;
+        Classes = classes;
     }
 
     /// <summary>The verified package.</summary>
@@ -29,11 +29,8 @@ public sealed class ModelRuntime : IDisposable
     /// <summary>The prompt set.</summary>
     public PromptSetFile Prompts { get; }
 
-    /// <summary>The classifier over the prompt set's classes.</summary>
-    public ZeroShotClassifier Classifier { get; }
-
-    /// <summary>Class names in the prompt set's order.</summary>
-    public IReadOnlyList<string> ClassNames => Prompts.Set.Classes.Select(c => c.Name).ToList();
+    /// <summary>The prompt set's classes with their ensembled text embeddings, as tasks receive them.</summary>
+    public PromptClasses Classes { get; }
 
     /// <summary>Loads everything; throws <see cref="ModelPackageException"/> or <see cref="InvalidDataException"/> naming what is wrong.</summary>
     public static async Task<ModelRuntime> LoadAsync(string packageDirectory, string promptSetPath, InferenceOptions inference, int batchSize, string textCache, ILogger logger, CancellationToken cancellationToken)
@@ -42,9 +39,10 @@ public sealed class ModelRuntime : IDisposable
         try
         {
             var prompts = PromptSetFile.Load(promptSetPath);
-            var classes = await new TextEmbeddingCache(textCache).GetAsync(new OnnxTextEncoder(package), prompts, cancellationToken).ConfigureAwait(false);
-            var classifier = new ZeroShotClassifier(classes, prompts.Set.Classes.Count, package.Manifest.LogitScale);
-            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classifier);
+            var embeddings = await new TextEmbeddingCache(textCache).GetAsync(new OnnxTextEncoder(package), prompts, cancellationToken).ConfigureAwait(false);
+            var classes = new PromptClasses(
+                prompts.Set.Id, prompts.Set.Version, prompts.Sha256, prompts.Set.Classes.Select(c => c.Name).ToList(), embeddings, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
+            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes);
         }
         catch
         {

@@ -9,14 +9,23 @@ public sealed class ProcessingOptions
     /// <summary>Model package folder; empty (the default) uses <c>EdgeRuntime:Models:DefaultPackage</c>.</summary>
     public string ModelPackage { get; set; } = string.Empty;
 
-    /// <summary>Prompt set for zero-shot tagging; empty (the default) uses <c>EdgeRuntime:ZeroShot:DefaultPromptSet</c>.</summary>
+    /// <summary>Prompt set whose classes tasks receive (zero-shot tagging); empty (the default) uses <c>EdgeRuntime:ZeroShot:DefaultPromptSet</c>.</summary>
     public string PromptSet { get; set; } = string.Empty;
 
-    /// <summary>Folder of results: <c>{ResultsDirectory}/{slideId}/result.json</c>, <c>tiles.csv.gz</c>, <c>overlay.png</c>. Default <c>results</c>.</summary>
+    /// <summary>Folder of results: <c>{ResultsDirectory}/{slideId}/result.json</c>, <c>overlay.png</c> and the tasks' files. Default <c>results</c>.</summary>
     public string ResultsDirectory { get; set; } = "results";
 
     /// <summary>Seconds a task plugin may take for one call (start, a batch, completion) before it is failed for the slide. Default 60.</summary>
     public double TaskTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Each task's settings, by task name: <c>TaskSettings:zero-shot-tagging:TopK = 10</c>. A task receives its own
+    /// as <c>SlideTaskContext.Settings</c> and reports a bad value itself. Default: none (every task's defaults).
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> TaskSettings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Folder under which each task keeps state that outlives slides (<c>{TaskStateDirectory}/{task name}</c>). Default <c>state/tasks</c>.</summary>
+    public string TaskStateDirectory { get; set; } = Path.Combine("state", "tasks");
 
     /// <summary>Long side of the overlay picture in pixels. Default 1024.</summary>
     public int OverlaySize { get; set; } = 1024;
@@ -32,6 +41,11 @@ public sealed class ProcessingOptions
         if (!(TaskTimeoutSeconds > 0))
         {
             yield return $"{Section}:{nameof(TaskTimeoutSeconds)} must be positive (is {TaskTimeoutSeconds}).";
+        }
+
+        if (string.IsNullOrWhiteSpace(TaskStateDirectory))
+        {
+            yield return $"{Section}:{nameof(TaskStateDirectory)} must name a folder.";
         }
 
         if (OverlaySize is < 64 or > 8192)

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Inference.Onnx;
-using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Results;
 using EdgeRuntime.Slides.Pixels;
@@ -19,23 +18,25 @@ using EdgeRuntime.Tiling.Tissue;
 namespace EdgeRuntime.Pipeline.Processing;
 
 /// <summary>
-/// One slide from file to results: open, find tissue, tile at the model's resolution, stream tiles through
-/// the encoder, tag every tile and pool slide tags, then write result.json, tiles.csv.gz and overlay.png
-/// atomically. The same code serves the service and <c>edgert process</c>.
+/// One slide from file to results: open, find tissue, tile at the model's resolution, stream tiles through the
+/// encoder once, hand every batch of embeddings to the active task plugins (zero-shot tagging, features...), then
+/// write result.json with each task's output, and overlay.png from the first task that classified tiles, all
+/// committed atomically. The same code serves the service and <c>edgert process</c>.
 /// </summary>
 public sealed class SlideProcessor(
     SlideOpener opener,
     TissueDetectionOptions tissue,
     TilingOptions tiling,
     EncodingOptions encoding,
-    ZeroShotOptions zeroShot,
     ProcessingOptions processing,
     ModelProvider models,
     ServiceMetrics metrics,
     TaskProvider tasks)
 {
-    /// <summary>Version of the result document's shape.</summary>
-    public const int ResultSchemaVersion = 1;
+    /// <summary>Version of the result document's shape (2: tags and the tile table moved into the zero-shot tagging task's output).</summary>
+    public const int ResultSchemaVersion = 2;
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
     private static readonly string RuntimeVersion =
         typeof(SlideProcessor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -63,57 +64,41 @@ public sealed class SlideProcessor(
         try
         {
             clock.Restart();
-            var classes = model.ClassNames;
-            var aggregator = new SlideTagAggregator(classes.Count, zeroShot.TopK);
-            var topClass = new int[plan.Grid.Tiles.Count];
-            var logits = new double[classes.Count];
-            var context = new SlideTaskContext(slideId, model.Package.Identity, new OnnxTextEncoder(model.Package), output.Staging);
-            await using var taskRuns = await SlideTaskRuns.StartAsync(taskLease.Value.Tasks.Select(t => t.Task).ToList(), slide.Info, context, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-            using (var sidecar = new TileSidecarWriter(Path.Combine(output.Staging, "tiles.csv.gz"), classes))
+            var grid = plan.Grid;
+            var level = new TileReader(slide, grid).Level;
+            var taskRuns = await SlideTaskRuns.StartAsync(taskLease.Value.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
             {
-                await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, plan.Grid, new TimedEncoder(model.Encoder, metrics), async (batch, token) =>
-                {
-                    for (var i = 0; i < batch.Tiles.Count; i++)
-                    {
-                        model.Classifier.Logits(batch.VectorOf(i), logits);
-                        aggregator.Add(logits);
-                        var best = ZeroShotClassifier.ArgMax(logits);
-                        topClass[batch.Tiles[i].Index] = best;
-                        ZeroShotClassifier.Softmax(logits);
-                        sidecar.Write(batch.Tiles[i], best, logits);
-                    }
+                SlideId = slideId,
+                Model = model.Package.Identity,
+                TextEncoder = new OnnxTextEncoder(model.Package),
+                Classes = model.Classes,
+                Grid = new TileGridInfo(grid.Tiles.Count, grid.TileSize, (long)Math.Round(grid.TileWidthLevel0), level, grid.TargetMicronsPerPixel),
+                OutputDirectory = output.Staging,
+                StateDirectory = StateDirectory(name),
+                Settings = processing.TaskSettings.TryGetValue(name, out var settings) ? settings : Empty,
+            }, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            JsonObject document;
+            await using (taskRuns.ConfigureAwait(false))
+            {
+                await new SlideEncodingPipeline(encoding).RunAsync(slideId, slide, grid, new TimedEncoder(model.Encoder, metrics), (batch, token) => new ValueTask(taskRuns.OnBatchAsync(batch, token)), progress, cancellationToken).ConfigureAwait(false);
+                var taskResults = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                var encodeMs = clock.Elapsed.TotalMilliseconds;
 
-                    await taskRuns.OnBatchAsync(batch, token).ConfigureAwait(false);
-                }, progress, cancellationToken).ConfigureAwait(false);
+                clock.Restart();
+                var overlay = WriteOverlay(slide, grid, taskRuns.FirstClassMap(), output.Staging);
+                document = Document(model, taskLease.Value, slideId, path, slide.Info, plan, overlay);
+                document["tasks"] = taskResults;
+                document["timings"] = new JsonObject
+                {
+                    ["openMs"] = Math.Round(openMs, 1),
+                    ["tissueMs"] = Math.Round(tissueMs, 1),
+                    ["encodeMs"] = Math.Round(encodeMs, 1),
+                    ["writeMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+                    ["totalMs"] = Math.Round(total.Elapsed.TotalMilliseconds, 1),
+                };
+                await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
             }
 
-            var taskResults = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
-
-            var encodeMs = clock.Elapsed.TotalMilliseconds;
-            clock.Restart();
-            var (width, height) = SlideDownsampler.FitLongSide(slide.Info.Width, slide.Info.Height, processing.OverlaySize);
-            var thumbnail = SlideDownsampler.Read(slide, width, height);
-            PngFile.WriteAtomically(Path.Combine(output.Staging, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, plan.Grid.Tiles, topClass, classes));
-
-            var document = Document(model, slideId, path, slide.Info, plan, aggregator, classes);
-            document["provenance"]!["tasks"] = new JsonArray(taskLease.Value.Tasks.Select(t => (JsonNode)new JsonObject
-            {
-                ["name"] = t.Task.Name,
-                ["plugin"] = t.Plugin,
-                ["version"] = t.Version,
-                ["sha256"] = t.Sha256,
-            }).ToArray());
-            var timings = new JsonObject
-            {
-                ["openMs"] = Math.Round(openMs, 1),
-                ["tissueMs"] = Math.Round(tissueMs, 1),
-                ["encodeMs"] = Math.Round(encodeMs, 1),
-                ["writeMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
-                ["totalMs"] = Math.Round(total.Elapsed.TotalMilliseconds, 1),
-            };
-            document["tasks"] = taskResults;
-            document["timings"] = timings;
-            await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
             output.Commit();
             return new SlideResult(slideId, document, output.Final);
         }
@@ -124,10 +109,35 @@ public sealed class SlideProcessor(
         }
     }
 
-    private static JsonObject Document(ModelRuntime model, string slideId, string path, SlideInfo info, TilingPlan plan, SlideTagAggregator aggregator, IReadOnlyList<string> classes)
+    private string StateDirectory(string taskName)
     {
-        var probabilities = aggregator.SlideProbabilities();
-        var fractions = aggregator.ClassFractions();
+        var directory = Path.GetFullPath(Path.Combine(processing.TaskStateDirectory, taskName));
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    // The first task that classified tiles draws its map over the thumbnail; tasks need no image library.
+    private JsonObject? WriteOverlay(ISlide slide, TileGrid grid, (string Task, ITileClassMap Map)? classMap, string staging)
+    {
+        if (classMap is not { } found)
+        {
+            return null;
+        }
+
+        var topClass = new int[grid.Tiles.Count];
+        for (var i = 0; i < topClass.Length; i++)
+        {
+            topClass[i] = found.Map.ClassOf(i);
+        }
+
+        var (width, height) = SlideDownsampler.FitLongSide(slide.Info.Width, slide.Info.Height, processing.OverlaySize);
+        var thumbnail = SlideDownsampler.Read(slide, width, height);
+        PngFile.WriteAtomically(Path.Combine(staging, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, grid.Tiles, topClass, found.Map.ClassNames));
+        return new JsonObject { ["file"] = "overlay.png", ["task"] = found.Task };
+    }
+
+    private static JsonObject Document(ModelRuntime model, SlideTaskSet taskSet, string slideId, string path, SlideInfo info, TilingPlan plan, JsonObject? overlay)
+    {
         var file = new FileInfo(path);
         var m = model.Package;
         return new JsonObject
@@ -151,11 +161,8 @@ public sealed class SlideProcessor(
             {
                 ["kept"] = plan.Grid.Tiles.Count,
                 ["candidates"] = plan.Grid.Candidates,
-                ["sidecar"] = "tiles.csv.gz",
             },
-            ["tags"] = new JsonArray(Enumerable.Range(0, classes.Count).OrderByDescending(c => probabilities[c])
-                .Select(c => (JsonNode)new JsonObject { ["class"] = classes[c], ["score"] = probabilities[c], ["tileFraction"] = fractions[c] }).ToArray()),
-            ["overlay"] = "overlay.png",
+            ["overlay"] = overlay,
             ["provenance"] = new JsonObject
             {
                 ["runtimeVersion"] = RuntimeVersion,
@@ -171,7 +178,13 @@ public sealed class SlideProcessor(
                     ["overlap"] = plan.Grid.Overlap,
                     ["minTissueFraction"] = plan.Grid.MinTissueFraction,
                 },
-                ["zeroShot"] = new JsonObject { ["method"] = "MI-Zero top-K mean pooling", ["topK"] = aggregator.K },
+                ["tasks"] = new JsonArray(taskSet.Tasks.Select(t => (JsonNode)new JsonObject
+                {
+                    ["name"] = t.Task.Name,
+                    ["plugin"] = t.Plugin,
+                    ["version"] = t.Version,
+                    ["sha256"] = t.Sha256,
+                }).ToArray()),
             },
         };
     }

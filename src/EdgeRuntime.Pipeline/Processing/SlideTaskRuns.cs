@@ -23,20 +23,36 @@ public sealed class SlideTaskRuns : IAsyncDisposable
         this.timeout = timeout;
     }
 
-    /// <summary>Starts every task on the slide.</summary>
-    public static async Task<SlideTaskRuns> StartAsync(IReadOnlyList<ISlideTask> tasks, SlideInfo slide, SlideTaskContext context, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Starts every task on the slide, each with the context <paramref name="contextFor"/> makes for its name.</summary>
+    public static async Task<SlideTaskRuns> StartAsync(IReadOnlyList<ISlideTask> tasks, SlideInfo slide, Func<string, SlideTaskContext> contextFor, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(contextFor);
         var entries = new List<Entry>();
         var runs = new SlideTaskRuns(entries, timeout);
         foreach (var task in tasks)
         {
             var entry = new Entry(task.Name);
             entries.Add(entry);
+            var context = contextFor(task.Name);
             entry.Run = await runs.CallAsync(entry, () => task.StartAsync(slide, context, cancellationToken).AsTask(), "start", cancellationToken).ConfigureAwait(false);
         }
 
         return runs;
+    }
+
+    /// <summary>The first task, in order, that completed and gives every tile a class; null if none did.</summary>
+    public (string Task, ITileClassMap Map)? FirstClassMap()
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Error is null && entry.Run is ITileClassMap map)
+            {
+                return (entry.Name, map);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Gives a batch of embeddings to every task still running.</summary>
@@ -90,20 +106,18 @@ public sealed class SlideTaskRuns : IAsyncDisposable
 
     private async Task<T?> CallAsync<T>(Entry entry, Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
-        // On the pool, so that even a task that blocks synchronously cannot block the slide.
+        // On the pool, so that even a task that blocks synchronously cannot block the slide. WaitAsync's timer
+        // is released as soon as the call returns: thousands of batches leave no pending timers behind.
         var work = Task.Run(call, CancellationToken.None);
-        var finished = await Task.WhenAny(work, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (finished != work)
+        try
+        {
+            return await work.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!work.IsCompleted)
         {
             entry.Error = string.Create(CultureInfo.InvariantCulture, $"timed out after {timeout.TotalSeconds:0.#} s in {what}");
             entry.Abandoned = true;
             return default;
-        }
-
-        try
-        {
-            return await work.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

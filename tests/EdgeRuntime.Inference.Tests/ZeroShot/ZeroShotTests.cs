@@ -1,5 +1,5 @@
 using EdgeRuntime.Inference.Prompts;
-using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.TaskKit.ZeroShot;
 using Xunit;
 
 namespace EdgeRuntime.Inference.Tests.ZeroShot;
@@ -43,7 +43,7 @@ public sealed class ZeroShotTests
     {
         // Classes (1, 0) and (0, 1); image (3, 4): cosines 0.6 and 0.8; logit scale 10 → logits 6 and 8;
         // softmax: e^6/(e^6+e^8) = 1/(1+e^2) = 0.119203, and 0.880797.
-        var classifier = new ZeroShotClassifier([1, 0, 0, 1], classes: 2, logitScale: 10);
+        var classifier = new ZeroShotClassifier(new float[] { 1, 0, 0, 1 }, classes: 2, logitScale: 10);
         var logits = new double[2];
         classifier.Logits([3, 4], logits);
         Assert.Equal(6, logits[0], 9);

@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Inference.ZeroShot;
+namespace EdgeRuntime.TaskKit.ZeroShot;
 
 /// <summary>
 /// Zero-shot classification of an image embedding against class text embeddings: cosine of the L2-normalised
@@ -6,12 +6,17 @@ namespace EdgeRuntime.Inference.ZeroShot;
 /// </summary>
 public sealed class ZeroShotClassifier
 {
-    private readonly float[] classEmbeddings;
+    private readonly ReadOnlyMemory<float> classEmbeddings;
+
+    /// <summary>Creates a classifier over the prompt set's classes, as the host gives them to a task.</summary>
+    public ZeroShotClassifier(Abstractions.Tasks.PromptClasses classes)
+        : this((classes ?? throw new ArgumentNullException(nameof(classes))).Embeddings, classes.Names.Count, classes.LogitScale)
+    {
+    }
 
     /// <summary>Creates a classifier over L2-normalised class embeddings [classes × dimension].</summary>
-    public ZeroShotClassifier(float[] classEmbeddings, int classes, double logitScale)
+    public ZeroShotClassifier(ReadOnlyMemory<float> classEmbeddings, int classes, double logitScale)
     {
-        ArgumentNullException.ThrowIfNull(classEmbeddings);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         if (classEmbeddings.Length % classes != 0)
         {
@@ -36,10 +41,17 @@ public sealed class ZeroShotClassifier
     /// <summary>Writes the logits of <paramref name="embedding"/> (not necessarily normalised) into <paramref name="logits"/>.</summary>
     public void Logits(ReadOnlySpan<float> embedding, Span<double> logits)
     {
-        var norm = Prompts.PromptEnsemble.Norm(embedding);
+        double squares = 0;
+        foreach (var v in embedding)
+        {
+            squares += v * (double)v;
+        }
+
+        var norm = Math.Sqrt(squares);
+        var all = classEmbeddings.Span;
         for (var c = 0; c < Classes; c++)
         {
-            var text = classEmbeddings.AsSpan(c * Dimension, Dimension);
+            var text = all.Slice(c * Dimension, Dimension);
             double dot = 0;
             for (var d = 0; d < Dimension; d++)
             {

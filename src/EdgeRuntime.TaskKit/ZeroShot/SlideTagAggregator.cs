@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Inference.ZeroShot;
+namespace EdgeRuntime.TaskKit.ZeroShot;
 
 /// <summary>
 /// Slide-level zero-shot tags from tile scores, without holding every tile: the share of tiles whose top

@@ -1,7 +1,7 @@
 using EdgeRuntime.Abstractions.Tiles;
 using PureHDF;
 
-namespace EdgeRuntime.Inference.Features;
+namespace EdgeRuntime.TaskKit.Features;
 
 /// <summary>
 /// Writes tile embeddings as CLAM and TRIDENT do, so that slide-level models (ABMIL, CLAM, TITAN-style)
@@ -21,8 +21,8 @@ public static class FeatureFile
     /// <param name="SlideFile">The slide the tiles came from.</param>
     public sealed record Attributes(int TileSize, long TileSizeLevel0, int Level, double MicronsPerPixel, string ModelId, string ModelVersion, string ModelSha256, string SlideFile);
 
-    /// <summary>Writes <paramref name="tiles"/> and their <paramref name="features"/> (row-major [N, D]) to <paramref name="path"/>, atomically.</summary>
-    public static void Write(string path, IReadOnlyList<TileRef> tiles, float[] features, int dimension, Attributes attributes)
+    /// <summary>Writes <paramref name="tiles"/> and their <paramref name="features"/> (row-major [N, D]) to <paramref name="stream"/> (readable and seekable, as PureHDF needs).</summary>
+    public static void Write(Stream stream, IReadOnlyList<TileRef> tiles, float[] features, int dimension, Attributes attributes)
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentNullException.ThrowIfNull(features);
@@ -59,6 +59,6 @@ public static class FeatureFile
         file.Attributes["model_sha256"] = attributes.ModelSha256;
         file.Attributes["slide"] = attributes.SlideFile;
 
-        Slides.Files.AtomicFile.Write(path, stream => file.Write(stream));
+        file.Write(stream);
     }
 }

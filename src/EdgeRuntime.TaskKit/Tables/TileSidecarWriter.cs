@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using EdgeRuntime.Abstractions.Tiles;
 
-namespace EdgeRuntime.Pipeline.Results;
+namespace EdgeRuntime.TaskKit.Tables;
 
 /// <summary>
 /// Per-tile predictions as gzip-compressed CSV beside the result: one row per tile with its grid position,
