@@ -42,9 +42,19 @@ public sealed class PluginController(
     public Task<PluginOutcome> ActivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
-        if (!File.Exists(plugin.DefiningFile(options.Root)))
+        string definingFile;
+        try
         {
-            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{plugin.DefiningFile(options.Root)}: no such plugin version ({plugin})."));
+            definingFile = plugin.DefiningFile(options.Root);
+        }
+        catch (InvalidDataException e)
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, e.Message));
+        }
+
+        if (!File.Exists(definingFile))
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{definingFile}: no such plugin version ({plugin})."));
         }
 
         return ApplyAsync(Active.With(plugin, ConfiguredTasks), origin, correlationId, cancellationToken);
@@ -139,12 +149,22 @@ public sealed class PluginController(
     private async Task<PluginOutcome> ApplyLockedAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
     {
         var current = models.Current;
-        var modelDirectory = wanted.Model?.Directory(options.Root) ?? current.Package.Directory;
-        var promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
+        var subject = Subject(wanted);
+        string modelDirectory, promptFile;
+        try
+        {
+            modelDirectory = wanted.Model?.Directory(options.Root) ?? current.Package.Directory;
+            promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
+        }
+        catch (InvalidDataException e)
+        {
+            Record(Active);
+            return Refuse(subject, origin, correlationId, e.Message);
+        }
+
         var modelChanges = modelDirectory != current.Package.Directory || promptFile != current.Prompts.Path;
         var wantedTasks = wanted.TasksOr(ConfiguredTasks);
         var tasksChange = !wantedTasks.SequenceEqual(Active.TasksOr(ConfiguredTasks));
-        var subject = Subject(wanted);
         if (!modelChanges && !tasksChange)
         {
             Record(wanted);
@@ -167,8 +187,10 @@ public sealed class PluginController(
                 nextTasks = TaskSetLoader.Load(wantedTasks, options, logger);
             }
         }
-        catch (Exception e) when (e is ModelPackageException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever a new version does wrong while it loads (a bad package, a plugin whose dependency will not
+            // load, an ONNX graph the runtime rejects) is a refusal of that version, never the service's end.
             nextModel?.Dispose();
             nextTasks?.Dispose();
             Record(Active); // the active file says what runs, not what was refused

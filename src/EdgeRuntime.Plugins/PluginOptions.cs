@@ -42,8 +42,9 @@ public sealed class PluginOptions
     public IReadOnlyList<PluginRef> ConfiguredTasks => Tasks.Select(t => PluginRef.Parse(t, PluginRef.Tasks)).ToList();
 
     /// <summary>
-    /// SHA-256 of every plugin allowed to load (model manifests, prompt set files, task assemblies). Empty (the
-    /// default): any plugin under the root that passes validation.
+    /// The <see cref="PluginHash"/> of every plugin allowed to load (a model's manifest, a prompt set's file, a task's
+    /// folder digest; <c>edgert plugins list --hashes</c> prints them). Empty (the default): any plugin under the root
+    /// that passes validation.
     /// </summary>
     public IList<string> AllowedSha256 { get; set; } = [];
 

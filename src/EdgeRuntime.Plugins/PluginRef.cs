@@ -19,7 +19,19 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     public static IReadOnlyList<string> Kinds { get; } = [Models, Prompts, Tasks];
 
     /// <summary>The plugin's folder under <paramref name="root"/>.</summary>
-    public string Directory(string root) => Path.GetFullPath(Path.Combine(root, Kind, Id, Version));
+    /// <exception cref="InvalidDataException">The kind, id or version would lead out of the plugins root (plugins load only from it).</exception>
+    public string Directory(string root)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        var directory = Path.GetFullPath(Path.Combine(fullRoot, Kind, Id, Version));
+        if (!Kinds.Contains(Kind) || !IsFolderName(Id) || !IsFolderName(Version)
+            || !directory.StartsWith(Path.TrimEndingDirectorySeparator(fullRoot) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{Kind}/{Id}/{Version}: not a plugin under {fullRoot}; plugins load only from the plugins root.");
+        }
+
+        return directory;
+    }
 
     /// <summary>
     /// The file that defines the plugin and whose hash the allow-list holds: <c>model.json</c> for a model,

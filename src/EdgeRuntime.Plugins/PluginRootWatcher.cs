@@ -49,9 +49,9 @@ public sealed class PluginRootWatcher(PluginOptions options, PluginController co
             {
                 break;
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A folder vanished while being listed: look again at the next round.
+                // A folder vanished or is not readable while being listed: look again at the next round.
                 PluginLog.ScanInterrupted(logger, root, e.Message);
             }
         }

@@ -27,7 +27,11 @@ public static class PluginVerifier
             throw new InvalidDataException($"{definingFile}: no such plugin version ({plugin}).");
         }
 
-        PluginAllowList.Check(options, definingFile);
+        if (plugin.Kind != PluginRef.Tasks)
+        {
+            PluginAllowList.Check(options, definingFile); // a task's whole folder is checked as it loads
+        }
+
         switch (plugin.Kind)
         {
             case PluginRef.Models:

@@ -76,8 +76,32 @@ public sealed class AllowListTests : IDisposable
         TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
         var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], ["embedding-summary/1.0.0"]));
         Assert.Equal(1, code);
-        Assert.Contains("EdgeRuntime.Tasks.EmbeddingSummary.dll", error);
-        Assert.Contains("is not in EdgeRuntime:Plugins:AllowedSha256", error);
+        Assert.Contains("tasks/embedding-summary/1.0.0", error);
+        Assert.Contains($"SHA-256 {TaskPlugins.ShellDigest(Path.Combine(root, "tasks", "embedding-summary", "1.0.0"))} is not in EdgeRuntime:Plugins:AllowedSha256", error);
+    }
+
+    [Fact]
+    public void An_allowed_task_plugin_runs_and_refuses_once_one_of_its_dependencies_changes()
+    {
+        var root = PluginsRoot();
+        BuiltInPlugins.InstallInto(root);
+        var folder = Path.Combine(root, "tasks", "zero-shot-tagging", "1.0.0");
+        var allowed = TaskPlugins.ShellDigest(folder);
+        var manifest = Sha256Of(Path.Combine(root, "models", "tiny-reference", "1.0.0", "model.json"));
+        var config = Config(root, [allowed, manifest], ["zero-shot-tagging/1.0.0"]);
+
+        var listed = Edgert("plugins", "list", "--hashes", "--config", config);
+        Assert.EndsWith(allowed, listed.Out.Split('\n').Single(l => l.Contains("zero-shot-tagging", StringComparison.Ordinal)).TrimEnd());
+
+        var ok = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
+        Assert.True(ok.Code == 0, ok.Error);
+
+        // The task kit beside the plugin's assembly is loaded too: changing it must not slip past the allow-list.
+        File.AppendAllText(Path.Combine(folder, "EdgeRuntime.TaskKit.dll"), "\0");
+        var refused = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("tasks/zero-shot-tagging/1.0.0", refused.Error);
+        Assert.Contains("is not in EdgeRuntime:Plugins:AllowedSha256", refused.Error);
     }
 
     [Fact]

@@ -3,10 +3,11 @@ using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Inference.Onnx;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace EdgeRuntime.Plugins.Tests;
 
-public sealed class PluginControllerTests
+public sealed class PluginControllerTests(ITestOutputHelper output)
 {
     private static Task<PluginOutcome> Activate(PluginWorkspace w, PluginRef plugin) => w.Controller.ActivateAsync(plugin, "test", "corr", CancellationToken.None);
 
@@ -66,6 +67,7 @@ public sealed class PluginControllerTests
         Assert.True((await w.Controller.DeactivateAsync(PluginWorkspace.Task("embedding-summary"), "test", "corr", CancellationToken.None)).Accepted);
         Settle();
         var growth = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+        output.WriteLine($"managed heap after 20 more swaps and a deactivation: {growth / 1024.0:+0.0;-0.0} KiB against the baseline");
 
         var alive = Enumerable.Range(0, contexts.Count).Where(i => contexts[i].IsAlive).ToList();
         Assert.True(alive.Count == 0, $"load contexts still alive after 24 swaps and a deactivation: {string.Join(", ", alive)}");
@@ -165,6 +167,19 @@ public sealed class PluginControllerTests
         Assert.True((await w.Controller.DeactivateAsync(PluginWorkspace.Task("embedding-summary"), "test", "corr", CancellationToken.None)).Accepted);
         using var lease = w.Tasks.Acquire();
         Assert.Empty(lease.Value.Tasks);
+    }
+
+    [Theory]
+    [InlineData("..", "1.0.0")]
+    [InlineData("tiny-reference", "../../../outside")]
+    public async Task A_plugin_outside_the_plugins_root_is_refused(string id, string version)
+    {
+        using var w = await PluginWorkspace.CreateAsync();
+        var before = w.Models.Current;
+        var outcome = await Activate(w, new PluginRef(PluginRef.Models, id, version));
+        Assert.False(outcome.Accepted);
+        Assert.Contains("plugins load only from the plugins root", outcome.Reason);
+        Assert.Same(before, w.Models.Current);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

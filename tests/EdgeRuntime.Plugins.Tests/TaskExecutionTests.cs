@@ -59,12 +59,11 @@ public sealed class TaskExecutionTests : IDisposable
         Assert.Equal(32, vector.Length); // the tiny model's embedding size
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => v * v)), 6);
 
-        // Provenance names each task's plugin version and the assembly's hash (computed here independently).
+        // Provenance names each task's plugin version and its folder digest, as the documented shell line computes it.
         var provenance = result.RootElement.GetProperty("provenance").GetProperty("tasks").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
         Assert.Equal("embedding-summary", provenance["embedding-summary"].GetProperty("plugin").GetString());
         Assert.Equal("1.0.0", provenance["embedding-summary"].GetProperty("version").GetString());
-        var assembly = Path.Combine(root, "tasks", "embedding-summary", "1.0.0", "EdgeRuntime.Tasks.EmbeddingSummary.dll");
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(assembly))), provenance["embedding-summary"].GetProperty("sha256").GetString());
+        Assert.Equal(TaskPlugins.ShellDigest(Path.Combine(root, "tasks", "embedding-summary", "1.0.0")), provenance["embedding-summary"].GetProperty("sha256").GetString());
         Assert.Equal("test-tasks", provenance["counting"].GetProperty("plugin").GetString());
     }
 }

@@ -13,6 +13,10 @@ internal static class TaskPlugins
 
     public static string EmbeddingSummary => Path.Combine(TestData.RepoRoot, "plugins", "tasks", "EdgeRuntime.Tasks.EmbeddingSummary", "bin", Configuration, "net10.0", "EdgeRuntime.Tasks.EmbeddingSummary.dll");
 
+    /// <summary>A task plugin folder's digest by the shell line docs/plugins.md gives (coreutils, not our code).</summary>
+    public static string ShellDigest(string folder) =>
+        ExternalTool.Run("/bin/bash", ["-c", "cd \"$1\" && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum", "digest", folder]).Split(' ')[0];
+
     /// <summary>Copies a built plugin's output folder to <c>{root}/tasks/{id}/{version}</c>, as an admin would drop it in.</summary>
     public static string Install(string root, string assembly, string id, string version)
     {

@@ -19,7 +19,8 @@ internal static class PluginCommands
     private static Command List(CliOutput output)
     {
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
-        var command = new Command("list", "List every plugin version present, marking the active ones with *.") { config };
+        var hashes = new Option<bool>("--hashes") { Description = "Also print each version's hash, as EdgeRuntime:Plugins:AllowedSha256 takes it." };
+        var command = new Command("list", "List every plugin version present, marking the active ones with *.") { config, hashes };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
@@ -28,7 +29,8 @@ internal static class PluginCommands
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
                 var mark = plugin == active.Model || plugin == active.Prompts || tasks.Contains(plugin) ? "*" : " ";
-                output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version}");
+                var hash = parse.GetValue(hashes) ? "  " + PluginHash.Of(plugin, settings.Plugins.Root) : string.Empty;
+                output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}".TrimEnd());
             }
 
             return ExitCodes.Success;

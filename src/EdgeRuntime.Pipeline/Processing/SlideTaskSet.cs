@@ -6,7 +6,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// <param name="Task">The task.</param>
 /// <param name="Plugin">Plugin id (its folder under <c>tasks/</c>).</param>
 /// <param name="Version">Plugin version.</param>
-/// <param name="Sha256">SHA-256 of the plugin's assembly.</param>
+/// <param name="Sha256">Digest of the plugin's folder (every file, dependencies included; see the plugins docs).</param>
 public sealed record SlideTaskEntry(ISlideTask Task, string Plugin, string Version, string Sha256);
 
 /// <summary>

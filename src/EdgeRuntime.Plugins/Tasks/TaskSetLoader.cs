@@ -38,8 +38,8 @@ public static class TaskSetLoader
                     throw new InvalidDataException($"{plugin}: {assembly} not found; a task plugin folder holds a published assembly with its .deps.json.");
                 }
 
-                PluginAllowList.Check(options, assembly);
-                var hash = Slides.Files.FileHash.Sha256(assembly);
+                var hash = PluginHash.OfFolder(plugin.Directory(options.Root)); // the dependencies load too
+                PluginAllowList.Check(options, hash, $"{plugin} ({plugin.Directory(options.Root)})");
                 var taskPlugin = TaskPluginLoader.Load(assembly);
                 loaded.Add(taskPlugin);
                 foreach (var reason in taskPlugin.Refused)

@@ -39,6 +39,12 @@ public sealed class AdminCommandService(MqttOptions options, AdminMailbox queue,
                 {
                     answer = Refused(e.Message);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One command's failure must not end the admin channel, let alone the service.
+                    AdminLog.Failed(logger, e, request.Command, correlation);
+                    answer = Refused($"the command failed: {e.Message}");
+                }
 
                 var ok = answer["ok"]!.GetValue<bool>();
                 var reason = answer["reason"]?.GetValue<string>() ?? string.Empty;

@@ -13,4 +13,7 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Admin command {Command} answered busy: the queue of admin commands is full.")]
     public static partial void Busy(ILogger logger, string command);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Admin command {Command} (correlation {Correlation}) failed.")]
+    public static partial void Failed(ILogger logger, Exception exception, string command, string correlation);
 }
