@@ -16,10 +16,13 @@ public sealed class PluginOptions
     public string ActiveFile { get; set; } = Path.Combine("state", "active-plugins.json");
 
     /// <summary>
-    /// Task plugins run on every slide until an admin changes them, as <c>id/version</c> of folders under
-    /// <c>{Root}/tasks/</c>, such as <c>embedding-summary/1.0.0</c>. Default: none.
+    /// Task plugins run on every slide until an admin changes them: <c>id/version</c> of folders under
+    /// <c>{Root}/tasks/</c>, separated by commas, such as <c>zero-shot-tagging/1.0.0, features/1.0.0</c>; empty for
+    /// none. One string rather than a JSON array, because a later configuration file replaces a string whole, while
+    /// arrays merge element by element (a site file could never remove a default task). Default: none here;
+    /// appsettings.json names the built-in <c>zero-shot-tagging/1.0.0</c>.
     /// </summary>
-    public IList<string> Tasks { get; set; } = [];
+    public string Tasks { get; set; } = string.Empty;
 
     /// <summary>
     /// Watch the plugins root for new versions. A version folder is complete once no file in it has a temporary
@@ -39,7 +42,9 @@ public sealed class PluginOptions
     public double QuietPeriodSeconds { get; set; } = 5;
 
     /// <summary>The configured tasks, parsed.</summary>
-    public IReadOnlyList<PluginRef> ConfiguredTasks => Tasks.Select(t => PluginRef.Parse(t, PluginRef.Tasks)).ToList();
+    public IReadOnlyList<PluginRef> ConfiguredTasks => TaskEntries.Select(t => PluginRef.Parse(t, PluginRef.Tasks)).ToList();
+
+    private string[] TaskEntries => Tasks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// The <see cref="PluginHash"/> of every plugin allowed to load (a model's manifest, a prompt set's file, a task's
@@ -62,17 +67,17 @@ public sealed class PluginOptions
             yield return $"{Section}:{nameof(Root)}: {Path.GetFullPath(Root)} does not exist.";
         }
 
-        if (Tasks.Count > 0 && !Enabled)
+        if (TaskEntries.Length > 0 && !Enabled)
         {
             yield return $"{Section}:{nameof(Tasks)} needs {Section}:{nameof(Root)}.";
         }
 
-        for (var i = 0; i < Tasks.Count; i++)
+        foreach (var entry in TaskEntries)
         {
             string? problem = null;
             try
             {
-                var task = PluginRef.Parse(Tasks[i], PluginRef.Tasks);
+                var task = PluginRef.Parse(entry, PluginRef.Tasks);
                 problem = task.Kind != PluginRef.Tasks ? $"{task} is not a task plugin" : null;
             }
             catch (FormatException e)
@@ -82,7 +87,7 @@ public sealed class PluginOptions
 
             if (problem is not null)
             {
-                yield return $"{Section}:{nameof(Tasks)}:{i}: {problem}";
+                yield return $"{Section}:{nameof(Tasks)}: {problem}";
             }
         }
 

@@ -29,14 +29,14 @@ public sealed class AllowListTests : IDisposable
         return root;
     }
 
-    private string Config(string root, string[] allowed, string[]? tasks = null)
+    private string Config(string root, string[] allowed, string tasks = "")
     {
         var path = temp.File($"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
             EdgeRuntime = new
             {
-                Plugins = new { Root = root, ActiveFile = temp.File("state/active.json"), AllowedSha256 = allowed, Tasks = tasks ?? [] },
+                Plugins = new { Root = root, ActiveFile = temp.File("state/active.json"), AllowedSha256 = allowed, Tasks = tasks },
                 Processing = new { ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
@@ -74,7 +74,7 @@ public sealed class AllowListTests : IDisposable
     {
         var root = PluginsRoot();
         TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
-        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], ["embedding-summary/1.0.0"]));
+        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], "embedding-summary/1.0.0"));
         Assert.Equal(1, code);
         Assert.Contains("tasks/embedding-summary/1.0.0", error);
         Assert.Contains($"SHA-256 {TaskPlugins.ShellDigest(Path.Combine(root, "tasks", "embedding-summary", "1.0.0"))} is not in EdgeRuntime:Plugins:AllowedSha256", error);
@@ -88,7 +88,7 @@ public sealed class AllowListTests : IDisposable
         var folder = Path.Combine(root, "tasks", "zero-shot-tagging", "1.0.0");
         var allowed = TaskPlugins.ShellDigest(folder);
         var manifest = Sha256Of(Path.Combine(root, "models", "tiny-reference", "1.0.0", "model.json"));
-        var config = Config(root, [allowed, manifest], ["zero-shot-tagging/1.0.0"]);
+        var config = Config(root, [allowed, manifest], "zero-shot-tagging/1.0.0");
 
         var listed = Edgert("plugins", "list", "--hashes", "--config", config);
         Assert.EndsWith(allowed, listed.Out.Split('\n').Single(l => l.Contains("zero-shot-tagging", StringComparison.Ordinal)).TrimEnd());

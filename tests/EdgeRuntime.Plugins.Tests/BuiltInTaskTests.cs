@@ -38,7 +38,7 @@ public sealed class BuiltInTaskTests : IDisposable
         {
             EdgeRuntime = new
             {
-                Plugins = new { ActiveFile = temp.File("state/active.json"), Tasks = new[] { "zero-shot-tagging/1.0.0", "features/1.0.0" } },
+                Plugins = new { ActiveFile = temp.File("state/active.json"), Tasks = "zero-shot-tagging/1.0.0, features/1.0.0" },
                 Processing = new { PromptSet = prompts, TaskSettings = new Dictionary<string, object> { ["zero-shot-tagging"] = new { TopK = "5" } } },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
@@ -118,7 +118,7 @@ public sealed class BuiltInTaskTests : IDisposable
         {
             EdgeRuntime = new
             {
-                Plugins = new { ActiveFile = temp.File("state/active.json"), Tasks = new[] { "zero-shot-tagging/1.0.0", "features/1.0.0" } },
+                Plugins = new { ActiveFile = temp.File("state/active.json"), Tasks = "zero-shot-tagging/1.0.0, features/1.0.0" },
                 Processing = new { TaskSettings = new Dictionary<string, object> { ["zero-shot-tagging"] = new { TopK = "many" } } },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },

@@ -19,7 +19,7 @@ public sealed class PluginCommandTests : IDisposable
         return (EdgertApp.Run(args, output, error), output.ToString(), error.ToString());
     }
 
-    private string Config()
+    private string Config(string? tasks = null)
     {
         var root = temp.File("plugins");
         BuiltInPlugins.InstallInto(root);
@@ -28,7 +28,7 @@ public sealed class PluginCommandTests : IDisposable
         var path = temp.File("config.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
-            EdgeRuntime = new { Plugins = new { Root = root, ActiveFile = temp.File("state/active.json") } },
+            EdgeRuntime = new { Plugins = tasks is null ? (object)new { Root = root, ActiveFile = temp.File("state/active.json") } : new { Root = root, ActiveFile = temp.File("state/active.json"), Tasks = tasks } },
         }));
         return path;
     }
@@ -69,5 +69,17 @@ public sealed class PluginCommandTests : IDisposable
         Assert.Equal(1, refused.Code);
         Assert.Contains("built against contract 2", refused.Error);
         Assert.False(File.Exists(temp.File("state/active.json"))); // nothing written: the service never sees it
+    }
+
+    [Fact]
+    public void A_site_file_replaces_the_default_tasks_whole_and_a_malformed_entry_is_a_configuration_error()
+    {
+        var none = Edgert("plugins", "list", "--config", Config(tasks: ""));
+        Assert.True(none.Code == 0, none.Error);
+        Assert.DoesNotContain("* tasks", none.Out); // the default zero-shot-tagging is gone, not merged
+
+        var bad = Edgert("plugins", "list", "--config", Config(tasks: "features/1.0.0, zero-shot-tagging"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("EdgeRuntime:Plugins:Tasks: 'zero-shot-tagging' is not id/version", bad.Error);
     }
 }

@@ -26,7 +26,7 @@ public sealed class TaskExecutionTests : IDisposable
                 {
                     Root = root,
                     ActiveFile = temp.File("state/active.json"),
-                    Tasks = new[] { "test-tasks/1.0.0", "embedding-summary/1.0.0" },
+                    Tasks = "test-tasks/1.0.0, embedding-summary/1.0.0",
                 },
                 Processing = new { TaskTimeoutSeconds = 2, ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
