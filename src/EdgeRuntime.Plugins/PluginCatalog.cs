@@ -1,12 +1,19 @@
+using EdgeRuntime.Ingest.Inbox;
+
 namespace EdgeRuntime.Plugins;
 
 /// <summary>The plugin versions present under the plugins root.</summary>
 public static class PluginCatalog
 {
     /// <summary>Every model, prompt set and task version whose defining file is present, sorted.</summary>
-    public static IReadOnlyList<PluginRef> Scan(string root)
+    public static IReadOnlyList<PluginRef> Scan(string root) =>
+        VersionFolders(root).Where(p => File.Exists(p.DefiningFile(root)))
+            .OrderBy(p => p.Kind, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, PluginVersion.Comparer)
+            .ToList();
+
+    /// <summary>Every <c>{kind}/{id}/{version}</c> folder under <paramref name="root"/>, complete or not, except temporary names.</summary>
+    public static IEnumerable<PluginRef> VersionFolders(string root)
     {
-        var found = new List<PluginRef>();
         foreach (var kind in PluginRef.Kinds)
         {
             var kindDirectory = Path.Combine(root, kind);
@@ -19,15 +26,13 @@ public static class PluginCatalog
             {
                 foreach (var versionDirectory in Directory.EnumerateDirectories(idDirectory))
                 {
-                    var plugin = new PluginRef(kind, Path.GetFileName(idDirectory), Path.GetFileName(versionDirectory));
-                    if (File.Exists(plugin.DefiningFile(root)))
+                    var (id, version) = (Path.GetFileName(idDirectory), Path.GetFileName(versionDirectory));
+                    if (PluginRef.IsFolderName(id) && PluginRef.IsFolderName(version) && !CompletenessTracker.IsIgnoredName(id) && !CompletenessTracker.IsIgnoredName(version))
                     {
-                        found.Add(plugin);
+                        yield return new PluginRef(kind, id, version);
                     }
                 }
             }
         }
-
-        return found.OrderBy(p => p.Kind, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, PluginVersion.Comparer).ToList();
     }
 }

@@ -74,7 +74,7 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     public override string ToString() => $"{Kind}/{Id}/{Version}";
 
     // Ids and versions become folder names: nothing that climbs out of the plugins root.
-    private static bool IsFolderName(string part) =>
+    internal static bool IsFolderName(string part) =>
         part.Length > 0 && part != "." && part != ".." && part.IndexOfAny(['\\', '/', '\0']) < 0;
 
     private static string TaskAssembly(string directory)

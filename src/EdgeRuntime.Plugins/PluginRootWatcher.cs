@@ -69,26 +69,6 @@ public sealed class PluginRootWatcher(PluginOptions options, PluginController co
         await controller.ActivateAsync(plugin, "plugins root", plugin.ToString(), cancellationToken);
     }
 
-    private static IEnumerable<(string Folder, PluginRef Plugin)> VersionFolders(string root)
-    {
-        foreach (var kind in PluginRef.Kinds)
-        {
-            var kindFolder = Path.Combine(root, kind);
-            if (!Directory.Exists(kindFolder))
-            {
-                continue;
-            }
-
-            foreach (var idFolder in Directory.EnumerateDirectories(kindFolder))
-            {
-                foreach (var versionFolder in Directory.EnumerateDirectories(idFolder))
-                {
-                    if (!CompletenessTracker.IsIgnoredName(Path.GetFileName(versionFolder)))
-                    {
-                        yield return (versionFolder, new PluginRef(kind, Path.GetFileName(idFolder), Path.GetFileName(versionFolder)));
-                    }
-                }
-            }
-        }
-    }
+    private static IEnumerable<(string Folder, PluginRef Plugin)> VersionFolders(string root) =>
+        PluginCatalog.VersionFolders(root).Select(p => (p.Directory(root), p));
 }

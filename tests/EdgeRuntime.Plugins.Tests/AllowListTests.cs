@@ -18,14 +18,7 @@ public sealed class AllowListTests : IDisposable
     private string PluginsRoot()
     {
         var root = temp.File("plugins");
-        var source = ReferenceModels.Package(ReferenceModels.Tiny);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(root, "models", "tiny-reference", "1.0.0", Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
+        PluginRoots.InstallTinyModel(root, "1.0.0");
         return root;
     }
 

@@ -21,8 +21,8 @@ internal sealed class PluginWorkspace : IDisposable
     private PluginWorkspace()
     {
         Root = temp.File("plugins");
-        InstallModel("1.0.0");
-        InstallModel("1.0.1");
+        PluginRoots.InstallTinyModel(Root, "1.0.0");
+        PluginRoots.InstallTinyModel(Root, "1.0.1");
         var prompts = Path.Combine(Root, "prompts", "wsss4luad", "1.0.0");
         Directory.CreateDirectory(prompts);
         File.Copy(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "wsss4luad", "1.0.0", "prompts.json"), Path.Combine(prompts, "prompts.json"));
@@ -84,23 +84,6 @@ internal sealed class PluginWorkspace : IDisposable
         Tasks.Dispose();
         Models?.Dispose();
         temp.Dispose();
-    }
-
-    private void InstallModel(string version)
-    {
-        var source = ReferenceModels.Package(ReferenceModels.Tiny);
-        var target = Path.Combine(Root, "models", "tiny-reference", version);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        var manifest = Path.Combine(target, "model.json");
-        var json = JsonNode.Parse(File.ReadAllText(manifest))!;
-        json["version"] = version;
-        File.WriteAllText(manifest, json.ToJsonString());
     }
 
     private sealed class Forwarding<T>(ILogger inner) : ILogger<T>

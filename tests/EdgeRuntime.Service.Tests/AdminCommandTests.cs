@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.TestSupport;
 using MQTTnet;
@@ -16,37 +15,16 @@ public sealed class AdminCommandTests
 
     private const string Root = "edgeruntime/box1";
 
-    private static void CopyDirectory(string source, string target)
-    {
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-    }
-
-    /// <summary>Copies the tiny reference model to <c>models/tiny-reference/{version}</c> with that version in its manifest.</summary>
-    private static string InstallModel(string root, string version, string? staging = null)
-    {
-        var target = Path.Combine(staging ?? Path.Combine(root, "models", "tiny-reference"), version);
-        CopyDirectory(ReferenceModels.Package(ReferenceModels.Tiny), target);
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(target, "model.json")))!;
-        manifest["version"] = version;
-        File.WriteAllText(Path.Combine(target, "model.json"), manifest.ToJsonString());
-        return target;
-    }
-
     private static string PluginsRoot(TempDirectory temp)
     {
         var root = temp.File("plugins");
-        InstallModel(root, "1.0.0");
-        InstallModel(root, "1.1.0");
-        var damaged = InstallModel(root, "1.2.0");
+        PluginRoots.InstallTinyModel(root, "1.0.0");
+        PluginRoots.InstallTinyModel(root, "1.1.0");
+        var damaged = PluginRoots.InstallTinyModel(root, "1.2.0");
         File.AppendAllText(Path.Combine(damaged, "text_encoder.onnx"), "tampered");
-        CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "crc100k"), Path.Combine(root, "prompts", "crc100k"));
+        PluginRoots.InstallPrompts(root, "crc100k");
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "tasks", "EdgeRuntime.Tasks.EmbeddingSummary", "bin", configuration, "net10.0"), Path.Combine(root, "tasks", "embedding-summary", "1.0.0"));
+        PluginRoots.CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "tasks", "EdgeRuntime.Tasks.EmbeddingSummary", "bin", configuration, "net10.0"), Path.Combine(root, "tasks", "embedding-summary", "1.0.0"));
         return root;
     }
 
@@ -129,8 +107,8 @@ public sealed class AdminCommandTests
     {
         using var temp = new TempDirectory();
         var root = temp.File("plugins");
-        InstallModel(root, "1.0.0");
-        CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "crc100k"), Path.Combine(root, "prompts", "crc100k"));
+        PluginRoots.InstallTinyModel(root, "1.0.0");
+        PluginRoots.InstallPrompts(root, "crc100k");
         var port = Mosquitto.FreePort();
         using var workspace = new ServiceWorkspace(port, embedded: true, pluginsRoot: root);
         Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath));
@@ -141,7 +119,7 @@ public sealed class AdminCommandTests
         await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
 
         // Being copied: the manifest is there, but the image encoder still has its temporary name.
-        var copying = InstallModel(root, "1.1.0");
+        var copying = PluginRoots.InstallTinyModel(root, "1.1.0");
         File.Move(Path.Combine(copying, "image_encoder.onnx"), Path.Combine(copying, "image_encoder.onnx.part"));
         await Task.Delay(TimeSpan.FromSeconds(4)); // four quiet periods and four checks: enough to be looked at, were it complete
         Assert.DoesNotContain(probe.On("/plugins/events"), e => e.Payload.GetProperty("plugins").GetString()!.Contains("1.1.0", StringComparison.Ordinal));
@@ -155,7 +133,7 @@ public sealed class AdminCommandTests
         Assert.Equal("plugins root", events[1].GetProperty("origin").GetString());
 
         // A newer but damaged version, dropped whole: refused with the reason, and 1.1.0 keeps serving.
-        var damaged = InstallModel(temp.File("staging"), "1.2.0", temp.File("staging"));
+        var damaged = PluginRoots.InstallTinyModel(temp.File("staging"), "1.2.0", temp.File("staging"));
         File.AppendAllText(Path.Combine(damaged, "text_encoder.onnx"), "tampered");
         Directory.Move(damaged, Path.Combine(root, "models", "tiny-reference", "1.2.0"));
         await probe.WaitForAsync(p => p.On("/plugins/events").Any(e => e.Payload.GetProperty("event").GetString() == "refused"), Patience, "1.2.0 refused\n" + service.Output);

@@ -10,33 +10,18 @@ public sealed class PluginSwapTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(300);
 
-    private static void CopyDirectory(string source, string target)
-    {
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-    }
-
     /// <summary>A plugins root with tiny-reference 1.0.0 and 1.1.0 (same graphs, another manifest), and the CRC-100K prompts.</summary>
     private static string PluginsRoot(TempDirectory temp)
     {
         var root = temp.File("plugins");
-        var tiny = ReferenceModels.Package(ReferenceModels.Tiny);
         foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0" })
         {
-            var target = Path.Combine(root, "models", "tiny-reference", version);
-            CopyDirectory(tiny, target);
-            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(target, "model.json")))!;
-            manifest["version"] = version;
-            File.WriteAllText(Path.Combine(target, "model.json"), manifest.ToJsonString());
+            PluginRoots.InstallTinyModel(root, version);
         }
 
         // 1.2.0 is damaged: its text encoder is not the file its manifest hashed.
         File.AppendAllText(Path.Combine(root, "models", "tiny-reference", "1.2.0", "text_encoder.onnx"), "tampered");
-        CopyDirectory(Path.Combine(TestData.RepoRoot, "plugins", "prompts", "crc100k"), Path.Combine(root, "prompts", "crc100k"));
+        PluginRoots.InstallPrompts(root, "crc100k");
         return root;
     }
 
