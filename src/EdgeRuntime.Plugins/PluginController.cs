@@ -179,7 +179,7 @@ public sealed class PluginController(
             {
                 PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
                 PluginAllowList.Check(options, promptFile);
-                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
+                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasksChange)

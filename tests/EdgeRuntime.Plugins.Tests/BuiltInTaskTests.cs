@@ -134,6 +134,35 @@ public sealed class BuiltInTaskTests : IDisposable
         Assert.Equal("ok", tasks["features"]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void A_task_may_work_with_its_own_prompt_set_while_the_profile_keeps_the_default()
+    {
+        var config = temp.File("config.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new { ActiveFile = temp.File("state/active.json") },
+                Processing = new
+                {
+                    PromptSet = Path.Combine(TestData.RepoRoot, "plugins", "prompts", "crc100k", "1.0.0", "prompts.json"),
+                    TaskPromptSets = new Dictionary<string, string> { ["zero-shot-tagging"] = Path.Combine(TestData.RepoRoot, "plugins", "prompts", "wsss4luad", "1.0.0", "prompts.json") },
+                },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+                ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
+            },
+        }));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = EdgertApp.Run(["process", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "--out", temp.File("results"), "--config", config], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString());
+        var result = JsonNode.Parse(stdout.ToString())!;
+        Assert.Equal("crc100k", result["provenance"]!["prompts"]!["id"]!.GetValue<string>());
+        var output = result["tasks"]!["zero-shot-tagging"]!["output"]!;
+        Assert.Equal("wsss4luad", output["prompts"]!["id"]!.GetValue<string>());
+        Assert.Equal(["normal", "stroma", "tumor"], output["tags"]!.AsArray().Select(t => t!["class"]!.GetValue<string>()).Order());
+    }
+
     private static double[] Unit(double[] v)
     {
         var norm = Math.Sqrt(v.Sum(x => x * x));

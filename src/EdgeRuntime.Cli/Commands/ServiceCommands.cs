@@ -159,5 +159,5 @@ internal static class ServiceCommands
     }
 
     private static Task<ModelRuntime> LoadModelAsync(EdgertSettings settings, ILogger logger, CancellationToken cancellationToken) =>
-        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
+        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.TaskPromptSetPaths, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
 }

@@ -73,6 +73,10 @@ internal sealed class EdgertSettings
     /// <summary>The prompt set the service uses: Processing's, else the zero-shot default.</summary>
     public string PromptSetPath => Resolve(string.IsNullOrWhiteSpace(Processing.PromptSet) ? ZeroShot.DefaultPromptSet : Processing.PromptSet, AppContext.BaseDirectory);
 
+    /// <summary>The prompt sets tasks named for themselves, resolved like <see cref="PromptSetPath"/>.</summary>
+    public IReadOnlyDictionary<string, string> TaskPromptSetPaths =>
+        Processing.TaskPromptSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal);
+
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
     public static EdgertSettings Load(string? extraFile)

@@ -24,6 +24,14 @@ public sealed class ProcessingOptions
     /// </summary>
     public Dictionary<string, Dictionary<string, string>> TaskSettings { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Prompt sets that tasks work with instead of <see cref="PromptSet"/>, by task name (a segmentation task with
+    /// its own tissue classes beside tagging with CRC-100K, say): <c>TaskPromptSets:zero-shot-tagging = prompts/wsss4luad/1.0.0/prompts.json</c>.
+    /// Relative paths are from the edgert folder, as for <see cref="PromptSet"/>. A prompt plugin that an admin
+    /// activates replaces the default, not these. Default: none.
+    /// </summary>
+    public Dictionary<string, string> TaskPromptSets { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Folder under which each task keeps state that outlives slides (<c>{TaskStateDirectory}/{task name}</c>). Default <c>state/tasks</c>.</summary>
     public string TaskStateDirectory { get; set; } = Path.Combine("state", "tasks");
 
@@ -41,6 +49,14 @@ public sealed class ProcessingOptions
         if (!(TaskTimeoutSeconds > 0))
         {
             yield return $"{Section}:{nameof(TaskTimeoutSeconds)} must be positive (is {TaskTimeoutSeconds}).";
+        }
+
+        foreach (var (task, path) in TaskPromptSets)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                yield return $"{Section}:{nameof(TaskPromptSets)}:{task} must name a prompt set file.";
+            }
         }
 
         if (string.IsNullOrWhiteSpace(TaskStateDirectory))

@@ -71,7 +71,7 @@ public sealed class SlideProcessor(
                 SlideId = slideId,
                 Model = model.Package.Identity,
                 TextEncoder = new OnnxTextEncoder(model.Package),
-                Classes = model.Classes,
+                Classes = model.ClassesFor(name),
                 Grid = new TileGridInfo(grid.Tiles.Count, grid.TileSize, (long)Math.Round(grid.TileWidthLevel0), level, grid.TargetMicronsPerPixel),
                 OutputDirectory = output.Staging,
                 StateDirectory = StateDirectory(name),
