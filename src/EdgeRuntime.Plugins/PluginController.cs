@@ -228,9 +228,24 @@ public sealed class PluginController(
     private void Record(ActivePlugins now)
     {
         Volatile.Write(ref active, now);
-        if (!ActivePlugins.Read(options.ActiveFile).Equals(now))
+        try
         {
-            now.Write(options.ActiveFile);
+            if (!ActivePlugins.Read(options.ActiveFile).Equals(now))
+            {
+                now.Write(options.ActiveFile);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                now.Write(options.ActiveFile); // a damaged file is replaced by what actually runs
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // What runs is in effect; only a restart would fall back to the file's older content.
+                PluginLog.ActiveFileNotWritten(logger, Path.GetFullPath(options.ActiveFile), again.Message);
+            }
         }
     }
 

@@ -25,4 +25,7 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "Scan of the plugins root {Root} interrupted ({Reason}); looking again at the next round.")]
     public static partial void ScanInterrupted(ILogger logger, string root, string reason);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "Could not record the active plugins in {Path} ({Reason}); they are in effect, but a restart would start with the file's older content.")]
+    public static partial void ActiveFileNotWritten(ILogger logger, string path, string reason);
 }

@@ -34,6 +34,7 @@ public sealed class PluginRootWatcher(PluginOptions options, PluginController co
         {
             try
             {
+                known.RemoveWhere(folder => !Directory.Exists(folder)); // removed, so the same version may come back
                 var candidates = VersionFolders(root).Where(v => !known.Contains(v.Folder) && File.Exists(v.Plugin.DefiningFile(root))).ToList();
                 foreach (var folder in tracker.Update(candidates.Select(c => c.Folder), DateTimeOffset.UtcNow))
                 {
@@ -51,8 +52,16 @@ public sealed class PluginRootWatcher(PluginOptions options, PluginController co
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A folder vanished or is not readable while being listed: look again at the next round.
+                // A folder vanished or is not readable while being listed: look again at the next round, not at once.
                 PluginLog.ScanInterrupted(logger, root, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(options.CheckIntervalSeconds), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
     }

@@ -65,7 +65,7 @@ public sealed class SlideProcessor(
         {
             clock.Restart();
             var grid = plan.Grid;
-            var level = new TileReader(slide, grid).Level;
+            var level = TileReader.LevelFor(slide, grid);
             var taskRuns = await SlideTaskRuns.StartAsync(taskLease.Value.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
             {
                 SlideId = slideId,

@@ -26,8 +26,7 @@ public sealed class TileReader
         ArgumentNullException.ThrowIfNull(grid);
         this.slide = slide;
         tileSize = grid.TileSize;
-        var downsample = Math.Min(grid.TileWidthLevel0, grid.TileHeightLevel0) / grid.TileSize;
-        Level = slide.GetBestLevelForDownsample(downsample);
+        Level = LevelFor(slide, grid);
         LevelDownsample = slide.Info.Levels[Level].Downsample;
         readWidth = Math.Max(1, (int)Math.Round(Math.Round(grid.TileWidthLevel0) / LevelDownsample));
         readHeight = Math.Max(1, (int)Math.Round(Math.Round(grid.TileHeightLevel0) / LevelDownsample));
@@ -39,6 +38,14 @@ public sealed class TileReader
 
     /// <summary>The pyramid level tiles are read from.</summary>
     public int Level { get; }
+
+    /// <summary>The pyramid level the tiles of <paramref name="grid"/> are read from: the best for their downsample.</summary>
+    public static int LevelFor(ISlide slide, TileGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(slide);
+        ArgumentNullException.ThrowIfNull(grid);
+        return slide.GetBestLevelForDownsample(Math.Min(grid.TileWidthLevel0, grid.TileHeightLevel0) / grid.TileSize);
+    }
 
     /// <summary>That level's downsample.</summary>
     public double LevelDownsample { get; }
