@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using EdgeRuntime.Cli;
 using EdgeRuntime.TestSupport;
 using Xunit;
 
@@ -38,12 +37,6 @@ public sealed class AllowListTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Out, string Error) Edgert(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        return (EdgertApp.Run(args, output, error), output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void A_model_not_on_the_allow_list_is_refused_and_one_on_it_is_activated()
@@ -52,12 +45,12 @@ public sealed class AllowListTests : IDisposable
         var manifest = Path.Combine(root, "models", "tiny-reference", "1.0.0", "model.json");
         var other = new string('0', 64);
 
-        var refused = Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other]));
+        var refused = Edgert.Run("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other]));
         Assert.Equal(1, refused.Code);
         Assert.Contains($"SHA-256 {Sha256Of(manifest)} is not in EdgeRuntime:Plugins:AllowedSha256", refused.Error);
         Assert.False(File.Exists(temp.File("state/active.json")));
 
-        var accepted = Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other, Sha256Of(manifest)]));
+        var accepted = Edgert.Run("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", Config(root, [other, Sha256Of(manifest)]));
         Assert.True(accepted.Code == 0, accepted.Error);
         Assert.True(File.Exists(temp.File("state/active.json")));
     }
@@ -67,7 +60,7 @@ public sealed class AllowListTests : IDisposable
     {
         var root = PluginsRoot();
         TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "embedding-summary", "1.0.0");
-        var (code, _, error) = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], "embedding-summary/1.0.0"));
+        var (code, _, error) = Edgert.Run("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", Config(root, [new string('a', 64)], "embedding-summary/1.0.0"));
         Assert.Equal(1, code);
         Assert.Contains("tasks/embedding-summary/1.0.0", error);
         Assert.Contains($"SHA-256 {TaskPlugins.ShellDigest(Path.Combine(root, "tasks", "embedding-summary", "1.0.0"))} is not in EdgeRuntime:Plugins:AllowedSha256", error);
@@ -83,15 +76,15 @@ public sealed class AllowListTests : IDisposable
         var manifest = Sha256Of(Path.Combine(root, "models", "tiny-reference", "1.0.0", "model.json"));
         var config = Config(root, [allowed, manifest], "zero-shot-tagging/1.0.0");
 
-        var listed = Edgert("plugins", "list", "--hashes", "--config", config);
+        var listed = Edgert.Run("plugins", "list", "--hashes", "--config", config);
         Assert.EndsWith(allowed, listed.Out.Split('\n').Single(l => l.Contains("zero-shot-tagging", StringComparison.Ordinal)).TrimEnd());
 
-        var ok = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
+        var ok = Edgert.Run("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
         Assert.True(ok.Code == 0, ok.Error);
 
         // The task kit beside the plugin's assembly is loaded too: changing it must not slip past the allow-list.
         File.AppendAllText(Path.Combine(folder, "EdgeRuntime.TaskKit.dll"), "\0");
-        var refused = Edgert("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
+        var refused = Edgert.Run("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
         Assert.Equal(1, refused.Code);
         Assert.Contains("tasks/zero-shot-tagging/1.0.0", refused.Error);
         Assert.Contains("is not in EdgeRuntime:Plugins:AllowedSha256", refused.Error);
@@ -100,7 +93,7 @@ public sealed class AllowListTests : IDisposable
     [Fact]
     public void A_malformed_hash_is_a_configuration_error_with_its_key()
     {
-        var (code, _, error) = Edgert("plugins", "list", "--config", Config(PluginsRoot(), ["not-a-hash"]));
+        var (code, _, error) = Edgert.Run("plugins", "list", "--config", Config(PluginsRoot(), ["not-a-hash"]));
         Assert.Equal(2, code);
         Assert.Contains("EdgeRuntime:Plugins:AllowedSha256:0 'not-a-hash' is not a SHA-256", error);
     }

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeRuntime.Cli;
 using EdgeRuntime.TestSupport;
 using Xunit;
 
@@ -45,11 +44,9 @@ public sealed class BuiltInTaskTests : IDisposable
             },
         }));
         var tiny = ReferenceModels.Package(ReferenceModels.Tiny);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = EdgertApp.Run(["process", TestData.Slide("CMU-1-Small-Region.svs"), "-m", tiny, "--out", temp.File("results"), "--config", config], stdout, stderr);
-        Assert.True(code == 0, stderr.ToString());
-        var result = JsonNode.Parse(stdout.ToString())!;
+        var (code, stdout, stderr) = Edgert.Run("process", TestData.Slide("CMU-1-Small-Region.svs"), "-m", tiny, "--out", temp.File("results"), "--config", config);
+        Assert.True(code == 0, stderr);
+        var result = JsonNode.Parse(stdout)!;
         var folder = Path.Combine(temp.File("results"), result["slideId"]!.GetValue<string>());
 
         // The run's tile embeddings, in grid order, as h5py reads them.
@@ -124,11 +121,9 @@ public sealed class BuiltInTaskTests : IDisposable
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
             },
         }));
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = EdgertApp.Run(["process", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "--out", temp.File("results"), "--config", config], stdout, stderr);
-        Assert.True(code == 0, stderr.ToString());
-        var tasks = JsonNode.Parse(stdout.ToString())!["tasks"]!;
+        var (code, stdout, stderr) = Edgert.Run("process", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "--out", temp.File("results"), "--config", config);
+        Assert.True(code == 0, stderr);
+        var tasks = JsonNode.Parse(stdout)!["tasks"]!;
         Assert.Equal("failed", tasks["zero-shot-tagging"]!["status"]!.GetValue<string>());
         Assert.Contains("EdgeRuntime:Processing:TaskSettings:zero-shot-tagging:TopK", tasks["zero-shot-tagging"]!["error"]!.GetValue<string>());
         Assert.Equal("ok", tasks["features"]!["status"]!.GetValue<string>());
@@ -152,11 +147,9 @@ public sealed class BuiltInTaskTests : IDisposable
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
             },
         }));
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = EdgertApp.Run(["process", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "--out", temp.File("results"), "--config", config], stdout, stderr);
-        Assert.True(code == 0, stderr.ToString());
-        var result = JsonNode.Parse(stdout.ToString())!;
+        var (code, stdout, stderr) = Edgert.Run("process", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "--out", temp.File("results"), "--config", config);
+        Assert.True(code == 0, stderr);
+        var result = JsonNode.Parse(stdout)!;
         Assert.Equal("crc100k", result["provenance"]!["prompts"]!["id"]!.GetValue<string>());
         var output = result["tasks"]!["zero-shot-tagging"]!["output"]!;
         Assert.Equal("wsss4luad", output["prompts"]!["id"]!.GetValue<string>());

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeRuntime.Cli;
 using EdgeRuntime.TestSupport;
 using Xunit;
 
@@ -33,12 +32,10 @@ public sealed class TaskExecutionTests : IDisposable
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
             },
         }));
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = EdgertApp.Run(["process", TestData.Slide("CMU-1-Small-Region.svs"), "--out", temp.File("results"), "--config", config], output, error);
-        Assert.True(code == 0, error.ToString());
+        var (code, output, error) = Edgert.Run("process", TestData.Slide("CMU-1-Small-Region.svs"), "--out", temp.File("results"), "--config", config);
+        Assert.True(code == 0, error);
 
-        using var result = JsonDocument.Parse(output.ToString());
+        using var result = JsonDocument.Parse(output);
         var kept = result.RootElement.GetProperty("tiles").GetProperty("kept").GetInt32();
         var tasks = result.RootElement.GetProperty("tasks");
         Assert.Equal("ok", tasks.GetProperty("counting").GetProperty("status").GetString());
@@ -48,7 +45,7 @@ public sealed class TaskExecutionTests : IDisposable
         Assert.Equal("failed", tasks.GetProperty("hanging").GetProperty("status").GetString());
         Assert.Contains("timed out after 2 s", tasks.GetProperty("hanging").GetProperty("error").GetString());
         Assert.False(tasks.TryGetProperty("future", out _));
-        Assert.Contains("built against contract 99", error.ToString());
+        Assert.Contains("built against contract 99", error);
 
         // The sample plugin wrote its file beside the result: a unit vector (norm computed here, not by it).
         var summary = tasks.GetProperty("embedding-summary");
