@@ -27,7 +27,7 @@ public sealed class TaskExecutionTests : IDisposable
                     ActiveFile = temp.File("state/active.json"),
                     Tasks = "test-tasks/1.0.0, embedding-summary/1.0.0",
                 },
-                Processing = new { TaskTimeoutSeconds = 2, ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
+                Processing = new { TaskTimeoutSeconds = 2, ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny), TaskStateDirectory = temp.File("state/tasks") },
                 Inference = new { ExecutionProviders = new[] { "CPU" } },
                 ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
             },
@@ -62,5 +62,14 @@ public sealed class TaskExecutionTests : IDisposable
         Assert.Equal("1.0.0", provenance["embedding-summary"].GetProperty("version").GetString());
         Assert.Equal(TaskPlugins.ShellDigest(Path.Combine(root, "tasks", "embedding-summary", "1.0.0")), provenance["embedding-summary"].GetProperty("sha256").GetString());
         Assert.Equal("test-tasks", provenance["counting"].GetProperty("plugin").GetString());
+
+        // State that outlives a slide, and the process: the task's own folder, named by the host, kept between runs.
+        Assert.Equal(1, tasks.GetProperty("slide-counter").GetProperty("output").GetProperty("slides").GetInt32());
+        var again = Edgert.Run("process", TestData.Image("ihc.png"), "--out", temp.File("results"), "--config", config);
+        Assert.True(again.Code == 0, again.Error);
+        using var second = JsonDocument.Parse(again.Out);
+        var counter = second.RootElement.GetProperty("tasks").GetProperty("slide-counter").GetProperty("output");
+        Assert.Equal(2, counter.GetProperty("slides").GetInt32());
+        Assert.Equal(Path.Combine(temp.File("state/tasks"), "slide-counter"), counter.GetProperty("state").GetString());
     }
 }

@@ -10,7 +10,7 @@ public sealed class TaskPluginLoaderTests
     public void Tasks_are_found_and_one_built_for_another_contract_is_refused_with_the_reason()
     {
         using var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins);
-        Assert.Equal(["counting", "hanging", "throwing"], plugin.Tasks.Select(t => t.Name).Order());
+        Assert.Equal(["counting", "hanging", "slide-counter", "throwing"], plugin.Tasks.Select(t => t.Name).Order());
         var refused = Assert.Single(plugin.Refused);
         Assert.Contains("FutureContractTask", refused);
         Assert.Contains("built against contract 99, this runtime has 1", refused);
@@ -50,7 +50,7 @@ public sealed class TaskPluginLoaderTests
     private static WeakReference LoadAndUnload()
     {
         var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins);
-        Assert.Equal(3, plugin.Tasks.Count);
+        Assert.Equal(4, plugin.Tasks.Count);
         var context = plugin.Context;
         plugin.Dispose();
         return context;

@@ -131,4 +131,26 @@ public sealed class RobustnessTests
         Assert.All(ResultsPerSlide(probe), r => Assert.Equal(1, r.Value));
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task A_task_that_fails_on_a_slide_is_recorded_in_its_result_and_logged_and_the_slide_is_done()
+    {
+        var settings = new Dictionary<string, Dictionary<string, string>> { ["zero-shot-tagging"] = new() { ["TopK"] = "0" } };
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false, taskSettings: settings);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        using var slide = Slides.Small(3);
+        workspace.Drop(slide.Path);
+        await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
+
+        var result = probe.On("/result").Single().Payload;
+        var tagging = result.GetProperty("tasks").GetProperty("zero-shot-tagging");
+        Assert.Equal("failed", tagging.GetProperty("status").GetString());
+        Assert.Contains("TaskSettings:zero-shot-tagging:TopK must be a whole number of at least 1 (is '0')", tagging.GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("overlay").ValueKind); // no task classified tiles
+        Assert.Contains(probe.On("/state"), s => s.Payload.GetProperty("state").GetString() == "done");
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"Slide {Id(result)}: task zero-shot-tagging failed", service.Output);
+    }
 }

@@ -32,6 +32,33 @@ public sealed class CountingTask : ISlideTask
     }
 }
 
+/// <summary>Keeps a count of the slides it has seen in its state folder: state that outlives slides and processes.</summary>
+public sealed class SlideCounterTask : ISlideTask
+{
+    public string Name => "slide-counter";
+
+    public int ContractMajorVersion => ContractVersion.Major;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run(context.StateDirectory));
+
+    private sealed class Run(string state) : ISlideTaskRun
+    {
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(state);
+            var file = Path.Combine(state, "slides.txt");
+            var count = (File.Exists(file) ? int.Parse(File.ReadAllText(file), System.Globalization.CultureInfo.InvariantCulture) : 0) + 1;
+            File.WriteAllText(file, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return ValueTask.FromResult(new JsonObject { ["slides"] = count, ["state"] = state });
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>Throws on the first batch.</summary>
 public sealed class ThrowingTask : ISlideTask
 {

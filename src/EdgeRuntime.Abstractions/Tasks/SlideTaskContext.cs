@@ -31,7 +31,8 @@ public sealed class SlideTaskContext
 
     /// <summary>
     /// The task's own folder that outlives slides and swaps (an index, prototypes): one per task name, kept by the
-    /// host. The task must keep what it writes there consistent across a crash.
+    /// host, which names it; the task creates it when it first writes. The task must keep what it writes there
+    /// consistent across a crash.
     /// </summary>
     public required string StateDirectory { get; init; }
 

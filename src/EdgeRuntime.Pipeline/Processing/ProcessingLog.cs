@@ -22,4 +22,7 @@ internal static partial class ProcessingLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Slide {SlideId} failed on an unexpected error; the service goes on.")]
     public static partial void Unexpected(ILogger logger, string slideId, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Slide {SlideId}: task {Task} failed ({Reason}); its result records it, the other tasks' outputs stand.")]
+    public static partial void TaskFailed(ILogger logger, string slideId, string task, string reason);
 }

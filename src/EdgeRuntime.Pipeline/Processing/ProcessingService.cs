@@ -80,6 +80,15 @@ public sealed class ProcessingService(
             metrics.SlideFinished(succeeded: true);
             var tiles = result.Document["tiles"]!["kept"]!.GetValue<int>();
             ProcessingLog.Done(logger, record.Id, tiles, clock.Elapsed.TotalSeconds, result.Directory);
+            foreach (var (task, outcome) in result.Document["tasks"]?.AsObject() ?? [])
+            {
+                // The slide is done and its result published; a task that failed on it is said here too, for the admin.
+                if (outcome?["status"]?.GetValue<string>() == "failed")
+                {
+                    ProcessingLog.TaskFailed(logger, record.Id, task, outcome["error"]?.GetValue<string>() ?? "no reason given");
+                }
+            }
+
             TryMove(() => files.Finished(record.Path));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -109,12 +109,8 @@ public sealed class SlideProcessor(
         }
     }
 
-    private string StateDirectory(string taskName)
-    {
-        var directory = Path.GetFullPath(Path.Combine(processing.TaskStateDirectory, taskName));
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
+    // Named, not made: most tasks keep no state, and those that do create it when they first write.
+    private string StateDirectory(string taskName) => Path.GetFullPath(Path.Combine(processing.TaskStateDirectory, taskName));
 
     // The first task that classified tiles draws its map over the thumbnail; tasks need no image library.
     private JsonObject? WriteOverlay(ISlide slide, TileGrid grid, (string Task, ITileClassMap Map)? classMap, string staging)
