@@ -147,6 +147,33 @@ public sealed class AdminCommandTests
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task With_activation_of_new_versions_off_a_new_version_is_announced_and_the_running_one_stays()
+    {
+        using var temp = new TempDirectory();
+        var root = temp.File("plugins");
+        PluginRoots.InstallTinyModel(root, "1.0.0");
+        PluginRoots.InstallPrompts(root, "crc100k");
+        var port = Mosquitto.FreePort();
+        using var workspace = new ServiceWorkspace(port, embedded: true, pluginsRoot: root, activateNewVersions: false);
+        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath));
+        using var service = workspace.Start();
+        await using var probe = await MqttProbe.StartAsync(port);
+        await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
+
+        PluginRoots.InstallTinyModel(temp.File("staging"), "1.1.0", temp.File("staging"));
+        Directory.Move(temp.File("staging/1.1.0"), Path.Combine(root, "models", "tiny-reference", "1.1.0"));
+        await probe.WaitForAsync(p => p.On("/plugins/events").Any(e => e.Payload.GetProperty("event").GetString() == "available"), Patience, "1.1.0 announced\n" + service.Output);
+
+        // The decision not to activate follows the announcement at once; a slide dropped after it shows what runs.
+        using var slide = Slides.Small(4);
+        workspace.Drop(slide.Path);
+        await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
+        Assert.Equal("1.0.0", probe.On("/result").Single().Payload.GetProperty("provenance").GetProperty("model").GetProperty("version").GetString());
+        Assert.DoesNotContain(probe.On("/plugins/events"), e => e.Payload.GetProperty("event").GetString() == "activated");
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
     private static int Edgert(params string[] args)
     {
         using var output = new StringWriter();

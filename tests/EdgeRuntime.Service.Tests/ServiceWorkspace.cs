@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true)
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -31,7 +31,7 @@ internal sealed class ServiceWorkspace : IDisposable
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
                 ZeroShot = new { TextEmbeddingCache = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
-                Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1 },
+                Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1, ActivateNewVersions = activateNewVersions },
             },
         };
         System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
