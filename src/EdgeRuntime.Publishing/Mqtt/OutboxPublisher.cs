@@ -15,7 +15,8 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// <summary>
 /// The only MQTT client of the service. It connects (MQTT 5, with a retained last will that marks the node
 /// offline), reconnects with exponential back-off, publishes the journal's outbox in order at QoS 1 and
-/// deletes each message only once the broker has acknowledged it, and publishes metrics on a timer. With admin
+/// deletes each message only once the broker has acknowledged it, and publishes metrics (with the retained status
+/// as a heartbeat) on a timer. With admin
 /// commands on, it subscribes to the node's admin requests and publishes the <see cref="AdminMailbox"/>'s replies.
 /// MQTTnet 5 has no managed client: reconnection and the outbox are ours. On a graceful stop it publishes the
 /// offline status itself, since a clean disconnect does not trigger the will.
@@ -91,6 +92,11 @@ public sealed class OutboxPublisher(
                 if (DateTimeOffset.UtcNow >= nextMetrics)
                 {
                     await client.PublishAsync(Metrics(), stoppingToken);
+
+                    // The retained status again, as a heartbeat: a subscriber whose subscription raced the first
+                    // one (seen with the embedded MQTTnet broker: about 1 in 30 subscribing as the node starts)
+                    // still learns within one interval that the node is online.
+                    await client.PublishAsync(Status("online"), stoppingToken);
                     nextMetrics = DateTimeOffset.UtcNow + interval;
                 }
 
