@@ -64,6 +64,21 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
         };
     }
 
+    /// <summary>This without the task plugin <paramref name="id"/> (any version).</summary>
+    /// <exception cref="InvalidDataException">Not a task (a model or prompt set is replaced, never left out), or not active; the message says which.</exception>
+    public ActivePlugins Without(string kind, string id, IReadOnlyList<PluginRef> configuredTasks)
+    {
+        if (kind != PluginRef.Tasks)
+        {
+            throw new InvalidDataException($"{kind} cannot be deactivated: slides always need one; activate another version instead.");
+        }
+
+        var tasks = TasksOr(configuredTasks);
+        return tasks.Any(t => t.Id == id)
+            ? this with { Tasks = tasks.Where(t => t.Id != id).ToList() }
+            : throw new InvalidDataException($"task plugin '{id}' is not active.");
+    }
+
     /// <summary>The active tasks: the file's list, or <paramref name="configured"/> when the file has none.</summary>
     public IReadOnlyList<PluginRef> TasksOr(IReadOnlyList<PluginRef> configured) => Tasks ?? configured;
 

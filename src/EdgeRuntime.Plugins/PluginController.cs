@@ -64,18 +64,17 @@ public sealed class PluginController(
     public Task<PluginOutcome> DeactivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
-        if (plugin.Kind != PluginRef.Tasks)
+        ActivePlugins wanted;
+        try
         {
-            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{plugin.Kind} cannot be deactivated: slides always need one; activate another version instead."));
+            wanted = Active.Without(plugin.Kind, plugin.Id, ConfiguredTasks);
+        }
+        catch (InvalidDataException e)
+        {
+            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, e.Message));
         }
 
-        var current = Active.TasksOr(ConfiguredTasks);
-        if (!current.Any(t => t.Id == plugin.Id))
-        {
-            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"task plugin '{plugin.Id}' is not active."));
-        }
-
-        return ApplyAsync(Active with { Tasks = current.Where(t => t.Id != plugin.Id).ToList() }, origin, correlationId, cancellationToken);
+        return ApplyAsync(wanted, origin, correlationId, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="wanted"/> what runs, or refuses it with the reason and keeps what runs.</summary>

@@ -73,8 +73,8 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     /// <inheritdoc />
     public override string ToString() => $"{Kind}/{Id}/{Version}";
 
-    // Ids and versions become folder names: nothing that climbs out of the plugins root.
-    internal static bool IsFolderName(string part) =>
+    /// <summary>Whether <paramref name="part"/> can be an id or a version: a plain folder name, nothing that climbs out of the plugins root.</summary>
+    public static bool IsFolderName(string part) =>
         part.Length > 0 && part != "." && part != ".." && part.IndexOfAny(['\\', '/', '\0']) < 0;
 
     private static string TaskAssembly(string directory)

@@ -39,8 +39,7 @@ public sealed class AdminCommandTests
         using var workspace = new ServiceWorkspace(port, embedded: true, username: "svc", password: "svc-secret", pluginsRoot: PluginsRoot(temp), adminUsername: "admin", adminPassword: "admin-secret");
         using var service = workspace.Start();
         await using var probe = await MqttProbe.StartAsync(port, "svc", "svc-secret");
-        // Metrics, not the retained status: they come every interval, so a probe that subscribes a moment late
-        // still sees the node up (the embedded broker has once missed a retained status by such a race).
+        // Metrics: the first one also says the service's client has subscribed to admin requests.
         await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
 
         // Without credentials: the broker refuses the connection, so no command can even be sent.
@@ -105,18 +104,8 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task A_new_version_dropped_into_the_plugins_root_is_activated_only_once_complete_and_a_damaged_one_is_refused_and_published()
     {
-        using var temp = new TempDirectory();
-        var root = temp.File("plugins");
-        PluginRoots.InstallTinyModel(root, "1.0.0");
-        PluginRoots.InstallPrompts(root, "crc100k");
-        var port = Mosquitto.FreePort();
-        using var workspace = new ServiceWorkspace(port, embedded: true, pluginsRoot: root);
-        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath));
-        using var service = workspace.Start();
-        await using var probe = await MqttProbe.StartAsync(port);
-        // Metrics, not the retained status: they come every interval, so a probe that subscribes a moment late
-        // still sees the node up (the embedded broker has once missed a retained status by such a race).
-        await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
+        await using var node = await NodeOnOwnRootAsync(activateNewVersions: true);
+        var (temp, root, workspace, service, probe) = (node.Temp, node.Root, node.Workspace, node.Service, node.Probe);
 
         // Being copied: the manifest is there, but the image encoder still has its temporary name.
         var copying = PluginRoots.InstallTinyModel(root, "1.1.0");
@@ -150,16 +139,8 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task With_activation_of_new_versions_off_a_new_version_is_announced_and_the_running_one_stays()
     {
-        using var temp = new TempDirectory();
-        var root = temp.File("plugins");
-        PluginRoots.InstallTinyModel(root, "1.0.0");
-        PluginRoots.InstallPrompts(root, "crc100k");
-        var port = Mosquitto.FreePort();
-        using var workspace = new ServiceWorkspace(port, embedded: true, pluginsRoot: root, activateNewVersions: false);
-        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath));
-        using var service = workspace.Start();
-        await using var probe = await MqttProbe.StartAsync(port);
-        await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
+        await using var node = await NodeOnOwnRootAsync(activateNewVersions: false);
+        var (temp, root, workspace, service, probe) = (node.Temp, node.Root, node.Workspace, node.Service, node.Probe);
 
         PluginRoots.InstallTinyModel(temp.File("staging"), "1.1.0", temp.File("staging"));
         Directory.Move(temp.File("staging/1.1.0"), Path.Combine(root, "models", "tiny-reference", "1.1.0"));
@@ -172,6 +153,42 @@ public sealed class AdminCommandTests
         Assert.Equal("1.0.0", probe.On("/result").Single().Payload.GetProperty("provenance").GetProperty("model").GetProperty("version").GetString());
         Assert.DoesNotContain(probe.On("/plugins/events"), e => e.Payload.GetProperty("event").GetString() == "activated");
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>`edgert run` on its own plugins root holding tiny-reference 1.0.0 (active) and the CRC-100K prompts, publishing.</summary>
+    private static async Task<RootedNode> NodeOnOwnRootAsync(bool activateNewVersions)
+    {
+        var temp = new TempDirectory();
+        var root = temp.File("plugins");
+        PluginRoots.InstallTinyModel(root, "1.0.0");
+        PluginRoots.InstallPrompts(root, "crc100k");
+        var port = Mosquitto.FreePort();
+        var workspace = new ServiceWorkspace(port, embedded: true, pluginsRoot: root, activateNewVersions: activateNewVersions);
+        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath));
+        var service = workspace.Start();
+        var probe = await MqttProbe.StartAsync(port);
+        var node = new RootedNode(temp, root, workspace, service, probe);
+        try
+        {
+            await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync(); // never leave a service process behind
+            throw;
+        }
+    }
+
+    private sealed record RootedNode(TempDirectory Temp, string Root, ServiceWorkspace Workspace, ServiceProcess Service, MqttProbe Probe) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Probe.DisposeAsync();
+            Service.Dispose();
+            Workspace.Dispose();
+            Temp.Dispose();
+        }
     }
 
     private static int Edgert(params string[] args)

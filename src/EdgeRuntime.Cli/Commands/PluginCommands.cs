@@ -74,20 +74,8 @@ internal static class PluginCommands
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
-            if (parse.GetValue(kind) != PluginRef.Tasks)
-            {
-                throw new InvalidDataException($"{parse.GetValue(kind)} cannot be deactivated: slides always need one; activate another version instead.");
-            }
-
-            var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
-            var tasks = active.TasksOr(settings.Plugins.ConfiguredTasks);
             var name = parse.GetValue(id)!;
-            if (!tasks.Any(t => t.Id == name))
-            {
-                throw new InvalidDataException($"task plugin '{name}' is not active ({settings.Plugins.ActiveFile}).");
-            }
-
-            (active with { Tasks = tasks.Where(t => t.Id != name).ToList() }).Write(settings.Plugins.ActiveFile);
+            ActivePlugins.Read(settings.Plugins.ActiveFile).Without(parse.GetValue(kind)!, name, settings.Plugins.ConfiguredTasks).Write(settings.Plugins.ActiveFile);
             output.Out.WriteLine($"deactivated: tasks/{name}");
             return ExitCodes.Success;
         }));

@@ -141,8 +141,7 @@ public sealed class AdminCommandService(MqttOptions options, AdminMailbox queue,
             throw new AdminRequestException($"payload: field '{name}' is missing or not a string.");
         }
 
-        // Ids and versions become folder names under the plugins root: nothing that climbs out of it.
-        if (value is "." or ".." || value.IndexOfAny(['/', '\\', '\0']) >= 0)
+        if (!PluginRef.IsFolderName(value))
         {
             throw new AdminRequestException($"payload: field '{name}' ('{value}') must be a plain folder name.");
         }
