@@ -32,7 +32,7 @@ using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionP
 using var encoder = new OnnxImageEncoder(package, batch);
 using var slide = new SlideOpener(new SlideReadingOptions()).Open(args[1]);
 var tiling = new TilingOptions { TargetMicronsPerPixel = package.Manifest.Tiling.TargetMicronsPerPixel, TileSize = package.Manifest.Tiling.TileSize };
-var grid = new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(tiling)).Plan(slide).Grid;
+var grid = new SlideTiler(new TissueDetectionOptions(), tiling).Plan(slide).Grid;
 var tiles = grid.Tiles.ToArray();
 var tileBytes = grid.TileSize * grid.TileSize * 3;
 Console.WriteLine($"model {package.Identity.Id}, slide {Path.GetFileName(args[1])}, {tiles.Length} tiles of {grid.TileSize} px, batch {batch}, {threads} intra-op threads, {repeats} repeats");

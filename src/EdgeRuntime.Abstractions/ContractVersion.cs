@@ -1,17 +1,26 @@
 namespace EdgeRuntime.Abstractions;
 
 /// <summary>
-/// Version of the plugin contract in this assembly. A plugin records the version it was built against;
-/// the host refuses a plugin whose major version differs from <see cref="Major"/>.
+/// Version of the plugin contract in this assembly. A plugin records the major version it was built against; the
+/// host loads plugins from <see cref="OldestSupportedMajor"/> to <see cref="Major"/> and refuses others with the reason.
 /// </summary>
 public static class ContractVersion
 {
-    /// <summary>Incremented on any breaking change to a public type in this assembly.</summary>
-    public const int Major = 1;
+    /// <summary>
+    /// Incremented on a change that old plugins cannot follow. 2 added task modules (services, requests), loggers and
+    /// class sets; every 1.x member is still here with its meaning, so 1.x plugins keep loading.
+    /// </summary>
+    public const int Major = 2;
 
     /// <summary>Incremented when members are added without breaking existing plugins.</summary>
-    public const int Minor = 1;
+    public const int Minor = 0;
+
+    /// <summary>The oldest major version still loaded: 1 (every 1.x member is unchanged).</summary>
+    public const int OldestSupportedMajor = 1;
 
     /// <summary>The version as text, <c>Major.Minor</c>.</summary>
     public static string Text => $"{Major}.{Minor}";
+
+    /// <summary>Whether a plugin built against <paramref name="major"/> loads.</summary>
+    public static bool Supports(int major) => major >= OldestSupportedMajor && major <= Major;
 }

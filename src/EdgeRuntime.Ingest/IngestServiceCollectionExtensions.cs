@@ -1,5 +1,6 @@
 using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Signals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,6 +18,7 @@ public static class IngestServiceCollectionExtensions
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<InboxFiles>();
+        services.AddSingleton<IFinishedSlides>(p => p.GetRequiredService<InboxFiles>());
         services.AddSingleton<SlideIntake>();
         services.AddHostedService<InboxWatcher>();
         return services;

@@ -1,8 +1,9 @@
 using EdgeRuntime.Inference.ZeroShot;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Pipeline.Running;
 using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Tissue;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,9 +35,10 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
-        services.TryAddSingleton<ServiceMetrics>();
+        services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<LiveProgress>();
         services.TryAddSingleton(_ => new TaskProvider(SlideTaskSet.Empty));
+        services.AddSingleton<SlidePipeline>();
         services.AddSingleton<SlideProcessor>();
         services.AddHostedService<ProcessingService>();
         return services;

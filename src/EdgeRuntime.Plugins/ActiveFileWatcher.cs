@@ -23,7 +23,7 @@ public sealed class ActiveFileWatcher(PluginOptions options, PluginController co
 
         var activeFile = Path.GetFullPath(options.ActiveFile);
         Directory.CreateDirectory(Path.GetDirectoryName(activeFile)!);
-        using var changed = new Ingest.Inbox.WorkSignal();
+        using var changed = new Journal.Signals.WorkSignal();
         using var watcher = new FileSystemWatcher(Path.GetDirectoryName(activeFile)!, Path.GetFileName(activeFile))
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite,

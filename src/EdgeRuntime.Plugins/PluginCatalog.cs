@@ -1,4 +1,4 @@
-using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Slides.Files;
 
 namespace EdgeRuntime.Plugins;
 

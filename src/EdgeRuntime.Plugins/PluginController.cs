@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Tasks;
@@ -27,6 +28,8 @@ public sealed class PluginController(
     ZeroShotOptions zeroShot,
     SlideJournal journal,
     OutboxSignal outbox,
+    ProcessingOptions processing,
+    ILoggerFactory loggers,
     ILogger<PluginController> logger) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -114,7 +117,7 @@ public sealed class PluginController(
         ArgumentNullException.ThrowIfNull(plugin);
         var name = plugin.ToString();
         PluginLog.NewVersion(logger, name);
-        Publish(PluginEvents.Event("available", "plugins root", name, null, name));
+        Publish(PluginEvents.Event(EventKinds.PluginAvailable, "plugins root", name, null, name));
     }
 
     /// <summary>The catalogue under the plugins root, with what runs now (the <c>plugins list</c> answer).</summary>
@@ -178,12 +181,12 @@ public sealed class PluginController(
             {
                 PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
                 PluginAllowList.Check(options, promptFile);
-                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
+                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, current.TaskPrototypeSets, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasksChange)
             {
-                nextTasks = TaskSetLoader.Load(wantedTasks, options, logger);
+                nextTasks = TaskSetLoader.Load(wantedTasks, options, TaskHost.For(processing, loggers), logger);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -213,14 +216,14 @@ public sealed class PluginController(
         var prompts = $"{running.Prompts.Set.Id} {running.Prompts.Set.Version}";
         var taskNames = string.Join(", ", tasks.Current.Tasks.Select(t => $"{t.Task.Name} ({t.Plugin} {t.Version})"));
         PluginLog.Activated(logger, model, prompts, taskNames, origin);
-        Publish(PluginEvents.Event("activated", origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
+        Publish(PluginEvents.Event(EventKinds.PluginActivated, origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
         return new PluginOutcome(true, null, wanted);
     }
 
     private PluginOutcome Refuse(string subject, string origin, string correlationId, string reason)
     {
         PluginLog.Refused(logger, subject, origin, reason);
-        Publish(PluginEvents.Event("refused", origin, subject, reason, correlationId));
+        Publish(PluginEvents.Event(EventKinds.PluginRefused, origin, subject, reason, correlationId));
         return new PluginOutcome(false, reason, Active);
     }
 
@@ -248,7 +251,7 @@ public sealed class PluginController(
         }
     }
 
-    private void Publish(params OutboxMessage[] messages)
+    private void Publish(params JournalEvent[] messages)
     {
         journal.Enqueue(messages);
         outbox.Set();

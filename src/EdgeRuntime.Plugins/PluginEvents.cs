@@ -1,46 +1,25 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal.Events;
 
 namespace EdgeRuntime.Plugins;
 
 /// <summary>
-/// The messages that report plugin changes, queued in the journal's outbox so that a refusal reaches the LIS
-/// even when the broker is away at the time: <c>plugins/events</c> (each activation, refusal or new version) and
-/// the retained <c>plugins/active</c> (what runs now). docs/asyncapi.yaml documents them.
+/// The events that report plugin changes, queued in the journal's outbox so that a refusal reaches the LIS even
+/// when the broker is away at the time: each activation, refusal or new version, and what runs now.
 /// </summary>
 public static class PluginEvents
 {
-    /// <summary>Topic of plugin events, relative to the node.</summary>
-    public const string EventsTopic = "plugins/events";
+    /// <summary>The subject of every plugin event.</summary>
+    public const string Subject = "plugins";
 
-    /// <summary>Topic of the active plugins (retained), relative to the node.</summary>
-    public const string ActiveTopic = "plugins/active";
+    /// <summary>A change: <paramref name="kind"/> is <see cref="EventKinds.PluginActivated"/>, <see cref="EventKinds.PluginRefused"/> or <see cref="EventKinds.PluginAvailable"/>.</summary>
+    public static JournalEvent Event(string kind, string origin, string plugins, string? reason, string correlationId) =>
+        new(0, kind, Subject, correlationId, new JsonObject { ["origin"] = origin, ["plugins"] = plugins, ["reason"] = reason }, DateTimeOffset.UtcNow);
 
-    /// <summary>An event: <paramref name="kind"/> is <c>activated</c>, <c>refused</c> or <c>available</c>.</summary>
-    public static OutboxMessage Event(string kind, string origin, string subject, string? reason, string correlationId) =>
-        new(0, EventsTopic, new JsonObject
-        {
-            ["schemaVersion"] = StateMessages.SchemaVersion,
-            ["event"] = kind,
-            ["origin"] = origin,
-            ["plugins"] = subject,
-            ["reason"] = reason,
-            ["at"] = Now(),
-        }.ToJsonString(), Retain: false, correlationId);
-
-    /// <summary>The active plugins as published.</summary>
-    public static OutboxMessage Active(JsonObject active, string correlationId)
+    /// <summary>What runs now.</summary>
+    public static JournalEvent Active(JsonObject active, string correlationId)
     {
         ArgumentNullException.ThrowIfNull(active);
-        var payload = new JsonObject { ["schemaVersion"] = StateMessages.SchemaVersion, ["at"] = Now() };
-        foreach (var (key, value) in active)
-        {
-            payload[key] = value?.DeepClone();
-        }
-
-        return new OutboxMessage(0, ActiveTopic, payload.ToJsonString(), Retain: true, correlationId);
+        return new(0, EventKinds.PluginsActive, Subject, correlationId, (JsonObject)active.DeepClone(), DateTimeOffset.UtcNow);
     }
-
-    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }

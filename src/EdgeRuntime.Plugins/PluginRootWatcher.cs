@@ -1,4 +1,5 @@
-using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Journal.Signals;
+using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins.Requests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,14 +9,23 @@ namespace EdgeRuntime.Plugins;
 public static class PluginServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds hot swapping of model, prompt and task plugins, starting with <paramref name="initialTasks"/> (loaded and
-    /// verified before the host is built). The watchers do nothing while <see cref="PluginOptions.Root"/> is empty.
+    /// Adds hot swapping of model, prompt and task plugins. The host swaps the active tasks into the
+    /// <see cref="TaskProvider"/> before it starts. The watchers do nothing while <see cref="PluginOptions.Root"/> is empty.
     /// </summary>
-    public static IServiceCollection AddPlugins(this IServiceCollection services, PluginOptions options, SlideTaskSet initialTasks)
+    public static IServiceCollection AddPlugins(this IServiceCollection services, PluginOptions options)
     {
         services.AddSingleton(options);
-        services.Replace(ServiceDescriptor.Singleton(_ => new TaskProvider(initialTasks)));
+        services.TryAddSingleton(_ => new TaskProvider(SlideTaskSet.Empty));
         services.AddSingleton<PluginController>();
+
+        // Requests by name, for every transport: the plugin commands here; task plugins' own come with their set.
+        services.AddSingleton(p =>
+        {
+            var registry = new RequestRegistry();
+            PluginRequests.Register(registry, p.GetRequiredService<PluginController>(), options);
+            return registry;
+        });
+        services.AddSingleton<RequestDispatcher>();
         services.AddHostedService<ActiveFileWatcher>();
         services.AddHostedService<PluginRootWatcher>();
         return services;

@@ -41,7 +41,7 @@ public static class PluginVerifier
                 PromptSetFile.Load(definingFile);
                 break;
             default:
-                TaskSetLoader.Load([plugin], options, logger).Dispose();
+                TaskSetLoader.Load([plugin], options, TaskHost.Quiet, logger).Dispose();
                 break;
         }
     }

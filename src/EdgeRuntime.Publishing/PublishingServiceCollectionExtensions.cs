@@ -1,27 +1,37 @@
-using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Journal.Outbox;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Publishing.Admin;
 using EdgeRuntime.Publishing.Broker;
+using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Publishing.Requests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRuntime.Publishing;
 
-/// <summary>Registers the publishing component: the embedded broker (when no broker is configured), the outbox publisher and the MQTT admin commands.</summary>
+/// <summary>Registers the publishing component: the embedded broker (when no broker is configured), the MQTT sink of the outbox, and requests over MQTT.</summary>
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>Adds MQTT publishing. Register it first, so that the broker and its client are up before slides move.</summary>
     public static IServiceCollection AddMqttPublishing(this IServiceCollection services, MqttOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton<TopicMap>();
         services.TryAddSingleton<OutboxSignal>();
-        services.TryAddSingleton<ServiceMetrics>();
+        services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<LiveProgress>();
-        services.AddSingleton<AdminMailbox>();
+        services.AddSingleton<MetricsReader>();
+        services.AddSingleton<NodeMessages>();
+        services.AddSingleton<MqttConnection>();
+        services.AddSingleton<MqttEventSink>();
+        services.AddSingleton<IEventSink>(p => p.GetRequiredService<MqttEventSink>());
+        services.AddSingleton<RequestMailbox>();
+        services.AddSingleton<RequestService>();
+        services.AddSingleton<MqttRequestTransport>();
         services.AddHostedService<EmbeddedBroker>();
-        services.AddHostedService<OutboxPublisher>();
-        services.AddHostedService<AdminCommandService>();
+        services.AddHostedService<MqttPublisher>();
+        services.AddHostedService(p => p.GetRequiredService<RequestService>());
         return services;
     }
 }

@@ -120,7 +120,7 @@ public sealed class ModelCommandTests : IDisposable
 
         // The same tiles encoded in memory by the library.
         using var slide = new SlideOpener(new SlideReadingOptions()).Open(slidePath);
-        var grid = new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(new TilingOptions())).Plan(slide).Grid;
+        var grid = new SlideTiler(new TissueDetectionOptions(), new TilingOptions()).Plan(slide).Grid;
         using var package = ModelPackage.Load(Tiny, new InferenceOptions { ExecutionProviders = ["CPU"] }, NullLogger.Instance);
         using var encoder = new OnnxImageEncoder(package, 16);
         var expected = new float[grid.Tiles.Count * 32];

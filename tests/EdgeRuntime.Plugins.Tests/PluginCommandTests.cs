@@ -60,7 +60,7 @@ public sealed class PluginCommandTests : IDisposable
 
         var refused = Edgert.Run("plugins", "activate", "tasks", "refused", "1.0.0", "--config", config);
         Assert.Equal(1, refused.Code);
-        Assert.Contains("built against contract 2", refused.Error);
+        Assert.Contains("built against contract 3", refused.Error);
         Assert.False(File.Exists(temp.File("state/active.json"))); // nothing written: the service never sees it
     }
 

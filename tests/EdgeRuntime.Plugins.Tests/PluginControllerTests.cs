@@ -49,7 +49,7 @@ public sealed class PluginControllerTests
         var outcome = await Activate(w, PluginWorkspace.Task("refused"));
 
         Assert.False(outcome.Accepted);
-        Assert.Contains("built against contract 2, this runtime has 1", outcome.Reason);
+        Assert.Contains("built against contract 3, this runtime loads contracts 1 to 2", outcome.Reason);
         Assert.Contains("licence file not found", outcome.Reason); // it threw on load
         using (var lease = w.Tasks.Acquire())
         {
@@ -59,7 +59,7 @@ public sealed class PluginControllerTests
         var refused = w.Events().Last();
         Assert.Equal("refused", refused["event"]!.GetValue<string>());
         Assert.Contains("licence file not found", refused["reason"]!.GetValue<string>());
-        Assert.Contains(w.Log.Entries, e => e.Message.Contains("Refused", StringComparison.Ordinal) && e.Message.Contains("built against contract 2", StringComparison.Ordinal));
+        Assert.Contains(w.Log.Entries, e => e.Message.Contains("Refused", StringComparison.Ordinal) && e.Message.Contains("built against contract 3", StringComparison.Ordinal));
         Assert.Equal([PluginWorkspace.Task("embedding-summary")], ActivePlugins.Read(w.Options.ActiveFile).Tasks);
     }
 

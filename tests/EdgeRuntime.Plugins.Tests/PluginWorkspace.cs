@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.ZeroShot;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.TestSupport;
@@ -53,6 +54,8 @@ internal sealed class PluginWorkspace : IDisposable
         var model = await ModelRuntime.LoadAsync(
             Path.Combine(workspace.Root, "models", "tiny-reference", "1.0.0"),
             Path.Combine(workspace.Root, "prompts", "wsss4luad", "1.0.0", "prompts.json"),
+            new Dictionary<string, string>(),
+            new Dictionary<string, string>(),
             Inference,
             4,
             workspace.temp.File("cache"),
@@ -62,6 +65,7 @@ internal sealed class PluginWorkspace : IDisposable
         workspace.Controller = new PluginController(
             workspace.Options, workspace.Models, workspace.Tasks, Inference, new EncodingOptions { BatchSize = 4 },
             new ZeroShotOptions { TextEmbeddingCache = workspace.temp.File("cache") }, workspace.Journal, new OutboxSignal(),
+            new ProcessingOptions { TaskStateDirectory = workspace.temp.File("state/tasks") }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             new Forwarding<PluginController>(workspace.Log));
         return workspace;
     }
@@ -73,9 +77,9 @@ internal sealed class PluginWorkspace : IDisposable
     public static PluginRef Task(string id, string version = "1.0.0") => new(PluginRef.Tasks, id, version);
 
     /// <summary>The plugin events queued for MQTT, oldest first.</summary>
-    public IReadOnlyList<JsonObject> Events() => Journal.PeekOutbox(1000)
-        .Where(m => m.Topic == PluginEvents.EventsTopic)
-        .Select(m => JsonNode.Parse(m.Payload)!.AsObject())
+    public IReadOnlyList<JsonObject> Events() => Journal.PeekOutbox("test", 1000)
+        .Where(e => e.Kind is EventKinds.PluginActivated or EventKinds.PluginRefused or EventKinds.PluginAvailable)
+        .Select(e => new JsonObject { ["event"] = e.Kind["plugin.".Length..], ["reason"] = e.Data["reason"]?.DeepClone() })
         .ToList();
 
     public void Dispose()

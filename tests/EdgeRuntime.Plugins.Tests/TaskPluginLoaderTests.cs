@@ -9,17 +9,17 @@ public sealed class TaskPluginLoaderTests
     [Fact]
     public void Tasks_are_found_and_one_built_for_another_contract_is_refused_with_the_reason()
     {
-        using var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins);
-        Assert.Equal(["counting", "hanging", "slide-counter", "throwing"], plugin.Tasks.Select(t => t.Name).Order());
+        using var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins, "tasks/test/1.0.0", TaskHost.Quiet);
+        Assert.Equal(["contract-one", "counting", "hanging", "slide-counter", "throwing"], plugin.Tasks.Select(t => t.Name).Order());
         var refused = Assert.Single(plugin.Refused);
         Assert.Contains("FutureContractTask", refused);
-        Assert.Contains("built against contract 99, this runtime has 1", refused);
+        Assert.Contains("built against contract 99, this runtime loads contracts 1 to 2", refused);
     }
 
     [Fact]
     public void A_plugin_shares_the_hosts_contract_types_and_keeps_its_own_load_context()
     {
-        using var plugin = TaskPluginLoader.Load(TaskPlugins.EmbeddingSummary);
+        using var plugin = TaskPluginLoader.Load(TaskPlugins.EmbeddingSummary, "tasks/test/1.0.0", TaskHost.Quiet);
         var task = Assert.Single(plugin.Tasks);
         Assert.Equal("embedding-summary", task.Name);
         Assert.Same(typeof(Abstractions.Tasks.ISlideTask).Assembly, task.GetType().GetInterfaces().Single(i => i.Name == "ISlideTask").Assembly);
@@ -42,15 +42,15 @@ public sealed class TaskPluginLoaderTests
     [Fact]
     public void A_missing_assembly_is_refused_naming_it()
     {
-        var error = Assert.Throws<InvalidDataException>(() => TaskPluginLoader.Load("/nowhere/Plugin.dll"));
+        var error = Assert.Throws<InvalidDataException>(() => TaskPluginLoader.Load("/nowhere/Plugin.dll", "tasks/test/1.0.0", TaskHost.Quiet));
         Assert.Contains("/nowhere/Plugin.dll", error.Message);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LoadAndUnload()
     {
-        var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins);
-        Assert.Equal(4, plugin.Tasks.Count);
+        var plugin = TaskPluginLoader.Load(TaskPlugins.TestPlugins, "tasks/test/1.0.0", TaskHost.Quiet);
+        Assert.Equal(5, plugin.Tasks.Count);
         var context = plugin.Context;
         plugin.Dispose();
         return context;

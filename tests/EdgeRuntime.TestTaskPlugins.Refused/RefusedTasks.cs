@@ -4,12 +4,12 @@ using EdgeRuntime.Abstractions.Tasks;
 
 namespace EdgeRuntime.TestTaskPlugins.Refused;
 
-/// <summary>Built against contract 2, which this runtime (contract 1) does not have.</summary>
+/// <summary>Built against contract 3, which this runtime (contracts 1 and 2) does not load.</summary>
 public sealed class NextContractTask : ISlideTask
 {
     public string Name => "next-contract";
 
-    public int ContractMajorVersion => 2;
+    public int ContractMajorVersion => 3;
 
     public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
         throw new NotSupportedException("never started");

@@ -114,3 +114,26 @@ public sealed class FutureContractTask : ISlideTask
     public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
         throw new NotSupportedException("never started");
 }
+
+/// <summary>
+/// A task as contract 1.1 wrote them: it declares major version 1 and uses only 1.x members (the prompt classes,
+/// the grid). Compiled against today's contracts, as a site's old plugin would be rebuilt; it must still load and run.
+/// </summary>
+public sealed class ContractOneTask : ISlideTask
+{
+    public string Name => "contract-one";
+
+    public int ContractMajorVersion => 1;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run(context.Classes.Names.Count, context.Grid.Count));
+
+    private sealed class Run(int classes, int tiles) : ISlideTaskRun
+    {
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new JsonObject { ["classes"] = classes, ["tiles"] = tiles });
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

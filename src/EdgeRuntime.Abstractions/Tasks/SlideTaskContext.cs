@@ -1,4 +1,5 @@
 using EdgeRuntime.Abstractions.Models;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Abstractions.Tasks;
 
@@ -17,8 +18,20 @@ public sealed class SlideTaskContext
     /// <summary>The same model's text tower, for tasks that work from their own prompts (retrieval by text, say).</summary>
     public required ITextEncoder TextEncoder { get; init; }
 
-    /// <summary>The active prompt set's classes with their text embeddings, for zero-shot tasks.</summary>
+    /// <summary>
+    /// The active prompt set's classes with their text embeddings (contract 1.x). A prompt set only: contract 2
+    /// tasks read <see cref="ClassSet"/>, which is the same classes, or a prototype set's.
+    /// </summary>
     public required PromptClasses Classes { get; init; }
+
+    /// <summary>
+    /// The classes the task scores against: its prototype set (<c>Processing:TaskPrototypeSets:{task}</c>) if it
+    /// has one, else its prompt set, as the same kind of unit vectors (added in 2.0).
+    /// </summary>
+    public required ClassSet ClassSet { get; init; }
+
+    /// <summary>A logger whose lines carry the slide id (added in 2.0).</summary>
+    public required ILogger Logger { get; init; }
 
     /// <summary>The tile grid the embeddings come from: tiles are numbered 0 to <c>Count - 1</c>.</summary>
     public required TileGridInfo Grid { get; init; }

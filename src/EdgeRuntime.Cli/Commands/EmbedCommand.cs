@@ -1,19 +1,22 @@
 using System.CommandLine;
-using EdgeRuntime.Slides.Files;
-using EdgeRuntime.TaskKit.Features;
 
 namespace EdgeRuntime.Cli.Commands;
 
-/// <summary><c>edgert embed</c>: tile features to HDF5, as CLAM and TRIDENT write them.</summary>
+/// <summary>
+/// <c>edgert embed</c>: the built-in feature extraction task plugin run on one input through the service's
+/// pipeline: tile features to HDF5, as CLAM and TRIDENT write them.
+/// </summary>
 internal static class EmbedCommand
 {
+    private const string Task = "features";
+
     public static Command Create(CliOutput output)
     {
-        var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (one row)." };
+        var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (one no larger than EdgeRuntime:Tiling:WholeImageMaxSide is one tile)." };
         var outPath = new Option<FileInfo>("--output", "-o") { Description = "HDF5 file to write (features [N, D] float32, coords [N, 2] int64).", Required = true };
         var models = new ModelLoading();
         var common = new CommonOptions();
-        var command = new Command("embed", "Feature extraction: the model's embedding of every tissue tile, with its level-0 coordinates, in an HDF5 file that slide-level models (ABMIL, CLAM, TITAN-style) read unchanged.")
+        var command = new Command("embed", "Feature extraction: the model's embedding of every tissue tile, with its level-0 coordinates, in an HDF5 file that slide-level models (ABMIL, CLAM, TITAN-style) read unchanged. Runs the service's features task plugin.")
         {
             file, models.Model, outPath,
         };
@@ -21,40 +24,21 @@ internal static class EmbedCommand
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = common.Load(parse);
-            using var logging = ModelLoading.Logging(output.Error);
-            using var package = models.Load(parse, settings, logging.CreateLogger("edgert"));
-            using var slide = new Slides.Reading.SlideOpener(settings.Slides).Open(parse.GetValue(file)!.FullName);
-            var dimension = package.Manifest.EmbeddingSize;
-            float[] features = [];
-            var (tiles, plan, reader) = await SlideEncoding.RunAsync(
-                slide, package, settings, parse.GetValue(common.TargetMpp),
-                (batch, _) =>
-                {
-                    var needed = (batch.Tiles.Max(t => t.Index) + 1) * dimension;
-                    if (features.Length < needed)
-                    {
-                        Array.Resize(ref features, Math.Max(needed, features.Length * 2));
-                    }
-
-                    for (var i = 0; i < batch.Tiles.Count; i++)
-                    {
-                        batch.VectorOf(i).CopyTo(features.AsSpan(batch.Tiles[i].Index * dimension, dimension));
-                    }
-
-                    return ValueTask.CompletedTask;
-                },
-                new ProgressBar(output.Error, output.ErrorIsTerminal),
-                cancellationToken);
-
-            Array.Resize(ref features, tiles.Count * dimension);
+            models.Apply(parse, settings);
             var target = parse.GetValue(outPath)!.FullName;
-            var mpp = plan?.Grid.TargetMicronsPerPixel ?? slide.Info.Resolution.MicronsPerPixel;
-            var tileLevel0 = plan is null ? slide.Info.Width : (long)Math.Round(plan.Grid.TileWidthLevel0);
-            var attributes = new FeatureFile.Attributes(
-                package.Manifest.Tiling.TileSize, tileLevel0, reader?.Level ?? 0, mpp,
-                package.Identity.Id, package.Identity.Version, package.Identity.Sha256, slide.Info.FilePath);
-            AtomicFile.Write(target, stream => FeatureFile.Write(stream, tiles, features, dimension, attributes));
-            output.Out.WriteLine($"{target}: {tiles.Count} tiles x {dimension} features from {package.Identity.Id} {package.Identity.Version}");
+            using var logging = ModelLoading.Logging(output.Error);
+            var logger = logging.CreateLogger("edgert");
+            using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            using var tasks = SlideRunner.LoadTask(settings, Task, logging);
+
+            // Beside the target, so that the finished file is renamed into place: never a half-written target.
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var scratch = new ScratchDirectory(Path.GetDirectoryName(target));
+            var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            var result = SlideRunner.OutputOf(run, Task);
+            File.Move(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target, overwrite: true);
+            var identity = model.Package.Identity;
+            output.Out.WriteLine($"{target}: {result["tiles"]} tiles x {result["dimension"]} features from {identity.Id} {identity.Version}");
             return ExitCodes.Success;
         }));
         return command;

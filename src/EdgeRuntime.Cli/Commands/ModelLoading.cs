@@ -1,6 +1,5 @@
 using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Inference.Packages;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;
@@ -17,16 +16,12 @@ internal sealed class ModelLoading
         .AddProvider(new TextWriterLoggerProvider(error, LogLevel.Warning))
         .SetMinimumLevel(LogLevel.Warning));
 
-    public string Directory(ParseResult parse, EdgertSettings settings)
+    /// <summary>Makes the model named by <c>--model</c>, if given, the one the command runs.</summary>
+    public void Apply(ParseResult parse, EdgertSettings settings)
     {
         if (parse.GetValue(Model) is { } explicitDirectory)
         {
-            return explicitDirectory.FullName;
+            settings.Processing.ModelPackage = explicitDirectory.FullName;
         }
-
-        return settings.ModelPackageDirectory;
     }
-
-    public ModelPackage Load(ParseResult parse, EdgertSettings settings, ILogger logger) =>
-        ModelPackage.Load(Directory(parse, settings), settings.Inference, logger);
 }

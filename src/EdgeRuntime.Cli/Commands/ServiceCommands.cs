@@ -5,10 +5,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Cli.Hosting;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Pipeline.Running;
+using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -29,19 +31,12 @@ internal static class ServiceCommands
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
             settings.ApplyActivePlugins();
             using var logging = ModelLoading.Logging(output.Error);
-            var model = await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
-            SlideTaskSet tasks;
-            try
-            {
-                tasks = EdgeRuntime.Plugins.Tasks.TaskSetLoader.LoadActive(settings.Plugins, logging.CreateLogger("edgert"));
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
+            var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            using var host = ServiceHost.Build(settings, model);
 
-            using var host = ServiceHost.Build(settings, model, tasks);
+            // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
+            var loggers = host.Services.GetRequiredService<ILoggerFactory>();
+            host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers), loggers.CreateLogger("edgert")));
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         }));
@@ -67,23 +62,17 @@ internal static class ServiceCommands
                 settings.Processing.ResultsDirectory = directory.FullName;
             }
 
-            if (parse.GetValue(models.Model) is { } modelDirectory)
-            {
-                settings.Processing.ModelPackage = modelDirectory.FullName;
-            }
+            models.Apply(parse, settings);
 
             using var logging = ModelLoading.Logging(output.Error);
-            using var provider = new ModelProvider(await LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken));
+            var logger = logging.CreateLogger("edgert");
+            using var provider = new ModelProvider(await SlideRunner.LoadModelAsync(settings, logger, cancellationToken));
             var opener = new SlideOpener(settings.Slides);
             var path = parse.GetValue(file)!.FullName;
-            string id;
-            using (var slide = opener.Open(path))
-            {
-                id = SlideIdentity.Of(path, slide.Info.Properties);
-            }
-
-            using var tasks = new TaskProvider(EdgeRuntime.Plugins.Tasks.TaskSetLoader.LoadActive(settings.Plugins, logging.CreateLogger("edgert")));
-            var processor = new SlideProcessor(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, provider, new ServiceMetrics(), tasks);
+            var id = SlideRunner.SlideId(opener, path);
+            using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging), logger));
+            var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging);
+            var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             output.Error.WriteLine($"results: {result.Directory}");
@@ -157,7 +146,4 @@ internal static class ServiceCommands
         }));
         return command;
     }
-
-    private static Task<ModelRuntime> LoadModelAsync(EdgertSettings settings, ILogger logger, CancellationToken cancellationToken) =>
-        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.TaskPromptSetPaths, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
 }

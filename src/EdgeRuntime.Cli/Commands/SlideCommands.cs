@@ -4,9 +4,7 @@ using EdgeRuntime.Cli.Reports;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling;
-using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Rendering;
-using EdgeRuntime.Tiling.Tissue;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -77,6 +75,5 @@ internal static class SlideCommands
         return command;
     }
 
-    private static SlideTiler Tiler(EdgertSettings settings) =>
-        new(new SaturationTissueDetector(settings.Tissue), new TileGridBuilder(settings.Tiling));
+    private static SlideTiler Tiler(EdgertSettings settings) => new(settings.Tissue, settings.Tiling);
 }

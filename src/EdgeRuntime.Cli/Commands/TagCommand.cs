@@ -4,24 +4,27 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Slides.Reading;
-using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands;
 
-/// <summary><c>edgert tag</c>: zero-shot classes of an image, or slide tags and class fractions of a slide.</summary>
+/// <summary>
+/// <c>edgert tag</c>: the built-in zero-shot tagging task plugin run on one input through the service's pipeline,
+/// its output printed: an image's classes, or a slide's tags (MI-Zero top-K pooling) and class fractions.
+/// </summary>
 internal static class TagCommand
 {
+    private const string Task = "zero-shot-tagging";
+
     public static Command Create(CliOutput output)
     {
-        var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (PNG, JPEG, TIFF) tagged as one tile." };
-        var prompts = new Option<FileInfo?>("--prompts", "-p") { Description = "Prompt set (JSON). Default: EdgeRuntime:ZeroShot:DefaultPromptSet (CRC-100K)." };
+        var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (PNG, JPEG, TIFF); one no larger than EdgeRuntime:Tiling:WholeImageMaxSide is one tile." };
+        var prompts = new Option<FileInfo?>("--prompts", "-p") { Description = "Prompt set (JSON). Default: the tagging task's own (EdgeRuntime:Processing:TaskPromptSets:zero-shot-tagging), else EdgeRuntime:ZeroShot:DefaultPromptSet (CRC-100K)." };
         var top = new Option<int>("--top") { Description = "Classes to print.", DefaultValueFactory = _ => 5 };
         var topK = new Option<int?>("--top-k") { Description = "Tiles pooled per class for the slide score (MI-Zero). Default: EdgeRuntime:Processing:TaskSettings:zero-shot-tagging:TopK, else 10." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var models = new ModelLoading();
         var common = new CommonOptions();
-        var command = new Command("tag", "Zero-shot tagging: the top classes of an image with probabilities; for a slide, slide tags (MI-Zero top-K pooling) and class fractions over its tissue tiles.")
+        var command = new Command("tag", "Zero-shot tagging: the top classes of an image with probabilities; for a slide, slide tags (MI-Zero top-K pooling) and class fractions over its tissue tiles. Runs the service's tagging task plugin.")
         {
             file, models.Model, prompts, top, topK, json,
         };
@@ -29,82 +32,86 @@ internal static class TagCommand
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = common.Load(parse);
-            var poolK = parse.GetValue(topK) ?? ZeroShotSetup.TopK(settings);
-            if (poolK < 1)
+            if (parse.GetValue(topK) is { } k)
             {
-                throw new SettingsException([$"--top-k must be at least 1 (is {poolK})."]);
+                if (k < 1)
+                {
+                    throw new SettingsException([$"--top-k must be at least 1 (is {k})."]);
+                }
+
+                TaskSettings(settings)["TopK"] = k.ToString(CultureInfo.InvariantCulture);
             }
 
+            if (parse.GetValue(prompts) is { } promptFile)
+            {
+                settings.Processing.TaskPromptSets[Task] = promptFile.FullName;
+            }
+
+            models.Apply(parse, settings);
             using var logging = ModelLoading.Logging(output.Error);
-            using var package = models.Load(parse, settings, logging.CreateLogger("edgert"));
-            var promptSet = ZeroShotSetup.LoadPrompts(parse.GetValue(prompts), settings);
-            var classifier = await ZeroShotSetup.ClassifierAsync(package, promptSet, settings, cancellationToken);
-            using var slide = new SlideOpener(settings.Slides).Open(parse.GetValue(file)!.FullName);
+            var logger = logging.CreateLogger("edgert");
+            using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            using var tasks = SlideRunner.LoadTask(settings, Task, logging);
+            using var scratch = new ScratchDirectory();
+            var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            var result = SlideRunner.OutputOf(run, Task);
 
-            var classes = promptSet.Set.Classes.Count;
-            var aggregator = new SlideTagAggregator(classes, poolK);
-            var logits = new double[classes];
-            var (tiles, plan, _) = await SlideEncoding.RunAsync(
-                slide, package, settings, parse.GetValue(common.TargetMpp),
-                (batch, _) =>
-                {
-                    for (var i = 0; i < batch.Tiles.Count; i++)
-                    {
-                        classifier.Logits(batch.VectorOf(i), logits);
-                        aggregator.Add(logits);
-                    }
-
-                    return ValueTask.CompletedTask;
-                },
-                new ProgressBar(output.Error, output.ErrorIsTerminal),
-                cancellationToken);
-
-            var names = promptSet.Set.Classes.Select(c => c.Name).ToArray();
-            var isImage = plan is null;
-            var probabilities = aggregator.SlideProbabilities(); // for one tile: the softmax of its logits
-            var fractions = aggregator.ClassFractions();
-            var order = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[c]).Take(Math.Max(1, parse.GetValue(top))).ToArray();
+            var isImage = run.Plan.WholeImage;
+            var tags = result["tags"]!.AsArray().Select(t => (Class: t!["class"]!.GetValue<string>(), Score: t["score"]!.GetValue<double>(), Fraction: t["tileFraction"]!.GetValue<double>())).ToList();
+            var shown = tags.Take(Math.Max(1, parse.GetValue(top))).ToList();
+            var promptSet = result["prompts"]!;
+            var package = model.Package;
             if (parse.GetValue(json))
             {
-                var result = new JsonObject
+                var document = new JsonObject
                 {
-                    ["file"] = slide.Info.FilePath,
+                    ["file"] = run.Info.FilePath,
                     ["kind"] = isImage ? "image" : "slide",
                     ["model"] = new JsonObject { ["id"] = package.Identity.Id, ["version"] = package.Identity.Version, ["sha256"] = package.Identity.Sha256, ["executionProvider"] = package.ExecutionProvider },
-                    ["prompts"] = new JsonObject { ["id"] = promptSet.Set.Id, ["version"] = promptSet.Set.Version, ["sha256"] = promptSet.Sha256 },
-                    ["tiles"] = tiles.Count,
-                    ["topK"] = isImage ? null : poolK,
-                    ["tags"] = new JsonArray(order.Select(c => (JsonNode)new JsonObject { ["class"] = names[c], ["probability"] = probabilities[c] }).ToArray()),
-                    ["classFractions"] = isImage ? null : new JsonObject(Enumerable.Range(0, classes).Select(c => KeyValuePair.Create(names[c], (JsonNode?)fractions[c]))),
+                    ["prompts"] = promptSet.DeepClone(),
+                    ["tiles"] = run.Plan.Grid.Tiles.Count,
+                    ["topK"] = isImage ? null : result["topK"]!.DeepClone(),
+                    ["tags"] = new JsonArray(shown.Select(t => (JsonNode)new JsonObject { ["class"] = t.Class, ["probability"] = t.Score }).ToArray()),
+                    ["classFractions"] = isImage ? null : new JsonObject(tags.Select(t => KeyValuePair.Create(t.Class, (JsonNode?)t.Fraction))),
                 };
-                output.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Out.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 return ExitCodes.Success;
             }
 
             var inv = CultureInfo.InvariantCulture;
             var text = new StringBuilder();
-            text.AppendLine(inv, $"File:     {slide.Info.FilePath}");
+            text.AppendLine(inv, $"File:     {run.Info.FilePath}");
             text.AppendLine(inv, $"Model:    {package.Identity.Id} {package.Identity.Version} on {package.ExecutionProvider}");
-            text.AppendLine(inv, $"Prompts:  {promptSet.Set.Id} {promptSet.Set.Version} ({classes} classes)");
+            text.AppendLine(inv, $"Prompts:  {promptSet["id"]} {promptSet["version"]} ({tags.Count} classes)");
             if (isImage)
             {
                 text.AppendLine("Classes (whole image as one tile):");
             }
             else
             {
-                text.AppendLine(inv, $"Tiles:    {tiles.Count} tissue tiles of {plan!.Grid.TileSize} px at {plan.Grid.TargetMicronsPerPixel} µm/px");
-                text.AppendLine(inv, $"Slide tags (MI-Zero, mean of the top {poolK} tiles per class):");
+                text.AppendLine(inv, $"Tiles:    {run.Plan.Grid.Tiles.Count} tissue tiles of {run.Plan.Grid.TileSize} px at {run.Plan.Grid.TargetMicronsPerPixel} µm/px");
+                text.AppendLine(inv, $"Slide tags (MI-Zero, mean of the top {result["topK"]} tiles per class):");
             }
 
-            foreach (var c in order)
+            foreach (var t in shown)
             {
-                var share = isImage ? string.Empty : string.Create(inv, $"   ({fractions[c]:P1} of tiles)");
-                text.AppendLine(inv, $"  {probabilities[c],7:P1}  {names[c]}{share}");
+                var share = isImage ? string.Empty : string.Create(inv, $"   ({t.Fraction:P1} of tiles)");
+                text.AppendLine(inv, $"  {t.Score,7:P1}  {t.Class}{share}");
             }
 
             output.Out.Write(text.ToString());
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Dictionary<string, string> TaskSettings(EdgertSettings settings)
+    {
+        if (!settings.Processing.TaskSettings.TryGetValue(Task, out var own))
+        {
+            settings.Processing.TaskSettings[Task] = own = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        return own;
     }
 }

@@ -2,7 +2,7 @@ using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
@@ -76,6 +76,10 @@ internal sealed class EdgertSettings
     /// <summary>The prompt sets tasks named for themselves, resolved like <see cref="PromptSetPath"/>.</summary>
     public IReadOnlyDictionary<string, string> TaskPromptSetPaths =>
         Processing.TaskPromptSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal);
+
+    /// <summary>The prototype sets tasks named for themselves, resolved like <see cref="PromptSetPath"/>.</summary>
+    public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
+        Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal);
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>

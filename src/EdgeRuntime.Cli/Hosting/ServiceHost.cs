@@ -18,7 +18,7 @@ namespace EdgeRuntime.Cli.Hosting;
 /// </summary>
 internal static class ServiceHost
 {
-    public static IHost Build(EdgertSettings settings, ModelRuntime model, SlideTaskSet tasks)
+    public static IHost Build(EdgertSettings settings, ModelRuntime model)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddSimpleConsole(o =>
@@ -37,7 +37,7 @@ internal static class ServiceHost
         builder.Services.AddMqttPublishing(settings.Mqtt);
         builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
         builder.Services.AddSingleton(settings.Inference);
-        builder.Services.AddPlugins(settings.Plugins, tasks);
+        builder.Services.AddPlugins(settings.Plugins);
         builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
         return builder.Build();
     }

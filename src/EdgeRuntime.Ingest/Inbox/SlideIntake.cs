@@ -1,4 +1,6 @@
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
@@ -39,8 +41,8 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             id = SlideIdentity.OfFile(path);
         }
 
-        using var scope = EdgeRuntime.Ingest.SlideLogScope.Begin(logger, id);
-        var (added, record) = journal.Discover(id, path, size, failure is null ? [StateMessages.State(id, path, SlideState.Pending)] : []);
+        using var scope = SlideLogScope.Begin(logger, id);
+        var (added, record) = journal.Discover(id, path, size, failure is null ? [SlideEvents.Accepted(id, path)] : []);
         if (!added)
         {
             IngestLog.Duplicate(logger, path, id, record.State.ToString());
@@ -49,7 +51,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
                 // The same content under another name: out of the inbox, so that it is not looked at again.
                 if (failure is null)
                 {
-                    files.Finished(path);
+                    files.Done(path);
                 }
                 else
                 {
@@ -63,7 +65,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
         if (failure is not null)
         {
             var reason = $"{path}: {failure}";
-            journal.MarkFailed(id, reason, [StateMessages.State(id, path, SlideState.Failed, reason)]);
+            journal.MarkFailed(id, reason, [SlideEvents.Failed(id, path, reason)]);
             files.Failed(path, reason);
             IngestLog.Refused(logger, id, reason);
             return;

@@ -32,6 +32,13 @@ public sealed class ProcessingOptions
     /// </summary>
     public Dictionary<string, string> TaskPromptSets { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Prototype sets (image embeddings of labelled examples, <c>prototypes.json</c>, made by the same model) that
+    /// tasks score against instead of prompts, by task name: few-shot classification through the same class-set slot
+    /// as zero-shot (<c>SlideTaskContext.ClassSet</c>). Relative paths are from the edgert folder. Default: none.
+    /// </summary>
+    public Dictionary<string, string> TaskPrototypeSets { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Folder under which each task keeps state that outlives slides (<c>{TaskStateDirectory}/{task name}</c>). Default <c>state/tasks</c>.</summary>
     public string TaskStateDirectory { get; set; } = Path.Combine("state", "tasks");
 
@@ -56,6 +63,14 @@ public sealed class ProcessingOptions
             if (string.IsNullOrWhiteSpace(path))
             {
                 yield return $"{Section}:{nameof(TaskPromptSets)}:{task} must name a prompt set file.";
+            }
+        }
+
+        foreach (var (task, path) in TaskPrototypeSets)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                yield return $"{Section}:{nameof(TaskPrototypeSets)}:{task} must name a prototype set file.";
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Ingest.Journal;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Slides;
 using Microsoft.Extensions.Hosting;
@@ -16,10 +17,10 @@ namespace EdgeRuntime.Pipeline.Processing;
 public sealed class ProcessingService(
     SlideJournal journal,
     SlideProcessor processor,
-    InboxFiles files,
+    IFinishedSlides files,
     PendingSlidesSignal work,
     OutboxSignal outbox,
-    ServiceMetrics metrics,
+    PipelineMetrics metrics,
     LiveProgress live,
     ILogger<ProcessingService> logger) : BackgroundService
 {
@@ -46,7 +47,7 @@ public sealed class ProcessingService(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var record = journal.TakeNext(r => [StateMessages.State(r.Id, r.Path, SlideState.Processing)]);
+            var record = journal.TakeNext(r => [SlideEvents.Started(r.Id, r.Path, r.Attempts)]);
             if (record is null)
             {
                 try
@@ -68,7 +69,7 @@ public sealed class ProcessingService(
 
     private async Task ProcessOneAsync(SlideRecord record, CancellationToken stoppingToken)
     {
-        using var scope = EdgeRuntime.Ingest.SlideLogScope.Begin(logger, record.Id);
+        using var scope = SlideLogScope.Begin(logger, record.Id);
         Current = record.Id;
         ProcessingLog.Started(logger, record.Id, record.Path, record.Attempts);
         var clock = Stopwatch.StartNew();
@@ -76,20 +77,16 @@ public sealed class ProcessingService(
         {
             var progress = new ReportedProgress(logger, record.Id, live, outbox);
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken);
-            journal.MarkDone(record.Id, [StateMessages.State(record.Id, record.Path, SlideState.Done), StateMessages.Result(record.Id, result.Document)]);
+            journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)]);
             metrics.SlideFinished(succeeded: true);
-            var tiles = result.Document["tiles"]!["kept"]!.GetValue<int>();
-            ProcessingLog.Done(logger, record.Id, tiles, clock.Elapsed.TotalSeconds, result.Directory);
-            foreach (var (task, outcome) in result.Document["tasks"]?.AsObject() ?? [])
+            ProcessingLog.Done(logger, record.Id, result.Run.Plan.Grid.Tiles.Count, clock.Elapsed.TotalSeconds, result.Directory);
+            foreach (var failed in result.Run.Outcomes.Where(o => !o.Succeeded))
             {
                 // The slide is done and its result published; a task that failed on it is said here too, for the admin.
-                if (outcome?["status"]?.GetValue<string>() == "failed")
-                {
-                    ProcessingLog.TaskFailed(logger, record.Id, task, outcome["error"]?.GetValue<string>() ?? "no reason given");
-                }
+                ProcessingLog.TaskFailed(logger, record.Id, failed.Task, failed.Error!);
             }
 
-            TryMove(() => files.Finished(record.Path));
+            TryMove(() => files.Done(record.Path));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -113,7 +110,7 @@ public sealed class ProcessingService(
 
     private void Fail(SlideRecord record, string reason)
     {
-        journal.MarkFailed(record.Id, reason, [StateMessages.State(record.Id, record.Path, SlideState.Failed, reason)]);
+        journal.MarkFailed(record.Id, reason, [SlideEvents.Failed(record.Id, record.Path, reason)]);
         metrics.SlideFinished(succeeded: false);
         ProcessingLog.Failed(logger, record.Id, reason);
         TryMove(() => files.Failed(record.Path, reason));

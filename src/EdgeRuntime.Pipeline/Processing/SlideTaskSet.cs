@@ -17,16 +17,21 @@ public sealed class SlideTaskSet : IDisposable
 {
     private readonly IDisposable? owner;
 
-    /// <summary>A set of <paramref name="tasks"/>; disposing it disposes <paramref name="owner"/>.</summary>
-    public SlideTaskSet(IReadOnlyList<SlideTaskEntry> tasks, IDisposable? owner)
+    /// <summary>A set of <paramref name="tasks"/> and the requests their plugins answer; disposing it disposes <paramref name="owner"/>.</summary>
+    public SlideTaskSet(IReadOnlyList<SlideTaskEntry> tasks, IReadOnlyList<RegisteredRequest> requests, IDisposable? owner)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(requests);
         Tasks = tasks;
+        Requests = requests;
         this.owner = owner;
     }
 
     /// <summary>No tasks.</summary>
-    public static SlideTaskSet Empty => new([], null);
+    public static SlideTaskSet Empty => new([], [], null);
+
+    /// <summary>The requests the set's plugins answer, by full name (<c>tasks/{task}/{request}</c>).</summary>
+    public IReadOnlyList<RegisteredRequest> Requests { get; private set; }
 
     /// <summary>The tasks, in the order their outputs appear in the result.</summary>
     public IReadOnlyList<SlideTaskEntry> Tasks { get; private set; }
@@ -43,6 +48,7 @@ public sealed class SlideTaskSet : IDisposable
         }
 
         IsDisposed = true;
+        Requests = [];
         Tasks = []; // so that nothing still holding the set keeps the plugins' types, and their contexts, alive
         owner?.Dispose();
     }

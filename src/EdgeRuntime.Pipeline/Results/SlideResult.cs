@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using EdgeRuntime.Pipeline.Running;
 
 namespace EdgeRuntime.Pipeline.Results;
 
-/// <summary>A processed slide: its result document and the folder of its result files.</summary>
+/// <summary>A processed slide: its result document, the folder of its result files, and the run behind them.</summary>
 /// <param name="SlideId">The slide.</param>
 /// <param name="Document">The result document (docs/result.schema.json).</param>
-/// <param name="Directory">Where result.json, tiles.csv.gz and overlay.png are.</param>
-public sealed record SlideResult(string SlideId, JsonObject Document, string Directory);
+/// <param name="Directory">Where result.json, the tasks' files and overlay.png are.</param>
+/// <param name="Run">The typed run the document was made from.</param>
+public sealed record SlideResult(string SlideId, JsonObject Document, string Directory, SlideRun Run);

@@ -1,26 +1,29 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions;
 using EdgeRuntime.Abstractions.Tasks;
 using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins.Tasks;
 
 /// <summary>
-/// Loads task plugins: .NET assemblies whose public <see cref="ISlideTask"/> types the host instantiates.
-/// Each assembly gets its own collectible load context (McMaster.NETCore.Plugins) and shares only
-/// <c>EdgeRuntime.Abstractions</c> and System.Text.Json's nodes with the host, so a plugin's dependencies
-/// never clash with the host's and the whole context can be unloaded.
+/// Loads task plugins. Each assembly gets its own collectible load context (McMaster.NETCore.Plugins) and shares
+/// only <c>EdgeRuntime.Abstractions</c>, the logging abstractions and System.Text.Json's nodes with the host, so a
+/// plugin's dependencies never clash with the host's and the whole context can be unloaded. A contract-2 plugin has
+/// one public <see cref="ITaskModule"/> that registers its tasks, services and requests; a contract-1 plugin's
+/// public <see cref="ISlideTask"/> types are created one by one. Plugins built for a contract this runtime does not
+/// support are refused with the reason.
 /// </summary>
 public static class TaskPluginLoader
 {
-    private static readonly Type[] SharedTypes = [typeof(ISlideTask), typeof(JsonObject)];
+    private static readonly Type[] SharedTypes = [typeof(ISlideTask), typeof(JsonObject), typeof(ILogger)];
 
-    /// <summary>Loads every task in <paramref name="assemblyPath"/>; tasks built against another contract version are refused with a reason.</summary>
+    /// <summary>Loads every task in <paramref name="assemblyPath"/> as plugin <paramref name="plugin"/>.</summary>
     /// <exception cref="InvalidDataException">The file is missing, not a .NET assembly, or holds no task.</exception>
-    public static TaskPlugin Load(string assemblyPath)
+    public static TaskPlugin Load(string assemblyPath, string plugin, TaskHost host)
     {
+        ArgumentNullException.ThrowIfNull(host);
         var full = Path.GetFullPath(assemblyPath);
         if (!File.Exists(full))
         {
@@ -28,10 +31,9 @@ public static class TaskPluginLoader
         }
 
         var loader = PluginLoader.CreateFromAssemblyFile(full, isUnloadable: true, sharedTypes: SharedTypes);
+        var registrar = new TaskRegistrar(host, plugin);
         try
         {
-            var accepted = new List<ISlideTask>();
-            var refused = new List<string>();
             Type[] types;
             try
             {
@@ -42,75 +44,89 @@ public static class TaskPluginLoader
                 throw new InvalidDataException($"{full}: not a loadable .NET assembly: {e.Message}", e);
             }
 
-            foreach (var type in types.Where(t => typeof(ISlideTask).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
+            var refused = new List<string>();
+            var modules = Concrete<ITaskModule>(types);
+            if (modules.Count > 0)
             {
-                ISlideTask task;
-                try
+                foreach (var type in modules)
                 {
-                    task = (ISlideTask)Activator.CreateInstance(type)!;
-                }
-                catch (Exception e) when (e is TargetInvocationException or MissingMethodException or MemberAccessException)
-                {
-                    refused.Add($"{type.FullName}: could not be created ({(e.InnerException ?? e).Message}).");
-                    continue;
-                }
+                    if (Create<ITaskModule>(type, refused) is not { } module)
+                    {
+                        continue;
+                    }
 
-                if (task.ContractMajorVersion != ContractVersion.Major)
-                {
-                    refused.Add($"{type.FullName} ({task.Name}): built against contract {task.ContractMajorVersion}, this runtime has {ContractVersion.Major}.");
-                    continue;
-                }
+                    if (!ContractVersion.Supports(module.ContractMajorVersion))
+                    {
+                        refused.Add(Unsupported(type, "module", module.ContractMajorVersion));
+                        continue;
+                    }
 
-                accepted.Add(task);
+                    try
+                    {
+                        module.Register(registrar);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        throw new InvalidDataException($"{full}: {type.FullName} failed to register: {e.Message}", e);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var type in Concrete<ISlideTask>(types))
+                {
+                    if (Create<ISlideTask>(type, refused) is { } task)
+                    {
+                        registrar.Tasks.Add(task);
+                    }
+                }
+            }
+
+            var accepted = new List<ISlideTask>();
+            foreach (var task in registrar.Tasks)
+            {
+                if (ContractVersion.Supports(task.ContractMajorVersion))
+                {
+                    accepted.Add(task);
+                }
+                else
+                {
+                    refused.Add(Unsupported(task.GetType(), task.Name, task.ContractMajorVersion));
+                }
             }
 
             if (accepted.Count == 0 && refused.Count == 0)
             {
-                throw new InvalidDataException($"{full}: no public type implements {nameof(ISlideTask)}.");
+                throw new InvalidDataException($"{full}: no public type implements {nameof(ITaskModule)} or {nameof(ISlideTask)}.");
             }
 
-            return new TaskPlugin(full, loader, accepted, refused);
+            return new TaskPlugin(full, loader, accepted, registrar.Services, registrar.Requests, refused);
         }
         catch
         {
+            TaskPlugin.DisposeAll(registrar.Services);
             loader.Dispose();
             throw;
         }
     }
-}
 
-/// <summary>A loaded task plugin assembly: its tasks, the ones refused and why, and its load context.</summary>
-public sealed class TaskPlugin : IDisposable
-{
-    private PluginLoader? loader;
+    private static List<Type> Concrete<T>(Type[] types) =>
+        types.Where(t => typeof(T).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
 
-    internal TaskPlugin(string path, PluginLoader loader, IReadOnlyList<ISlideTask> tasks, IReadOnlyList<string> refused)
+    private static T? Create<T>(Type type, List<string> refused)
+        where T : class
     {
-        Path = path;
-        this.loader = loader;
-        Tasks = tasks;
-        Refused = refused;
-        Context = new WeakReference(loader.LoadContext);
+        try
+        {
+            return (T)Activator.CreateInstance(type)!;
+        }
+        catch (Exception e) when (e is TargetInvocationException or MissingMethodException or MemberAccessException)
+        {
+            refused.Add($"{type.FullName}: could not be created ({(e.InnerException ?? e).Message}).");
+            return null;
+        }
     }
 
-    /// <summary>The assembly file.</summary>
-    public string Path { get; }
-
-    /// <summary>The tasks accepted.</summary>
-    public IReadOnlyList<ISlideTask> Tasks { get; private set; }
-
-    /// <summary>Why each refused task was refused.</summary>
-    public IReadOnlyList<string> Refused { get; }
-
-    /// <summary>The load context, weakly: it is gone once the plugin is unloaded and collected.</summary>
-    public WeakReference Context { get; }
-
-    /// <summary>Drops the tasks and unloads the load context (collected once nothing refers to its types).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public void Dispose()
-    {
-        Tasks = [];
-        loader?.Dispose();
-        loader = null;
-    }
+    private static string Unsupported(Type type, string name, int major) =>
+        $"{type.FullName} ({name}): built against contract {major}, this runtime loads contracts {ContractVersion.OldestSupportedMajor} to {ContractVersion.Major}.";
 }

@@ -13,15 +13,15 @@ public static class TaskSetLoader
 {
     /// <summary>The tasks that run at start: the active file's, else the configured ones (none while plugins are off).</summary>
     /// <exception cref="InvalidDataException">A plugin cannot be used, or the active file cannot be read.</exception>
-    public static SlideTaskSet LoadActive(PluginOptions options, ILogger logger)
+    public static SlideTaskSet LoadActive(PluginOptions options, TaskHost host, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Enabled ? Load(ActivePlugins.Read(options.ActiveFile).TasksOr(options.ConfiguredTasks), options, logger) : SlideTaskSet.Empty;
+        return options.Enabled ? Load(ActivePlugins.Read(options.ActiveFile).TasksOr(options.ConfiguredTasks), options, host, logger) : SlideTaskSet.Empty;
     }
 
     /// <summary>Loads <paramref name="plugins"/>; the set owns their load contexts.</summary>
     /// <exception cref="InvalidDataException">A plugin cannot be used; the message names it and says why.</exception>
-    public static SlideTaskSet Load(IReadOnlyList<PluginRef> plugins, PluginOptions options, ILogger logger)
+    public static SlideTaskSet Load(IReadOnlyList<PluginRef> plugins, PluginOptions options, TaskHost host, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(plugins);
         ArgumentNullException.ThrowIfNull(options);
@@ -30,6 +30,7 @@ public static class TaskSetLoader
         {
             var entries = new List<Abstractions.Tasks.ISlideTask>();
             var provenance = new List<SlideTaskEntry>();
+            var requests = new List<RegisteredRequest>();
             foreach (var plugin in plugins)
             {
                 var assembly = plugin.DefiningFile(options.Root);
@@ -40,7 +41,7 @@ public static class TaskSetLoader
 
                 var hash = PluginHash.OfFolder(plugin.Directory(options.Root)); // the dependencies load too
                 PluginAllowList.Check(options, hash, $"{plugin} ({plugin.Directory(options.Root)})");
-                var taskPlugin = TaskPluginLoader.Load(assembly);
+                var taskPlugin = TaskPluginLoader.Load(assembly, plugin.ToString(), host);
                 loaded.Add(taskPlugin);
                 foreach (var reason in taskPlugin.Refused)
                 {
@@ -63,9 +64,19 @@ public static class TaskSetLoader
                     provenance.Add(new SlideTaskEntry(task, plugin.Id, plugin.Version, hash));
                     PluginLog.TaskLoaded(logger, task.Name, taskPlugin.Path);
                 }
+
+                foreach (var request in taskPlugin.Requests)
+                {
+                    if (requests.Any(r => r.Name == request.Name))
+                    {
+                        throw new InvalidDataException($"{plugin}: request '{request.Name}' is already answered by {requests.First(r => r.Name == request.Name).Plugin}.");
+                    }
+
+                    requests.Add(request);
+                }
             }
 
-            return new SlideTaskSet(provenance, new LoadContexts(loaded));
+            return new SlideTaskSet(provenance, requests, new LoadContexts(loaded));
         }
         catch
         {

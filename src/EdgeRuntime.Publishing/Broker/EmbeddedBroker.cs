@@ -13,7 +13,7 @@ namespace EdgeRuntime.Publishing.Broker;
 /// is configured. With a user name and password configured, it refuses clients without them. It carries the
 /// admin ACL: only the admin user may publish admin requests, and the admin user may not forge replies.
 /// </summary>
-public sealed class EmbeddedBroker(MqttOptions options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed class EmbeddedBroker(MqttOptions options, TopicMap topics, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? server;
 
@@ -43,13 +43,15 @@ public sealed class EmbeddedBroker(MqttOptions options, ILogger<EmbeddedBroker> 
         };
         server.InterceptingPublishAsync += e =>
         {
-            // The admin ACL: requests under {root}/admin/ come from the admin user only. Replies go below
-            // {root}/admin/replies/ (or wherever the requester asked), from the service's own client.
+            // The request ACL: admin requests (below {root}/admin/) come from the admin user only; replies (below
+            // .../admin/replies/ and .../requests/replies/) from the service's own account, never the admin's;
+            // requests to tasks (below {root}/requests/) from any account, as the read-only role.
             var topic = e.ApplicationMessage.Topic;
-            var adminTopic = topic.StartsWith($"{options.Root}/admin/", StringComparison.Ordinal);
-            var replyTopic = topic == options.AdminReplyRoot || topic.StartsWith($"{options.AdminReplyRoot}/", StringComparison.Ordinal);
             var isAdmin = options.AdminEnabled && e.UserName == options.AdminUsername;
-            if (adminTopic && (replyTopic ? isAdmin : !isAdmin))
+            var refused = topics.IsReplyTopic(topic)
+                ? isAdmin || (!string.IsNullOrEmpty(options.Username) && e.UserName != options.Username)
+                : TopicMap.IsAtOrBelow(topic, topics.AdminRoot) && !isAdmin;
+            if (refused)
             {
                 e.ProcessPublish = false;
                 e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;

@@ -55,18 +55,6 @@ public sealed class MqttOptions
     /// <summary>Hours after which the broker may drop an undelivered result (MQTT 5 message expiry). Default 168 (a week).</summary>
     public double ResultExpiryHours { get; set; } = 168;
 
-    /// <summary>Topic root of this node: <c>{TopicPrefix}/{NodeId}</c>.</summary>
-    public string Root => $"{TopicPrefix}/{NodeId}";
-
-    /// <summary>Topic of the admin requests for <paramref name="command"/> (such as <c>plugins/activate</c>).</summary>
-    public string AdminTopic(string command) => $"{Root}/admin/{command}";
-
-    /// <summary>Topic filter the service subscribes to for admin requests.</summary>
-    public string AdminRequestFilter => $"{Root}/admin/plugins/+";
-
-    /// <summary>Where replies go when a request names no response topic; requesters should name their own below it.</summary>
-    public string AdminReplyRoot => $"{Root}/admin/replies";
-
     /// <summary>Whether admin commands over MQTT are on.</summary>
     public bool AdminEnabled => !string.IsNullOrEmpty(AdminUsername);
 

@@ -29,6 +29,14 @@ public sealed class TilingOptions
     /// </summary>
     public bool IncludeEdgeTiles { get; set; } = true;
 
+    /// <summary>
+    /// A plain image (PNG, JPEG, untiled TIFF: one level, no pyramid) whose long side is at most this many pixels is
+    /// one tile: the whole image (its centred square, as CLIP's centre crop takes it), without tissue detection, the
+    /// way patch datasets such as CRC-100K are classified. Larger images, and every slide, are tiled. Default 1024;
+    /// 0 tiles every image.
+    /// </summary>
+    public int WholeImageMaxSide { get; set; } = 1024;
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
@@ -46,6 +54,11 @@ public sealed class TilingOptions
         if (Overlap < 0 || Overlap >= TileSize)
         {
             yield return $"{Key(nameof(Overlap))} must be at least 0 and less than {nameof(TileSize)} ({TileSize}) (is {Overlap}).";
+        }
+
+        if (WholeImageMaxSide < 0)
+        {
+            yield return $"{Key(nameof(WholeImageMaxSide))} must not be negative (is {WholeImageMaxSide}).";
         }
 
         if (!(MinTissueFraction >= 0 && MinTissueFraction <= 1))

@@ -2,9 +2,15 @@ using EdgeRuntime.Slides.Reading;
 
 namespace EdgeRuntime.Tiling.Tissue;
 
-/// <summary>Finds the tissue on a slide. One seam, several possible methods (thresholding now; a segmentation network later).</summary>
+/// <summary>
+/// Finds the tissue on a slide. One seam, several methods, chosen by name in configuration
+/// (<c>EdgeRuntime:Tissue:Detector</c>) through <see cref="TissueDetectors"/>.
+/// </summary>
 public interface ITissueDetector
 {
+    /// <summary>The name configuration chooses it by (<c>saturation</c>, <c>none</c>).</summary>
+    string Name { get; }
+
     /// <summary>Computes the slide's tissue mask.</summary>
     TissueMask Detect(ISlide slide);
 }

@@ -14,6 +14,9 @@ public sealed class SaturationTissueDetector : ITissueDetector
 {
     private readonly TissueDetectionOptions options;
 
+    /// <inheritdoc />
+    public string Name => TissueDetectors.Saturation;
+
     /// <summary>Creates a detector with validated options.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public SaturationTissueDetector(TissueDetectionOptions options)

@@ -11,6 +11,12 @@ public sealed class TissueDetectionOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Tissue";
 
+    /// <summary>
+    /// The detector, by name: <c>saturation</c> (the default; CLAM-style, for brightfield stains) or <c>none</c>
+    /// (everything is tissue). The settings below belong to <c>saturation</c>.
+    /// </summary>
+    public string Detector { get; set; } = TissueDetectors.Saturation;
+
     /// <summary>Level-0 pixels per mask pixel. Default 32, CLAM's usual segmentation level.</summary>
     public double MaskDownsample { get; set; } = 32;
 
@@ -64,6 +70,11 @@ public sealed class TissueDetectionOptions
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
+        if (!TissueDetectors.Names.Contains(Detector))
+        {
+            yield return $"{Section}:{nameof(Detector)} '{Detector}' is not one of {string.Join(", ", TissueDetectors.Names)}.";
+        }
+
         string Key(string name) => $"{Section}:{name}";
         string V(double v) => v.ToString(CultureInfo.InvariantCulture);
         if (!(MaskDownsample >= 1))

@@ -25,7 +25,7 @@ public sealed class SlideEncodingPipelineTests
     public async Task Every_tile_is_encoded_once_and_batching_does_not_change_its_embedding()
     {
         using var slide = Opener.Open(TestData.Slide("CMU-1-Small-Region.svs"));
-        var grid = new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(new TilingOptions())).Plan(slide).Grid;
+        var grid = new SlideTiler(new TissueDetectionOptions(), new TilingOptions()).Plan(slide).Grid;
         using var package = Tiny();
         using var encoder = new OnnxImageEncoder(package, maxBatch: 7);
         var seen = new ConcurrentDictionary<int, float[]>();

@@ -78,7 +78,7 @@ public sealed class TileGridBuilderTests(MosaicSlides slides) : IClassFixture<Mo
         var layout = slides.Marked;
         using var slide = new SlideOpener(new SlideReadingOptions()).Open(layout.Path);
         var options = new TilingOptions(); // 224 px at 0.5 µm/px; the slide is 0.5 µm/px, so tiles are 224 level-0 px
-        var tiler = new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(options));
+        var tiler = new SlideTiler(new TissueDetectionOptions(), options);
         var plan = tiler.Plan(slide);
 
         // Known layout: block [2048, 3584) × [1024, 2048). 224 px tiles fully inside: columns 10..15 and
@@ -103,7 +103,7 @@ public sealed class TileGridBuilderTests(MosaicSlides slides) : IClassFixture<Mo
     public void Same_slide_and_parameters_give_the_same_tiles_in_the_same_order()
     {
         using var slide = new SlideOpener(new SlideReadingOptions()).Open(slides.Marked.Path);
-        var tiler = new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(new TilingOptions { Overlap = 32 }));
+        var tiler = new SlideTiler(new TissueDetectionOptions(), new TilingOptions { Overlap = 32 });
         Assert.Equal(tiler.Plan(slide).Grid.Tiles, tiler.Plan(slide).Grid.Tiles);
     }
 

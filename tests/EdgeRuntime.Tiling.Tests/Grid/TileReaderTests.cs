@@ -13,7 +13,7 @@ public sealed class TileReaderTests(MosaicSlides slides) : IClassFixture<MosaicS
     private static readonly SlideOpener Opener = new(new SlideReadingOptions());
 
     private static TileGrid Grid(ISlide slide, TilingOptions options) =>
-        new SlideTiler(new SaturationTissueDetector(new TissueDetectionOptions()), new TileGridBuilder(options)).Plan(slide).Grid;
+        new SlideTiler(new TissueDetectionOptions(), options).Plan(slide).Grid;
 
     [Fact]
     public void Tile_at_the_slides_own_resolution_is_read_without_resampling()

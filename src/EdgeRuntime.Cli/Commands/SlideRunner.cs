@@ -1,0 +1,68 @@
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Pipeline.Running;
+using EdgeRuntime.Plugins;
+using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary>
+/// What the one-shot commands share with the service: the model loaded as the service loads it, task plugins
+/// loaded from the plugins root, and the one <see cref="SlidePipeline"/>. <c>tag</c> and <c>embed</c> are front
+/// ends over the built-in task plugins, so they compute exactly what the service computes.
+/// </summary>
+internal static class SlideRunner
+{
+    public static Task<ModelRuntime> LoadModelAsync(EdgertSettings settings, ILogger logger, CancellationToken cancellationToken) =>
+        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.TaskPromptSetPaths, settings.TaskPrototypeSetPaths, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
+
+    /// <summary>The content-based id the service would give the file.</summary>
+    public static string SlideId(SlideOpener opener, string path)
+    {
+        using var slide = opener.Open(path);
+        return SlideIdentity.Of(path, slide.Info.Properties);
+    }
+
+    /// <summary>
+    /// One built-in task plugin by id: the version the configuration or the active file runs, else the highest present.
+    /// </summary>
+    /// <exception cref="SettingsException">Plugins are off, or no version of the task is under the root.</exception>
+    public static SlideTaskSet LoadTask(EdgertSettings settings, string id, ILoggerFactory loggers)
+    {
+        if (!settings.Plugins.Enabled)
+        {
+            throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)} is empty: this command runs the '{id}' task plugin from the plugins root."]);
+        }
+
+        var running = ActivePlugins.Read(settings.Plugins.ActiveFile).TasksOr(settings.Plugins.ConfiguredTasks).FirstOrDefault(t => t.Id == id);
+        var plugin = running ?? PluginCatalog.Scan(settings.Plugins.Root).LastOrDefault(p => p.Kind == PluginRef.Tasks && p.Id == id)
+            ?? throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/."]);
+        return TaskSetLoader.Load([plugin], settings.Plugins, TaskHost.For(settings.Processing, loggers), loggers.CreateLogger("edgert"));
+    }
+
+    /// <summary>Runs <paramref name="path"/> through the service's pipeline with <paramref name="tasks"/>, its files in <paramref name="outputDirectory"/>.</summary>
+    public static Task<SlideRun> RunAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var opener = new SlideOpener(settings.Slides);
+        var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), loggers);
+        var input = new SlideRunInput(SlideId(opener, path), path, model, tasks, outputDirectory)
+        {
+            DrawOverlay = false,
+            TargetMicronsPerPixel = targetMicronsPerPixel,
+            Progress = progress,
+        };
+        return pipeline.RunAsync(input, cancellationToken);
+    }
+
+    /// <summary>The output of task <paramref name="name"/> in <paramref name="run"/>.</summary>
+    /// <exception cref="InvalidDataException">The task failed on the slide; the message gives its reason.</exception>
+    public static System.Text.Json.Nodes.JsonObject OutputOf(SlideRun run, string name)
+    {
+        var outcome = run.Outcome(name) ?? throw new InvalidDataException($"{run.Path}: the '{name}' task did not run.");
+        return outcome.Output ?? throw new InvalidDataException($"{run.Path}: the '{name}' task failed: {outcome.Error}");
+    }
+}

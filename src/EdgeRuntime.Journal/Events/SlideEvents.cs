@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+
+namespace EdgeRuntime.Journal.Events;
+
+/// <summary>The events of a slide's life, as the stages queue them with its state changes.</summary>
+public static class SlideEvents
+{
+    /// <summary>Found complete and recorded as pending.</summary>
+    public static JournalEvent Accepted(string slideId, string path) => Of(EventKinds.SlideAccepted, slideId, path, []);
+
+    /// <summary>Processing started (attempt <paramref name="attempt"/>).</summary>
+    public static JournalEvent Started(string slideId, string path, int attempt) => Of(EventKinds.SlideStarted, slideId, path, new() { ["attempt"] = attempt });
+
+    /// <summary>Done, with its result document.</summary>
+    public static JournalEvent Done(string slideId, string path, JsonObject result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Of(EventKinds.SlideDone, slideId, path, new() { ["result"] = result.DeepClone() });
+    }
+
+    /// <summary>Could not be processed, and why.</summary>
+    public static JournalEvent Failed(string slideId, string path, string reason) => Of(EventKinds.SlideFailed, slideId, path, new() { ["reason"] = reason });
+
+    private static JournalEvent Of(string kind, string slideId, string path, JsonObject data)
+    {
+        data["file"] = Path.GetFileName(path);
+        return new JournalEvent(0, kind, slideId, slideId, data, DateTimeOffset.UtcNow);
+    }
+}

@@ -1,0 +1,20 @@
+namespace EdgeRuntime.Journal;
+
+/// <summary>The journal's database. Bound from <c>EdgeRuntime:Journal</c>.</summary>
+public sealed class JournalOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeRuntime:Journal";
+
+    /// <summary>SQLite database file. Default <c>state/journal.db</c> (relative to the working folder).</summary>
+    public string DatabasePath { get; set; } = Path.Combine("state", "journal.db");
+
+    /// <summary>Every problem with these options, each with its configuration path.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            yield return $"{Section}:{nameof(DatabasePath)} must name a file.";
+        }
+    }
+}

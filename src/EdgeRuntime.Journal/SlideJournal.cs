@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Journal.Events;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeRuntime.Journal;
+
+/// <summary>
+/// The durable memory of the service, in SQLite with write-ahead logging: every slide's state and the outbox of
+/// <see cref="JournalEvent"/>s not yet delivered by every sink. Every state change and the events that report it
+/// are one transaction. Each sink (<see cref="Outbox.IEventSink"/>) has a cursor: the last event it delivered; an
+/// event is deleted once every sink in use is past it. Safe to use from several threads; each call opens its own
+/// pooled connection.
+/// </summary>
+public sealed class SlideJournal
+{
+    private readonly string connectionString;
+
+    /// <summary>Opens (and creates, if needed) the journal at <paramref name="databasePath"/>.</summary>
+    public SlideJournal(string databasePath)
+    {
+        var full = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
+        DatabasePath = full;
+        using var connection = Open();
+        Execute(connection, null, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS slides (
+                id TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                reason TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                discovered_at TEXT NOT NULL,
+                finished_at TEXT);
+            CREATE INDEX IF NOT EXISTS slides_state ON slides(state, discovered_at);
+            CREATE TABLE IF NOT EXISTS events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                correlation TEXT NOT NULL,
+                data TEXT NOT NULL,
+                at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sinks (
+                name TEXT PRIMARY KEY,
+                delivered INTEGER NOT NULL);
+            """);
+        MigrateOutbox(connection);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Puts slides left in <see cref="SlideState.Processing"/> by a crash back to pending; returns how many.</summary>
+    public int RequeueInterrupted()
+    {
+        using var connection = Open();
+        return Execute(connection, null, "UPDATE slides SET state = 'Pending' WHERE state = 'Processing'");
+    }
+
+    /// <summary>Records a newly found slide as pending; returns the existing record if the id is known (the same content dropped again).</summary>
+    public (bool Added, SlideRecord Record) Discover(string id, string path, long size, IEnumerable<JournalEvent> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var existing = Get(connection, transaction, id);
+        if (existing is not null)
+        {
+            return (false, existing);
+        }
+
+        Execute(connection, transaction, "INSERT INTO slides (id, path, size, state, discovered_at) VALUES ($id, $path, $size, 'Pending', $now)",
+            ("$id", id), ("$path", path), ("$size", size), ("$now", Now()));
+        Enqueue(connection, transaction, messages);
+        transaction.Commit();
+        return (true, Get(connection, null, id)!);
+    }
+
+    /// <summary>Takes the oldest pending slide and marks it processing, or returns null.</summary>
+    public SlideRecord? TakeNext(Func<SlideRecord, IEnumerable<JournalEvent>> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id FROM slides WHERE state = 'Pending' ORDER BY discovered_at, id LIMIT 1";
+        if (command.ExecuteScalar() is not string id)
+        {
+            return null;
+        }
+
+        Execute(connection, transaction, "UPDATE slides SET state = 'Processing', attempts = attempts + 1 WHERE id = $id", ("$id", id));
+        var record = Get(connection, transaction, id)!;
+        Enqueue(connection, transaction, messages(record));
+        transaction.Commit();
+        return record;
+    }
+
+    /// <summary>Marks a slide done and queues the messages that report it, atomically.</summary>
+    public void MarkDone(string id, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Done, null, messages);
+
+    /// <summary>Marks a slide failed with a reason and queues the messages that report it, atomically.</summary>
+    public void MarkFailed(string id, string reason, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Failed, reason, messages);
+
+    /// <summary>Queues events that report no slide's state change (plugin changes; metrics are not queued: they are only current).</summary>
+    public void Enqueue(IEnumerable<JournalEvent> messages)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Enqueue(connection, transaction, messages);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="sinks"/> the sinks in use: a new one starts with every event still in the outbox; one no
+    /// longer in use stops holding events back.
+    /// </summary>
+    public void UseSinks(IEnumerable<string> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        var names = sinks.ToList();
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using (var list = connection.CreateCommand())
+        {
+            list.Transaction = transaction;
+            list.CommandText = "SELECT name FROM sinks";
+            var known = new List<string>();
+            using (var reader = list.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    known.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var gone in known.Except(names, StringComparer.Ordinal))
+            {
+                Execute(connection, transaction, "DELETE FROM sinks WHERE name = $name", ("$name", gone));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            Execute(connection, transaction, "INSERT OR IGNORE INTO sinks (name, delivered) VALUES ($name, 0)", ("$name", name));
+        }
+
+        Prune(connection, transaction);
+        transaction.Commit();
+    }
+
+    /// <summary>The oldest <paramref name="count"/> events that <paramref name="sink"/> has not delivered.</summary>
+    public IReadOnlyList<JournalEvent> PeekOutbox(string sink, int count)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, kind, subject, correlation, data, at FROM events
+            WHERE seq > IFNULL((SELECT delivered FROM sinks WHERE name = $sink), 0)
+            ORDER BY seq LIMIT $n
+            """;
+        command.Parameters.AddWithValue("$sink", sink);
+        command.Parameters.AddWithValue("$n", count);
+        using var reader = command.ExecuteReader();
+        var result = new List<JournalEvent>();
+        while (reader.Read())
+        {
+            result.Add(new JournalEvent(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                JsonNode.Parse(reader.GetString(4)) as JsonObject ?? [],
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Records that <paramref name="sink"/> delivered every event up to <paramref name="sequence"/>; events every sink has are forgotten.</summary>
+    public void Acknowledge(string sink, long sequence)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "INSERT INTO sinks (name, delivered) VALUES ($sink, $seq) ON CONFLICT(name) DO UPDATE SET delivered = MAX(delivered, $seq)", ("$sink", sink), ("$seq", sequence));
+        Prune(connection, transaction);
+        transaction.Commit();
+    }
+
+    /// <summary>Events not yet delivered by every sink in use.</summary>
+    public long OutboxLength()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM events";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>One slide by id.</summary>
+    public SlideRecord? Get(string id)
+    {
+        using var connection = Open();
+        return Get(connection, null, id);
+    }
+
+    /// <summary>All slides, newest first.</summary>
+    public IReadOnlyList<SlideRecord> List()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at FROM slides ORDER BY discovered_at DESC, id";
+        using var reader = command.ExecuteReader();
+        var result = new List<SlideRecord>();
+        while (reader.Read())
+        {
+            result.Add(Read(reader));
+        }
+
+        return result;
+    }
+
+    /// <summary>Slides per state.</summary>
+    public IReadOnlyDictionary<SlideState, int> Counts()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, COUNT(*) FROM slides GROUP BY state";
+        using var reader = command.ExecuteReader();
+        var result = Enum.GetValues<SlideState>().ToDictionary(s => s, _ => 0);
+        while (reader.Read())
+        {
+            result[Enum.Parse<SlideState>(reader.GetString(0))] = reader.GetInt32(1);
+        }
+
+        return result;
+    }
+
+    private void Finish(string id, SlideState state, string? reason, IEnumerable<JournalEvent> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var changed = Execute(connection, transaction, "UPDATE slides SET state = $state, reason = $reason, finished_at = $now WHERE id = $id",
+            ("$state", state.ToString()), ("$reason", (object?)reason ?? DBNull.Value), ("$now", Now()), ("$id", id));
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"The journal has no slide {id}.");
+        }
+
+        Enqueue(connection, transaction, messages);
+        transaction.Commit();
+    }
+
+    private static void Enqueue(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<JournalEvent> events)
+    {
+        foreach (var e in events)
+        {
+            Execute(connection, transaction, "INSERT INTO events (kind, subject, correlation, data, at) VALUES ($kind, $subject, $correlation, $data, $at)",
+                ("$kind", e.Kind), ("$subject", e.Subject), ("$correlation", e.Correlation), ("$data", e.Data.ToJsonString()), ("$at", e.At.ToString("O", CultureInfo.InvariantCulture)));
+        }
+    }
+
+    // Events every sink in use has delivered. With no sink in use (a journal only read by `edgert status`), none.
+    private static void Prune(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, transaction, "DELETE FROM events WHERE EXISTS (SELECT 1 FROM sinks) AND seq <= (SELECT MIN(delivered) FROM sinks)");
+
+    // A journal written before events (an outbox of MQTT messages): its messages become legacy events that the
+    // MQTT sink passes through as they were, in the same order, so an upgrade loses nothing that was queued.
+    private static void MigrateOutbox(SqliteConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'";
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT topic, payload, retain, correlation FROM outbox ORDER BY seq";
+        var legacy = new List<JournalEvent>();
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var data = new JsonObject { ["topic"] = reader.GetString(0), ["payload"] = reader.GetString(1), ["retain"] = reader.GetInt64(2) != 0 };
+                legacy.Add(new JournalEvent(0, EventKinds.LegacyMqtt, reader.GetString(3), reader.GetString(3), data, DateTimeOffset.UtcNow));
+            }
+        }
+
+        Enqueue(connection, transaction, legacy);
+        Execute(connection, transaction, "DROP TABLE outbox");
+        transaction.Commit();
+    }
+
+    private static SlideRecord? Get(SqliteConnection connection, SqliteTransaction? transaction, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at FROM slides WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    private static SlideRecord Read(SqliteDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        r.GetInt64(2),
+        Enum.Parse<SlideState>(r.GetString(3)),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.GetInt32(5),
+        DateTimeOffset.Parse(r.GetString(6), CultureInfo.InvariantCulture),
+        r.IsDBNull(7) ? null : DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture));
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Pipeline.Running;
+
+namespace EdgeRuntime.Pipeline.Results;
+
+/// <summary>The result document of a slide run (docs/result.schema.json), as the service commits and publishes it.</summary>
+public static class ResultDocument
+{
+    /// <summary>Version of the document's shape (2: tags and the tile table moved into the zero-shot tagging task's output).</summary>
+    public const int SchemaVersion = 2;
+
+    private static readonly string RuntimeVersion =
+        typeof(ResultDocument).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>The document of <paramref name="run"/>.</summary>
+    public static JsonObject Of(SlideRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var file = new FileInfo(run.Path);
+        var info = run.Info;
+        var plan = run.Plan;
+        var m = run.Model.Package;
+        var tasks = new JsonObject();
+        foreach (var outcome in run.Outcomes)
+        {
+            tasks[outcome.Task] = outcome.Succeeded
+                ? new JsonObject { ["status"] = "ok", ["output"] = outcome.Output!.DeepClone() }
+                : new JsonObject { ["status"] = "failed", ["error"] = outcome.Error };
+        }
+
+        var t = run.Timings;
+        return new JsonObject
+        {
+            ["schemaVersion"] = SchemaVersion,
+            ["slideId"] = run.SlideId,
+            ["file"] = new JsonObject { ["name"] = file.Name, ["path"] = file.FullName, ["size"] = file.Exists ? file.Length : null },
+            ["format"] = info.Format,
+            ["reader"] = info.Reader,
+            ["width"] = info.Width,
+            ["height"] = info.Height,
+            ["resolution"] = new JsonObject
+            {
+                ["micronsPerPixelX"] = info.Resolution.MicronsPerPixelX,
+                ["micronsPerPixelY"] = info.Resolution.MicronsPerPixelY,
+                ["source"] = info.Resolution.Source.ToString(),
+            },
+            ["properties"] = SelectedProperties(info.Properties),
+            ["tissue"] = new JsonObject { ["fraction"] = plan.Mask.TissueFraction, ["detector"] = run.TissueDetector },
+            ["tiles"] = new JsonObject
+            {
+                ["kept"] = plan.Grid.Tiles.Count,
+                ["candidates"] = plan.Grid.Candidates,
+            },
+            ["overlay"] = run.Overlay is { } overlay ? new JsonObject { ["file"] = overlay.File, ["task"] = overlay.Task } : null,
+            ["provenance"] = new JsonObject
+            {
+                ["runtimeVersion"] = RuntimeVersion,
+                ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["host"] = Environment.MachineName,
+                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name },
+                ["prompts"] = new JsonObject { ["id"] = run.Model.Prompts.Set.Id, ["version"] = run.Model.Prompts.Set.Version, ["sha256"] = run.Model.Prompts.Sha256 },
+                ["executionProvider"] = m.ExecutionProvider,
+                ["tiling"] = new JsonObject
+                {
+                    ["tileSize"] = plan.Grid.TileSize,
+                    ["targetMicronsPerPixel"] = plan.Grid.TargetMicronsPerPixel,
+                    ["overlap"] = plan.Grid.Overlap,
+                    ["minTissueFraction"] = plan.Grid.MinTissueFraction,
+                    ["wholeImage"] = plan.WholeImage,
+                },
+                ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)new JsonObject
+                {
+                    ["name"] = e.Task.Name,
+                    ["plugin"] = e.Plugin,
+                    ["version"] = e.Version,
+                    ["sha256"] = e.Sha256,
+                }).ToArray()),
+            },
+            ["tasks"] = tasks,
+            ["timings"] = new JsonObject
+            {
+                ["openMs"] = Math.Round(t.OpenMs, 1),
+                ["tissueMs"] = Math.Round(t.TissueMs, 1),
+                ["encodeMs"] = Math.Round(t.EncodeMs, 1),
+                ["writeMs"] = Math.Round(t.WriteMs, 1),
+                ["totalMs"] = Math.Round(t.TotalMs, 1),
+            },
+        };
+    }
+
+    // What a LIS needs to match a result to a case, without the hundreds of vendor keys some formats carry.
+    private static JsonObject SelectedProperties(IReadOnlyDictionary<string, string> p)
+    {
+        var selected = new JsonObject();
+        foreach (var (key, name) in new[]
+        {
+            ("openslide.vendor", "vendor"), ("openslide.objective-power", "objectivePower"), ("openslide.mpp-x", "mppX"),
+            ("openslide.quickhash-1", "quickhash"), ("aperio.Barcode", "barcode"), ("aperio.ScanScope ID", "scannerId"),
+            ("aperio.Date", "scanDate"), ("hamamatsu.Product", "scanner"), ("hamamatsu.Created", "scanDate"), ("mirax.GENERAL.SLIDE_ID", "slideLabelId"),
+        })
+        {
+            if (p.TryGetValue(key, out var value) && !selected.ContainsKey(name))
+            {
+                selected[name] = value;
+            }
+        }
+
+        return selected;
+    }
+}

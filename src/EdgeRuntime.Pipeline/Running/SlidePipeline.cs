@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Slides.Pixels;
+using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.Tiling;
+using EdgeRuntime.Tiling.Grid;
+using EdgeRuntime.Tiling.Rendering;
+using EdgeRuntime.Tiling.Tissue;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Pipeline.Running;
+
+/// <summary>
+/// The one headless slide run that every entry point uses (the service, <c>edgert process</c>, <c>tag</c>,
+/// <c>embed</c>): open → tissue (the configured detector) → grid at the model's resolution → the image encoder,
+/// once → every task's run gets each batch → the tasks complete → the overlay from the first task that classified
+/// tiles. It writes only into the caller's output folder and returns a typed <see cref="SlideRun"/>; what to do
+/// with it (a result document committed atomically, a table on the terminal) is the caller's.
+/// </summary>
+public sealed class SlidePipeline(
+    SlideOpener opener,
+    TissueDetectionOptions tissue,
+    TilingOptions tiling,
+    EncodingOptions encoding,
+    ProcessingOptions processing,
+    PipelineMetrics metrics,
+    ILoggerFactory loggers)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>();
+
+    /// <summary>Runs one slide.</summary>
+    /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
+    public async Task<SlideRun> RunAsync(SlideRunInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var model = input.Model;
+        var total = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
+        using var slide = opener.Open(input.Path);
+        var openMs = clock.Elapsed.TotalMilliseconds;
+
+        clock.Restart();
+        var tiler = new SlideTiler(tissue, ModelTiling.For(model.Package.Manifest, tiling, input.TargetMicronsPerPixel));
+        var plan = tiler.Plan(slide);
+        var tissueMs = clock.Elapsed.TotalMilliseconds;
+
+        clock.Restart();
+        var grid = plan.Grid;
+        var level = TileReader.LevelFor(slide, grid);
+        var gridInfo = new TileGridInfo(grid.Tiles.Count, grid.TileSize, (long)Math.Round(grid.TileWidthLevel0), level, grid.TargetMicronsPerPixel);
+        var taskRuns = await SlideTaskRuns.StartAsync(input.Tasks.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
+        {
+            SlideId = input.SlideId,
+            Model = model.Package.Identity,
+            TextEncoder = new OnnxTextEncoder(model.Package),
+            Classes = model.ClassesFor(name),
+            ClassSet = model.ClassSetFor(name),
+            Logger = loggers.CreateLogger($"EdgeRuntime.Tasks.{name}"),
+            Grid = gridInfo,
+            OutputDirectory = input.OutputDirectory,
+            StateDirectory = StateDirectory(name),
+            Settings = processing.TaskSettings.TryGetValue(name, out var settings) ? settings : NoSettings,
+        }, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        await using (taskRuns.ConfigureAwait(false))
+        {
+            await new SlideEncodingPipeline(encoding).RunAsync(input.SlideId, slide, grid, new TimedEncoder(model.Encoder, metrics), (batch, token) => new ValueTask(taskRuns.OnBatchAsync(batch, token)), input.Progress, cancellationToken).ConfigureAwait(false);
+            var outcomes = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var encodeMs = clock.Elapsed.TotalMilliseconds;
+
+            clock.Restart();
+            var overlay = input.DrawOverlay ? WriteOverlay(slide, grid, taskRuns.FirstClassMap(), input.OutputDirectory) : null;
+            var timings = new SlideRunTimings(openMs, tissueMs, encodeMs, clock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds);
+            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, plan.WholeImage ? "none (whole image)" : tiler.DetectorName, model, input.Tasks.Tasks, outcomes, overlay, timings);
+        }
+    }
+
+    // Named, not made: most tasks keep no state, and those that do create it when they first write.
+    private string StateDirectory(string taskName) => Path.GetFullPath(Path.Combine(processing.TaskStateDirectory, taskName));
+
+    // The first task that classified tiles draws its map over the thumbnail; tasks need no image library.
+    private OverlayFile? WriteOverlay(ISlide slide, TileGrid grid, (string Task, ITileClassMap Map)? classMap, string directory)
+    {
+        if (classMap is not { } found)
+        {
+            return null;
+        }
+
+        var topClass = new int[grid.Tiles.Count];
+        for (var i = 0; i < topClass.Length; i++)
+        {
+            topClass[i] = found.Map.ClassOf(i);
+        }
+
+        var (width, height) = SlideDownsampler.FitLongSide(slide.Info.Width, slide.Info.Height, processing.OverlaySize);
+        var thumbnail = SlideDownsampler.Read(slide, width, height);
+        PngFile.WriteAtomically(Path.Combine(directory, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, grid.Tiles, topClass, found.Map.ClassNames));
+        return new OverlayFile("overlay.png", found.Task);
+    }
+}

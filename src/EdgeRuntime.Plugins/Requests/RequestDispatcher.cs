@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Abstractions.Requests;
+using EdgeRuntime.Pipeline.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Plugins.Requests;
+
+/// <summary>
+/// Answers a named request from any transport (MQTT, the CLI): a host request from the <see cref="RequestRegistry"/>,
+/// or <c>tasks/{task}/{request}</c> from the active task set, under a lease so that a swap cannot unload the plugin
+/// while it answers. The caller's role is checked before any handler runs. Every answer has <c>ok</c>, and
+/// <c>reason</c> when refused; a handler that throws or takes longer than the task timeout is a refusal, never the end
+/// of the service.
+/// </summary>
+public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tasks, ProcessingOptions processing, ILogger<RequestDispatcher> logger)
+{
+    /// <summary>Answers <paramref name="request"/>.</summary>
+    public async Task<JsonObject> DispatchAsync(Request request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (registry.Find(request.Name) is { } own)
+        {
+            return await CallAsync(own, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var lease = tasks.Acquire();
+        var task = lease.Value.Requests.FirstOrDefault(r => r.Name == request.Name);
+        if (task is null)
+        {
+            var known = registry.Names.Concat(lease.Value.Requests.Select(r => r.Name));
+            return Refused($"unknown request '{request.Name}'; known: {string.Join(", ", known)}.");
+        }
+
+        return await CallAsync(task, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The refusal answer.</summary>
+    public static JsonObject Refused(string reason) => new() { ["ok"] = false, ["reason"] = reason };
+
+    private async Task<JsonObject> CallAsync(RegisteredRequest registered, Request request, CancellationToken cancellationToken)
+    {
+        if (request.Role < registered.MinimumRole)
+        {
+            return Refused($"{request.Name} needs the {Name(registered.MinimumRole)} role; this request came as {Name(request.Role)} ({request.Origin}).");
+        }
+
+        var timeout = TimeSpan.FromSeconds(processing.TaskTimeoutSeconds);
+        var call = Task.Run(() => registered.Handler(request, cancellationToken).AsTask(), CancellationToken.None);
+        try
+        {
+            var answer = await call.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            answer["ok"] ??= true;
+            return answer;
+        }
+        catch (RequestRefusedException e)
+        {
+            return Refused(e.Message);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            return Refused(string.Create(CultureInfo.InvariantCulture, $"{request.Name} did not answer within {timeout.TotalSeconds:0.#} s ({registered.Plugin})."));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            RequestLog.Failed(logger, e, request.Name, registered.Plugin);
+            return Refused($"{request.Name} failed in {registered.Plugin}: {e.Message}");
+        }
+    }
+
+    /// <summary>A role as the messages and the CLI name it.</summary>
+    public static string Name(CallerRole role) => role switch
+    {
+        CallerRole.Admin => "admin",
+        CallerRole.Service => "service",
+        _ => "read-only",
+    };
+}

@@ -1,0 +1,115 @@
+using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Outbox;
+using EdgeRuntime.Journal.Signals;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Publishing.Requests;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Publishing.Mqtt;
+
+/// <summary>
+/// Keeps the MQTT side going: (re)connects with exponential back-off, drains the journal's outbox into the
+/// <see cref="MqttEventSink"/>, publishes request replies and the progress of the slide in flight whenever woken, and
+/// the metrics (with the retained status as a heartbeat) on a timer. On a graceful stop it drains what it can and
+/// publishes the offline status itself.
+/// </summary>
+public sealed class MqttPublisher(
+    MqttOptions options,
+    MqttConnection connection,
+    MqttEventSink sink,
+    IEnumerable<IEventSink> sinks,
+    MqttRequestTransport requests,
+    NodeMessages node,
+    SlideJournal journal,
+    OutboxSignal signal,
+    LiveProgress live,
+    ILogger<MqttPublisher> logger) : BackgroundService
+{
+    private long progressSeen;
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Every sink registered in this host holds events back until it has them; one no longer registered does not.
+        journal.UseSinks(sinks.Select(s => s.Name));
+        connection.Client.ApplicationMessageReceivedAsync += requests.OnMessageAsync;
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (connection.Client.IsConnected)
+        {
+            try
+            {
+                await OutboxDrain.DrainAsync(journal, sink, cancellationToken);
+                await connection.DisconnectAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+            {
+                // Stopping anyway: the will marks the node offline, and the outbox keeps what was not sent.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromSeconds(options.ReconnectMinSeconds);
+        var interval = TimeSpan.FromSeconds(options.MetricsIntervalSeconds);
+        var nextMetrics = DateTimeOffset.UtcNow;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!connection.Client.IsConnected)
+                {
+                    await connection.EnsureConnectedAsync(stoppingToken);
+                    backoff = TimeSpan.FromSeconds(options.ReconnectMinSeconds);
+                }
+
+                await OutboxDrain.DrainAsync(journal, sink, stoppingToken);
+                await requests.PublishRepliesAsync(connection.Client, stoppingToken);
+                if (live.TryTakeNewer(ref progressSeen, out var slideId, out var progress))
+                {
+                    await connection.Client.PublishAsync(node.Progress(slideId, progress), stoppingToken);
+                }
+
+                if (DateTimeOffset.UtcNow >= nextMetrics)
+                {
+                    await connection.Client.PublishAsync(node.Metrics(), stoppingToken);
+
+                    // The retained status again, as a heartbeat: a subscriber whose subscription raced the first
+                    // one (seen with the embedded MQTTnet broker: about 1 in 30 subscribing as the node starts)
+                    // still learns within one interval that the node is online.
+                    await connection.Client.PublishAsync(node.Status("online"), stoppingToken);
+                    nextMetrics = DateTimeOffset.UtcNow + interval;
+                }
+
+                var untilMetrics = nextMetrics - DateTimeOffset.UtcNow;
+                await signal.WaitAsync(untilMetrics > TimeSpan.Zero ? untilMetrics : TimeSpan.Zero, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                PublishingLog.ConnectFailed(logger, connection.Host, options.Port, e.Message.Split('\n')[0], backoff.TotalSeconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(options.ReconnectMaxSeconds).Ticks));
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Publishing.Metrics;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeRuntime.Publishing.Mqtt;
+
+/// <summary>
+/// The node's own messages, which are only current and never queued: its status (retained, and the last will), the
+/// progress of the slide in flight, and the metrics.
+/// </summary>
+public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics)
+{
+    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    private long lastTiles;
+    private DateTimeOffset lastMetricsAt = DateTimeOffset.UtcNow;
+
+    /// <summary>The retained status, <c>online</c> or <c>offline</c>.</summary>
+    public MqttApplicationMessage Status(string state) => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.Status)
+        .WithPayload(StatusPayload(state))
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithRetainFlag(true)
+        .WithContentType("application/json")
+        .Build();
+
+    /// <summary>The status payload (also the last will's).</summary>
+    public byte[] StatusPayload(string state) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["schemaVersion"] = TopicMap.SchemaVersion,
+        ["node"] = options.NodeId,
+        ["state"] = state,
+        ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
+        ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+    }.ToJsonString());
+
+    /// <summary>A slide's progress, at most once, for a minute.</summary>
+    public MqttApplicationMessage Progress(string slideId, EncodingProgress progress) => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.SlideProgress(slideId))
+        .WithPayload(Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = TopicMap.SchemaVersion,
+            ["slideId"] = slideId,
+            ["tilesDone"] = progress.TilesDone,
+            ["tilesTotal"] = progress.TilesTotal,
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        }.ToJsonString()))
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+        .WithContentType("application/json")
+        .WithCorrelationData(Encoding.UTF8.GetBytes(slideId))
+        .WithMessageExpiryInterval(60)
+        .Build();
+
+    /// <summary>The metrics: the pipeline's instruments, and the journal's queue.</summary>
+    public MqttApplicationMessage Metrics()
+    {
+        var m = metrics.Snapshot();
+        var now = DateTimeOffset.UtcNow;
+        var rate = (m.Tiles - lastTiles) / Math.Max((now - lastMetricsAt).TotalSeconds, 1e-3);
+        (lastTiles, lastMetricsAt) = (m.Tiles, now);
+        var counts = journal.Counts();
+        var payload = new JsonObject
+        {
+            ["schemaVersion"] = TopicMap.SchemaVersion,
+            ["node"] = options.NodeId,
+            ["at"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["tilesPerSecond"] = Math.Round(rate, 2),
+            ["tilesTotal"] = m.Tiles,
+            ["queueLength"] = counts[SlideState.Pending],
+            ["processing"] = counts[SlideState.Processing],
+            ["slidesDone"] = m.SlidesDone,
+            ["slidesFailed"] = m.SlidesFailed,
+            ["outboxLength"] = journal.OutboxLength(),
+            ["modelLatencyMs"] = new JsonObject { ["p50"] = Math.Round(m.P50, 1), ["p95"] = Math.Round(m.P95, 1), ["p99"] = Math.Round(m.P99, 1) },
+        };
+        return new MqttApplicationMessageBuilder()
+            .WithTopic(topics.Metrics)
+            .WithPayload(Encoding.UTF8.GetBytes(payload.ToJsonString()))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+            .WithContentType("application/json")
+            .WithMessageExpiryInterval((uint)Math.Ceiling(options.MetricsIntervalSeconds * 2))
+            .Build();
+    }
+}
