@@ -11,6 +11,8 @@ internal static class TaskPlugins
 
     public static string Refused => Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.TestTaskPlugins.Refused", "bin", Configuration, "net10.0", "EdgeRuntime.TestTaskPlugins.Refused.dll");
 
+    public static string Module => Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.TestTaskPlugins.Module", "bin", Configuration, "net10.0", "EdgeRuntime.TestTaskPlugins.Module.dll");
+
     public static string EmbeddingSummary => Path.Combine(TestData.RepoRoot, "plugins", "tasks", "EdgeRuntime.Tasks.EmbeddingSummary", "bin", Configuration, "net10.0", "EdgeRuntime.Tasks.EmbeddingSummary.dll");
 
     /// <summary>A task plugin folder's digest by the shell line docs/plugins.md gives (coreutils, not our code).</summary>

@@ -10,7 +10,8 @@ using EdgeRuntime.TaskKit.ZeroShot;
 namespace EdgeRuntime.Tasks.ZeroShotTagging;
 
 /// <summary>
-/// Zero-shot tagging: every tile scored against the active prompt set's classes (logit scale × cosine, softmax),
+/// Zero-shot tagging: every tile scored against the task's class set (logit scale × cosine, softmax): the prompt
+/// set's text embeddings, or, with a prototype set configured for it, labelled examples' image embeddings (few-shot);
 /// the slide's tags by MI-Zero top-K mean pooling, and the share of tiles whose top class each class is. Writes
 /// <c>tiles.csv.gz</c> (one row per tile, every class's probability) and gives the host its tile class map for
 /// <c>overlay.png</c>. Setting: <c>TopK</c> (tiles pooled per class, default 10).
@@ -41,7 +42,7 @@ public sealed class ZeroShotTaggingTask : ISlideTask
 
     private sealed class Run : ISlideTaskRun, ITileClassMap
     {
-        private readonly PromptClasses classes;
+        private readonly ClassSet classes;
         private readonly ZeroShotClassifier classifier;
         private readonly SlideTagAggregator aggregator;
         private readonly int[] topClass;
@@ -50,7 +51,7 @@ public sealed class ZeroShotTaggingTask : ISlideTask
 
         public Run(SlideTaskContext context, int topK)
         {
-            classes = context.Classes;
+            classes = context.ClassSet;
             classifier = new ZeroShotClassifier(classes);
             aggregator = new SlideTagAggregator(classes.Names.Count, topK);
             topClass = new int[context.Grid.Count];
@@ -90,7 +91,7 @@ public sealed class ZeroShotTaggingTask : ISlideTask
             {
                 ["method"] = "MI-Zero top-K mean pooling",
                 ["topK"] = aggregator.K,
-                ["prompts"] = new JsonObject { ["id"] = classes.PromptSetId, ["version"] = classes.PromptSetVersion, ["sha256"] = classes.PromptSetSha256 },
+                ["prompts"] = new JsonObject { ["kind"] = classes.Source.Kind, ["id"] = classes.Source.Id, ["version"] = classes.Source.Version, ["sha256"] = classes.Source.Sha256 },
                 ["tags"] = new JsonArray(tags),
                 ["sidecar"] = "tiles.csv.gz",
             });

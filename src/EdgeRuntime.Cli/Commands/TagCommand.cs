@@ -22,11 +22,12 @@ internal static class TagCommand
         var top = new Option<int>("--top") { Description = "Classes to print.", DefaultValueFactory = _ => 5 };
         var topK = new Option<int?>("--top-k") { Description = "Tiles pooled per class for the slide score (MI-Zero). Default: EdgeRuntime:Processing:TaskSettings:zero-shot-tagging:TopK, else 10." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var tileTable = new Option<FileInfo?>("--tiles") { Description = "Also write every tile's class probabilities (gzip CSV, the service's tiles.csv.gz) to this file." };
         var models = new ModelLoading();
         var common = new CommonOptions();
         var command = new Command("tag", "Zero-shot tagging: the top classes of an image with probabilities; for a slide, slide tags (MI-Zero top-K pooling) and class fractions over its tissue tiles. Runs the service's tagging task plugin.")
         {
-            file, models.Model, prompts, top, topK, json,
+            file, models.Model, prompts, top, topK, json, tileTable,
         };
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
@@ -52,9 +53,20 @@ internal static class TagCommand
             var logger = logging.CreateLogger("edgert");
             using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
             using var tasks = SlideRunner.LoadTask(settings, Task, logging);
-            using var scratch = new ScratchDirectory();
+            var tablePath = parse.GetValue(tileTable)?.FullName;
+            if (tablePath is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(tablePath)!);
+            }
+
+            // Beside the table when one is kept, so that it is renamed into place whole.
+            using var scratch = new ScratchDirectory(tablePath is null ? null : Path.GetDirectoryName(tablePath));
             var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             var result = SlideRunner.OutputOf(run, Task);
+            if (tablePath is not null)
+            {
+                File.Move(Path.Combine(scratch.Path, result["sidecar"]!.GetValue<string>()), tablePath, overwrite: true);
+            }
 
             var isImage = run.Plan.WholeImage;
             var tags = result["tags"]!.AsArray().Select(t => (Class: t!["class"]!.GetValue<string>(), Score: t["score"]!.GetValue<double>(), Fraction: t["tileFraction"]!.GetValue<double>())).ToList();

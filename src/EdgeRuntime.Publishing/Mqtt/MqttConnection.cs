@@ -55,10 +55,10 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
         // No local: the node's own replies never come back to it as requests. Admin commands only when an admin
         // account exists; requests to tasks always (a handler checks the role it needs).
         var subscription = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic($"{topics.RequestRoot}/#").WithAtLeastOnceQoS().WithNoLocal(true));
-        if (options.AdminEnabled)
+            .WithTopicFilter(f => f.WithTopic(topics.RequestFilter).WithAtLeastOnceQoS().WithNoLocal(true));
+        foreach (var filter in options.AdminEnabled ? topics.AdminFilters : [])
         {
-            subscription.WithTopicFilter(f => f.WithTopic($"{topics.AdminRoot}/#").WithAtLeastOnceQoS().WithNoLocal(true));
+            subscription.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS().WithNoLocal(true));
         }
 
         await Client.SubscribeAsync(subscription.Build(), cancellationToken).ConfigureAwait(false);

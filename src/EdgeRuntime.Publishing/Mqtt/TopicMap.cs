@@ -55,8 +55,11 @@ public sealed class TopicMap(MqttOptions options)
     /// <summary>Where replies to read-only requests go when a request names no response topic.</summary>
     public string RequestReplyRoot => $"{RequestRoot}/replies";
 
-    /// <summary>The filters the service subscribes to for requests.</summary>
-    public IReadOnlyList<string> RequestFilters => [$"{AdminRoot}/#", $"{RequestRoot}/#"];
+    /// <summary>The filters the service subscribes to for admin requests: the plugin commands and the tasks' requests.</summary>
+    public IReadOnlyList<string> AdminFilters => [$"{AdminRoot}/plugins/+", $"{AdminRoot}/tasks/+/+"];
+
+    /// <summary>The filter the service subscribes to for read-only requests to tasks.</summary>
+    public string RequestFilter => $"{RequestRoot}/tasks/+/+";
 
     /// <summary>Whether <paramref name="topic"/> is a reply topic (published by the service only).</summary>
     public bool IsReplyTopic(string topic) => IsAtOrBelow(topic, AdminReplyRoot) || IsAtOrBelow(topic, RequestReplyRoot);

@@ -14,6 +14,12 @@ public sealed class ZeroShotClassifier
     {
     }
 
+    /// <summary>Creates a classifier over a class set: a prompt set's text embeddings (zero-shot) or a prototype set's image embeddings (few-shot).</summary>
+    public ZeroShotClassifier(Abstractions.Tasks.ClassSet classes)
+        : this((classes ?? throw new ArgumentNullException(nameof(classes))).Embeddings, classes.Names.Count, classes.LogitScale)
+    {
+    }
+
     /// <summary>Creates a classifier over L2-normalised class embeddings [classes × dimension].</summary>
     public ZeroShotClassifier(ReadOnlyMemory<float> classEmbeddings, int classes, double logitScale)
     {
