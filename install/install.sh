@@ -28,6 +28,10 @@ step "Build edgert"
 dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
 echo "$home/bin/edgert"
 
+step "Plugins root $home/bin/plugins (models, prompts, tasks side by side)"
+bash "$repo/install/place-models.sh" "$home/models" "$home/bin/plugins"
+"$home/bin/edgert" plugins list
+
 step "edgert slide info $sample"
 "$home/bin/edgert" slide info "$sample"
 

@@ -126,10 +126,12 @@ public sealed class PluginController(
         var now = Active;
         var running = models.Current;
         var activeTasks = now.TasksOr(ConfiguredTasks);
+        var model = now.Model ?? PluginRef.Under(options.Root, running.Package.Directory);
+        var prompts = now.Prompts ?? PluginRef.Under(options.Root, running.Prompts.Path);
         var versions = new JsonArray();
         foreach (var plugin in PluginCatalog.Scan(options.Root))
         {
-            var isActive = plugin == now.Model || plugin == now.Prompts || activeTasks.Contains(plugin);
+            var isActive = plugin == model || plugin == prompts || activeTasks.Contains(plugin);
             versions.Add(new JsonObject { ["kind"] = plugin.Kind, ["id"] = plugin.Id, ["version"] = plugin.Version, ["active"] = isActive });
         }
 

@@ -50,6 +50,23 @@ public sealed record PluginRef(string Kind, string Id, string Version)
         };
     }
 
+    /// <summary>
+    /// The plugin whose folder (or defining file) <paramref name="path"/> is, if it lies under <paramref name="root"/> as
+    /// <c>{kind}/{id}/{version}</c>: how a model or prompt set configured by path is recognised as a plugin version.
+    /// </summary>
+    public static PluginRef? Under(string root, string path)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(path);
+        var relative = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(path)).Split(Path.DirectorySeparatorChar);
+        if (relative.Length < 3 || relative[0] == ".." || !Kinds.Contains(relative[0]) || !IsFolderName(relative[1]) || !IsFolderName(relative[2]))
+        {
+            return null;
+        }
+
+        return new PluginRef(relative[0], relative[1], relative[2]);
+    }
+
     /// <summary>Parses <c>kind/id/version</c>, or <c>id/version</c> of <paramref name="defaultKind"/>.</summary>
     /// <exception cref="FormatException">Not of that form; the message says why.</exception>
     public static PluginRef Parse(string text, string? defaultKind = null)

@@ -41,6 +41,7 @@ public sealed class OneSlidePathTests
         var table = temp.File("cli/tiles.csv.gz");
         var (code, stdout, stderr) = Run("tag", slide, "--config", workspace.ConfigPath, "--json", "--top", "20", "--tiles", table);
         Assert.True(code == 0, stderr);
+        // Rows are written as batches complete, which parallel readers may reorder: compared by tile index.
         Assert.Equal(Lines(Path.Combine(folder, "tiles.csv.gz")), Lines(table));
 
         // The slide tags too: the CLI prints what the service's task completed with.
@@ -73,12 +74,14 @@ public sealed class OneSlidePathTests
     private static List<string> Lines(string gzip)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(gzip), CompressionMode.Decompress));
-        var lines = new List<string>();
+        var lines = new List<string> { reader.ReadLine()! };
+        var rows = new List<string>();
         while (reader.ReadLine() is { } line)
         {
-            lines.Add(line);
+            rows.Add(line);
         }
 
+        lines.AddRange(rows.OrderBy(r => int.Parse(r.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)));
         return lines;
     }
 }

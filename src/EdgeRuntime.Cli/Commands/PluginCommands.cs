@@ -26,9 +26,13 @@ internal static class PluginCommands
             var settings = Enabled(parse.GetValue(config));
             var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
             var tasks = active.TasksOr(settings.Plugins.ConfiguredTasks);
+
+            // Until an admin activates one, the configured model and prompt set run: plugins too, if under the root.
+            var model = active.Model ?? PluginRef.Under(settings.Plugins.Root, settings.ModelPackageDirectory);
+            var prompts = active.Prompts ?? PluginRef.Under(settings.Plugins.Root, settings.PromptSetPath);
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
-                var mark = plugin == active.Model || plugin == active.Prompts || tasks.Contains(plugin) ? "*" : " ";
+                var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) ? "*" : " ";
                 var hash = parse.GetValue(hashes) ? "  " + PluginHash.Of(plugin, settings.Plugins.Root) : string.Empty;
                 output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}".TrimEnd());
             }

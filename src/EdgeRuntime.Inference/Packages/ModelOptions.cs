@@ -10,7 +10,7 @@ public sealed class ModelOptions
     /// Package folder used when a command names none; relative paths are taken from the executable's folder.
     /// Default: the ViT-B/32 reference package that install/install.sh builds.
     /// </summary>
-    public string DefaultPackage { get; set; } = Path.Combine("..", "models", "clip-vit-b32-reference", "1.0.0");
+    public string DefaultPackage { get; set; } = Path.Combine("plugins", "models", "clip-vit-b32-reference", "1.0.0");
 
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()

@@ -6,8 +6,8 @@ public sealed class ZeroShotOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:ZeroShot";
 
-    /// <summary>Prompt set used when none is named. Default: the CRC-100K set shipped beside the executable.</summary>
-    public string DefaultPromptSet { get; set; } = Path.Combine("prompts", "crc100k", "1.0.0", "prompts.json");
+    /// <summary>Prompt set used when none is named. Default: the CRC-100K prompt plugin shipped in the plugins root beside the executable.</summary>
+    public string DefaultPromptSet { get; set; } = Path.Combine("plugins", "prompts", "crc100k", "1.0.0", "prompts.json");
 
     /// <summary>Folder of cached class text embeddings. Default: <c>text-embeddings</c> in the user's cache folder.</summary>
     public string TextEmbeddingCache { get; set; } = Path.Combine(

@@ -47,7 +47,11 @@ public sealed class SlideTagAggregator
     public double[] ClassFractions() => topCounts.Select(n => Tiles == 0 ? 0.0 : (double)n / Tiles).ToArray();
 
     /// <summary>Each class's mean of its top-K tile logits (fewer than K when the slide has fewer tiles).</summary>
-    public double[] PooledLogits() => topK.Select(h => h.Count == 0 ? 0.0 : h.UnorderedItems.Average(i => i.Element)).ToArray();
+    /// <remarks>
+    /// Summed in sorted order: the heap's layout depends on the order tiles arrived in, which parallel readers vary,
+    /// and a floating-point sum in that order would differ in its last bits between two runs of the same slide.
+    /// </remarks>
+    public double[] PooledLogits() => topK.Select(h => h.Count == 0 ? 0.0 : h.UnorderedItems.Select(i => i.Element).Order().Average()).ToArray();
 
     /// <summary>Softmax of <see cref="PooledLogits"/>: the slide's class probabilities.</summary>
     public double[] SlideProbabilities()
