@@ -19,6 +19,7 @@ public static class IngestServiceCollectionExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<InboxFiles>();
         services.AddSingleton<IFinishedSlides>(p => p.GetRequiredService<InboxFiles>());
+        services.AddSingleton<IngestMetrics>();
         services.AddSingleton<SlideIntake>();
         services.AddHostedService<InboxWatcher>();
         return services;

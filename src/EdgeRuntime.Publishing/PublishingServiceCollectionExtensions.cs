@@ -22,6 +22,7 @@ public static class PublishingServiceCollectionExtensions
         services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<LiveProgress>();
         services.AddSingleton<MetricsReader>();
+        services.AddSingleton<PublishingMetrics>();
         services.AddSingleton<NodeMessages>();
         services.AddSingleton<MqttConnection>();
         services.AddSingleton<MqttEventSink>();

@@ -62,6 +62,13 @@ public sealed class EndToEndTests
         var states = probe.On($"slides/{id}/state").Select(s => s.Payload.GetProperty("state").GetString()).ToList();
         Assert.Equal(["pending", "processing", "done"], states);
         Assert.True(File.Exists(Path.Combine(workspace.Results, id, "overlay.png")));
+
+        // The metrics read the pipeline's instruments: one slide done, its tiles encoded, batch latencies measured.
+        await probe.WaitForAsync(p => p.On("box1/metrics").Any(m => m.Payload.GetProperty("slidesDone").GetInt64() == 1), Patience, "metrics after the slide\n" + service.Output);
+        var metrics = probe.On("box1/metrics").Last(m => m.Payload.GetProperty("slidesDone").GetInt64() == 1).Payload;
+        Assert.Equal(boxes.Count, metrics.GetProperty("tilesTotal").GetInt64());
+        Assert.Equal(0, metrics.GetProperty("slidesFailed").GetInt64());
+        Assert.True(metrics.GetProperty("modelLatencyMs").GetProperty("p50").GetDouble() > 0);
         Assert.True(File.Exists(Path.Combine(workspace.Inbox, "done", Path.GetFileName(slide.Path))));
     }
 

@@ -13,7 +13,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// open is recorded as failed, with the reason, and moved to the failed folder. Nothing accepted is lost:
 /// the journal has it before the processor is woken.
 /// </summary>
-public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, ILogger<SlideIntake> logger)
+public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
 {
     /// <summary>Handles one file that has become complete.</summary>
     public void Accept(string path)
@@ -45,6 +45,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
         var (added, record) = journal.Discover(id, path, size, failure is null ? [SlideEvents.Accepted(id, path)] : []);
         if (!added)
         {
+            metrics.Taken("duplicate");
             IngestLog.Duplicate(logger, path, id, record.State.ToString());
             if (record.Path != path)
             {
@@ -67,10 +68,12 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             var reason = $"{path}: {failure}";
             journal.MarkFailed(id, reason, [SlideEvents.Failed(id, path, reason)]);
             files.Failed(path, reason);
+            metrics.Taken("refused");
             IngestLog.Refused(logger, id, reason);
             return;
         }
 
+        metrics.Taken("accepted");
         IngestLog.Accepted(logger, id, path, size, format);
         processorSignal.Set();
     }

@@ -2,6 +2,7 @@ using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Requests;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public sealed class MqttPublisher(
     SlideJournal journal,
     OutboxSignal signal,
     LiveProgress live,
+    PublishingMetrics metrics,
     ILogger<MqttPublisher> logger) : BackgroundService
 {
     private long progressSeen;
@@ -68,10 +70,11 @@ public sealed class MqttPublisher(
                 if (!connection.Client.IsConnected)
                 {
                     await connection.EnsureConnectedAsync(stoppingToken);
+                    metrics.Connection(connected: true);
                     backoff = TimeSpan.FromSeconds(options.ReconnectMinSeconds);
                 }
 
-                await OutboxDrain.DrainAsync(journal, sink, stoppingToken);
+                metrics.Delivered(await OutboxDrain.DrainAsync(journal, sink, stoppingToken));
                 await requests.PublishRepliesAsync(connection.Client, stoppingToken);
                 if (live.TryTakeNewer(ref progressSeen, out var slideId, out var progress))
                 {
@@ -98,6 +101,11 @@ public sealed class MqttPublisher(
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
+                if (!connection.Client.IsConnected)
+                {
+                    metrics.Connection(connected: false);
+                }
+
                 PublishingLog.ConnectFailed(logger, connection.Host, options.Port, e.Message.Split('\n')[0], backoff.TotalSeconds);
                 try
                 {

@@ -24,7 +24,7 @@ public sealed class SlideIntakeTests : IDisposable
         Directory.CreateDirectory(inbox.Path);
         journal = new SlideJournal(temp.File("state/journal.db"));
         journal.UseSinks(["test"]);
-        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), NullLogger<SlideIntake>.Instance);
+        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), NullLogger<SlideIntake>.Instance);
     }
 
     public void Dispose() => temp.Dispose();
