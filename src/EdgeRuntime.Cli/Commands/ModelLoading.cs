@@ -16,9 +16,13 @@ internal sealed class ModelLoading
         .AddProvider(new TextWriterLoggerProvider(error, LogLevel.Warning))
         .SetMinimumLevel(LogLevel.Warning));
 
-    /// <summary>Makes the model named by <c>--model</c>, if given, the one the command runs.</summary>
+    /// <summary>
+    /// The model and prompt set the command runs: those an admin activated (as the running service uses them), unless
+    /// <c>--model</c> names a package.
+    /// </summary>
     public void Apply(ParseResult parse, EdgertSettings settings)
     {
+        settings.ApplyActivePlugins();
         if (parse.GetValue(Model) is { } explicitDirectory)
         {
             settings.Processing.ModelPackage = explicitDirectory.FullName;
