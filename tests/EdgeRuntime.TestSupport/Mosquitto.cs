@@ -6,12 +6,15 @@ namespace EdgeRuntime.TestSupport;
 
 /// <summary>
 /// A real Mosquitto broker (Debian's <c>mosquitto</c>) on a free loopback port, with persistence so that a
-/// stop and start keeps sessions and queued messages, as a production broker would.
+/// stop and start keeps sessions and queued messages, as a production broker would. Started as root, Mosquitto drops
+/// to the <c>mosquitto</c> user before it reads its password and ACL files, so every file it reads is a copy in its
+/// own folder, readable by that user wherever the checkout lives (a private /root or <c>mktemp -d</c> one too).
 /// </summary>
 public sealed class Mosquitto : IDisposable
 {
     private readonly TempDirectory directory = new();
     private readonly string config;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> log = new();
     private Process? process;
 
     /// <summary>Writes the configuration and starts the broker: anonymous clients allowed, no ACL.</summary>
@@ -42,8 +45,13 @@ public sealed class Mosquitto : IDisposable
 
         if (aclFile is not null)
         {
-            security += $"\nacl_file {aclFile}";
+            var copy = directory.File("edgeruntime.acl");
+            File.Copy(aclFile, copy);
+            security += $"\nacl_file {copy}";
         }
+
+        // The broker's own folder and files, readable (and its persistence writable) by the user it drops to.
+        File.SetUnixFileMode(directory.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
 
         File.WriteAllText(config, $"""
             listener {Port} 127.0.0.1
@@ -53,8 +61,16 @@ public sealed class Mosquitto : IDisposable
             autosave_interval 1
             log_dest stderr
             """);
+        foreach (var file in Directory.GetFiles(directory.Path))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
         Start();
     }
+
+    /// <summary>What the broker wrote to its standard error (its log).</summary>
+    public string Log => string.Join(Environment.NewLine, log);
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
@@ -76,7 +92,13 @@ public sealed class Mosquitto : IDisposable
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(config);
         process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                log.Enqueue(e.Data);
+            }
+        };
         process.BeginErrorReadLine();
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -92,6 +114,11 @@ public sealed class Mosquitto : IDisposable
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
                 Thread.Sleep(100);
+            }
+            catch (SocketException e)
+            {
+                // Say why: the broker's own words (a file it cannot read, a bad line), not only "connection refused".
+                throw new InvalidOperationException($"mosquitto did not accept connections on 127.0.0.1:{Port} ({(process.HasExited ? $"exited with {process.ExitCode}" : "still starting")}): {e.Message}{Environment.NewLine}{Log}", e);
             }
         }
     }
