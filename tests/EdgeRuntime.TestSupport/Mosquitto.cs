@@ -51,6 +51,11 @@ public sealed class Mosquitto : IDisposable
         }
 
         // The broker's own folder and files, readable (and its persistence writable) by the user it drops to.
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Debian's mosquitto is started by the tests on Linux only.");
+        }
+
         File.SetUnixFileMode(directory.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
 
         File.WriteAllText(config, $"""
