@@ -37,7 +37,7 @@ public sealed class TaskContractTwoTests : IDisposable
     {
         var set = Load("tile-tally/1.0.0");
         Assert.Equal(["tile-tally"], set.Tasks.Select(t => t.Task.Name));
-        Assert.Equal(["tasks/tile-tally/count", "tasks/tile-tally/reset"], set.Requests.Select(r => r.Name).Order());
+        Assert.Equal(["tasks/tile-tally/count", "tasks/tile-tally/hang", "tasks/tile-tally/reset"], set.Requests.Select(r => r.Name).Order());
         Assert.Equal(CallerRole.Admin, set.Requests.Single(r => r.Name.EndsWith("reset", StringComparison.Ordinal)).MinimumRole);
         var disposed = Path.Combine(State, "tile-tally", "disposed.json");
         Assert.False(File.Exists(disposed));
@@ -50,7 +50,7 @@ public sealed class TaskContractTwoTests : IDisposable
     public async Task Requests_are_answered_only_for_callers_with_the_role_they_need()
     {
         using var tasks = new TaskProvider(Load("tile-tally/1.0.0"));
-        var dispatcher = new RequestDispatcher(new RequestRegistry(), tasks, new ProcessingOptions(), NullLogger<RequestDispatcher>.Instance);
+        var dispatcher = new RequestDispatcher(new RequestRegistry(), tasks, new ProcessingOptions { TaskTimeoutSeconds = 1 }, NullLogger<RequestDispatcher>.Instance);
         Task<JsonObject> Ask(string name, CallerRole role, JsonObject? body = null) =>
             dispatcher.DispatchAsync(new Request(name, body ?? [], role, "test", "c"), CancellationToken.None);
 
@@ -69,7 +69,12 @@ public sealed class TaskContractTwoTests : IDisposable
 
         var unknown = await Ask("tasks/tile-tally/search", CallerRole.Admin);
         Assert.False(unknown["ok"]!.GetValue<bool>());
-        Assert.Contains("unknown request 'tasks/tile-tally/search'; known: tasks/tile-tally/count, tasks/tile-tally/reset", unknown["reason"]!.GetValue<string>());
+        Assert.Contains("unknown request 'tasks/tile-tally/search'; known: tasks/tile-tally/count, tasks/tile-tally/hang, tasks/tile-tally/reset", unknown["reason"]!.GetValue<string>());
+
+        // A plugin's handler that never answers is refused after the task timeout; the dispatcher goes on.
+        var hung = await Ask("tasks/tile-tally/hang", CallerRole.ReadOnly);
+        Assert.Equal("tasks/tile-tally/hang did not answer within 1 s (tasks/tile-tally/1.0.0).", hung["reason"]!.GetValue<string>());
+        Assert.True((await Ask("tasks/tile-tally/count", CallerRole.ReadOnly))["ok"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace EdgeRuntime.TestTaskPlugins.Module;
 
 /// <summary>
 /// Registers the <c>tile-tally</c> task, the tally it feeds (a service that lives between slides, as a retrieval
-/// index would), and two requests: <c>count</c> for anyone, <c>reset</c> for admins only.
+/// index would), and three requests: <c>count</c> for anyone, <c>reset</c> for admins only, and <c>hang</c>, which
+/// never answers (the host must time it out).
 /// </summary>
 public sealed class TileTallyModule : ITaskModule
 {
@@ -23,6 +24,11 @@ public sealed class TileTallyModule : ITaskModule
         registrar.AddService(tally);
         registrar.AddTask(new TileTallyTask(tally));
         registrar.AddRequestHandler("tile-tally", "count", CallerRole.ReadOnly, (request, _) => ValueTask.FromResult(tally.Describe()));
+        registrar.AddRequestHandler("tile-tally", "hang", CallerRole.ReadOnly, async (request, _) =>
+        {
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            return [];
+        });
         registrar.AddRequestHandler("tile-tally", "reset", CallerRole.Admin, (request, _) =>
         {
             if (request.Body["confirm"]?.GetValue<bool>() != true)

@@ -10,8 +10,8 @@ namespace EdgeRuntime.Plugins.Requests;
 /// Answers a named request from any transport (MQTT, the CLI): a host request from the <see cref="RequestRegistry"/>,
 /// or <c>tasks/{task}/{request}</c> from the active task set, under a lease so that a swap cannot unload the plugin
 /// while it answers. The caller's role is checked before any handler runs. Every answer has <c>ok</c>, and
-/// <c>reason</c> when refused; a handler that throws or takes longer than the task timeout is a refusal, never the end
-/// of the service.
+/// <c>reason</c> when refused; a handler that throws, or a plugin's that takes longer than the task timeout, is a
+/// refusal, never the end of the service.
 /// </summary>
 public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tasks, ProcessingOptions processing, ILogger<RequestDispatcher> logger)
 {
@@ -45,7 +45,9 @@ public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tas
             return Refused($"{request.Name} needs the {Name(registered.MinimumRole)} role; this request came as {Name(request.Role)} ({request.Origin}).");
         }
 
-        var timeout = TimeSpan.FromSeconds(processing.TaskTimeoutSeconds);
+        // A plugin's handler runs on the pool under the task timeout, as its tasks do; the host's own (activating a
+        // model may take minutes on a CPU) run to their end.
+        var timeout = registered.Plugin == RequestRegistry.Host ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(processing.TaskTimeoutSeconds);
         var call = Task.Run(() => registered.Handler(request, cancellationToken).AsTask(), CancellationToken.None);
         try
         {

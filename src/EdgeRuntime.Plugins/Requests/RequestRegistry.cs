@@ -9,6 +9,9 @@ namespace EdgeRuntime.Plugins.Requests;
 /// </summary>
 public sealed class RequestRegistry
 {
+    /// <summary>What <see cref="RegisteredRequest.Plugin"/> says of the host's own requests.</summary>
+    public const string Host = "host";
+
     private readonly Dictionary<string, RegisteredRequest> requests = new(StringComparer.Ordinal);
 
     /// <summary>The names registered, sorted.</summary>
@@ -19,7 +22,7 @@ public sealed class RequestRegistry
     public void Add(string name, CallerRole minimumRole, RequestHandler handler)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.StartsWith("tasks/", StringComparison.Ordinal) || !requests.TryAdd(name, new RegisteredRequest(name, minimumRole, handler, "host")))
+        if (name.StartsWith("tasks/", StringComparison.Ordinal) || !requests.TryAdd(name, new RegisteredRequest(name, minimumRole, handler, Host)))
         {
             throw new InvalidOperationException($"Request '{name}' is already registered, or belongs to the task plugins.");
         }
