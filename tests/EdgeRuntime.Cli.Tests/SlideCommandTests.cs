@@ -98,11 +98,25 @@ public sealed class SlideCommandTests : IDisposable
         Assert.Contains("TileSzie", error); // a misspelt key is reported, not silently ignored
     }
 
+    [Fact]
+    public void Malformed_configuration_json_exits_2_with_the_file_line_and_column()
+    {
+        var config = temp.File("malformed.json");
+        // The second comma on line 3 is at column 33 (counted by hand: four spaces, then "Tiling": { "TileSize": 224,).
+        File.WriteAllText(config, "{\n  \"EdgeRuntime\": {\n    \"Tiling\": { \"TileSize\": 224,, }\n  }\n}\n");
+        var (code, _, error) = Edgert.Run("slide", "info", TestData.Slide("small.svs"), "--config", config);
+        Assert.Equal(2, code);
+        Assert.Contains(config, error);
+        Assert.Contains("line 3, column 33", error);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("slide", "--help")]
     [InlineData("slide", "info", "--help")]
     [InlineData("slide", "thumbnail", "--help")]
+    [InlineData("tasks", "request", "--help")]
+    [InlineData("tasks", "list", "--help")]
     public void Every_command_has_help(params string[] args)
     {
         var (code, output, _) = Edgert.Run(args);

@@ -105,7 +105,7 @@ internal sealed class EdgertSettings
         }
         catch (InvalidDataException e)
         {
-            throw new SettingsException([e.Message]);
+            throw new SettingsException([Describe(e)]);
         }
 
         var settings = new EdgertSettings();
@@ -143,6 +143,21 @@ internal sealed class EdgertSettings
         {
             throw new SettingsException(errors);
         }
+    }
+
+    // The configuration library says only which file failed; the JSON reader inside says where: give both.
+    private static string Describe(InvalidDataException e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Text.Json.JsonException { LineNumber: { } line } json)
+            {
+                var reason = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+                return $"{e.Message.TrimEnd('.')}: not valid JSON at line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {reason}.";
+            }
+        }
+
+        return e.Message;
     }
 
     private static string Resolve(string path, string baseDirectory) =>

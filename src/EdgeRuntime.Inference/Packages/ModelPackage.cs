@@ -49,7 +49,9 @@ public sealed class ModelPackage : IDisposable
     public static ModelPackage Load(string directory, InferenceOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        directory = Path.GetFullPath(directory);
+        // One form for the folder wherever it came from (configuration, --model, the plugins root): absolute, without
+        // a trailing separator, so that containment checks and "is this the running model" comparisons agree.
+        directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         var manifestPath = Path.Combine(directory, "model.json");
         if (!File.Exists(manifestPath))
         {

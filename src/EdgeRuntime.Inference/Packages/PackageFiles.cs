@@ -5,7 +5,7 @@ internal static class PackageFiles
 {
     public static IEnumerable<string> Verify(string packageDirectory, IReadOnlyDictionary<string, string> files)
     {
-        var root = Path.GetFullPath(packageDirectory) + Path.DirectorySeparatorChar;
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(packageDirectory)) + Path.DirectorySeparatorChar;
         foreach (var (relative, expected) in files)
         {
             var full = Path.GetFullPath(Path.Combine(root, relative));

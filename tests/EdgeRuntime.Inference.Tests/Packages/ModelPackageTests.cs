@@ -40,6 +40,26 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Throws<ModelPackageException>(() => Models.Load(package).Dispose());
 
     [Fact]
+    public void A_package_named_with_a_trailing_slash_a_relative_path_or_a_symlink_loads_as_the_same_package()
+    {
+        var package = CopyOfTiny();
+        var link = temp.File("tiny-link");
+        File.CreateSymbolicLink(link, package);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, package);
+        foreach (var form in new[] { package + "/", package + "//", relative, relative + "/", link, link + "/" })
+        {
+            using var loaded = Models.Load(form);
+            Assert.False(loaded.Directory.EndsWith('/'), $"{form} became {loaded.Directory}");
+            Assert.True(Path.IsPathRooted(loaded.Directory), form);
+        }
+
+        using var plain = Models.Load(package);
+        using var slashed = Models.Load(package + "/");
+        Assert.Equal(plain.Directory, slashed.Directory);
+        Assert.Equal(plain.Identity, slashed.Identity);
+    }
+
+    [Fact]
     public void Intact_package_loads_with_its_identity()
     {
         using var package = Models.Load(ReferenceModels.Package(ReferenceModels.Tiny));
