@@ -5,8 +5,11 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// <summary>Moves slides out of the inbox once handled: to done, or to failed with a file giving the reason.</summary>
 public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
 {
+    /// <summary>Whether finished slides leave the inbox (<c>Inbox:AfterProcessing</c> is not <c>Leave</c>).</summary>
+    public bool MovesFinished => options.AfterProcessing != "Leave";
+
     /// <summary>Moves a finished slide to the done folder (unless configured to leave it); returns where it is now.</summary>
-    public string Done(string path) => options.AfterProcessing == "Leave" ? path : Move(path, options.DonePath);
+    public string Done(string path) => MovesFinished ? Move(path, options.DonePath) : path;
 
     /// <summary>Moves an unreadable slide to the failed folder and writes <c>&lt;name&gt;.reason.txt</c> beside it.</summary>
     public string Failed(string path, string reason)

@@ -17,6 +17,9 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Path} is slide {SlideId} again (already {State}); not processed twice.")]
     public static partial void Duplicate(ILogger logger, string path, string slideId, string state);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "{Path} is slide {SlideId}, already {State} in the journal; nothing to do.")]
+    public static partial void AlreadyKnown(ILogger logger, string path, string slideId, string state);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "File-system events for {Inbox} were lost ({Reason}); the periodic rescan will catch up.")]
     public static partial void WatcherError(ILogger logger, string inbox, string reason);
 

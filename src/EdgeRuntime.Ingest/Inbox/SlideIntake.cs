@@ -43,6 +43,14 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
 
         using var scope = SlideLogScope.Begin(logger, id);
         var (added, record) = journal.Discover(id, path, size, failure is null ? [SlideEvents.Accepted(id, path)] : []);
+        if (!added && record.Path == path && (record.State is SlideState.Pending or SlideState.Processing || (record.State == SlideState.Done && !files.MovesFinished)))
+        {
+            // The same file where it was found, seen again after a restart or a rescan: known, not a duplicate.
+            var state = record.State.ToString();
+            IngestLog.AlreadyKnown(logger, path, id, state);
+            return;
+        }
+
         if (!added)
         {
             metrics.Taken("duplicate");

@@ -5,7 +5,7 @@ using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace EdgeRuntime.Ingest.Tests.Inbox;
@@ -17,6 +17,7 @@ public sealed class SlideIntakeTests : IDisposable
     private readonly InboxOptions inbox;
     private readonly SlideJournal journal;
     private readonly SlideIntake intake;
+    private readonly RecordingLogger log = new();
 
     public SlideIntakeTests()
     {
@@ -24,7 +25,7 @@ public sealed class SlideIntakeTests : IDisposable
         Directory.CreateDirectory(inbox.Path);
         journal = new SlideJournal(temp.File("state/journal.db"));
         journal.UseSinks(["test"]);
-        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), NullLogger<SlideIntake>.Instance);
+        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), new Forwarding(log));
     }
 
     public void Dispose() => temp.Dispose();
@@ -72,10 +73,36 @@ public sealed class SlideIntakeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(inbox.DonePath, "copy.svs")));
     }
 
+    [Fact]
+    public void The_same_file_seen_again_after_a_restart_is_not_reported_as_a_duplicate_but_a_copy_is()
+    {
+        var path = Drop("CMU-1-Small-Region.svs");
+        intake.Accept(path);
+        intake.Accept(path); // what the watcher's first scan after a restart does with a file still pending
+
+        Assert.Single(journal.List());
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("again", StringComparison.Ordinal));
+        Assert.True(File.Exists(path));
+
+        intake.Accept(Drop("CMU-1-Small-Region.svs", "copy.svs"));
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("copy.svs is slide", StringComparison.Ordinal) && e.Message.Contains("again", StringComparison.Ordinal));
+    }
+
     private string Drop(string slide, string? name = null)
     {
         var target = Path.Combine(inbox.Path, name ?? slide);
         File.Copy(TestData.Slide(slide), target);
         return target;
+    }
+
+    private sealed class Forwarding(ILogger inner) : ILogger<SlideIntake>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(logLevel, eventId, state, exception, formatter);
     }
 }
