@@ -110,6 +110,17 @@ public sealed class SlideCommandTests : IDisposable
         Assert.Contains("line 3, column 33", error);
     }
 
+    [Fact]
+    public void Run_help_names_the_keys_a_site_sets_first()
+    {
+        var (code, output, _) = Edgert.Run("run", "--help");
+        Assert.Equal(0, code);
+        foreach (var key in new[] { "EdgeRuntime:Inbox:Path", "EdgeRuntime:Journal:DatabasePath", "EdgeRuntime:Processing:ModelPackage", "EdgeRuntime:Plugins:Root", "EdgeRuntime:Mqtt:Host", "appsettings.json" })
+        {
+            Assert.Contains(key, output);
+        }
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("slide", "--help")]

@@ -22,7 +22,9 @@ internal static class ServiceCommands
     public static Command Run(CliOutput output)
     {
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file over appsettings.json (environment variables EdgeRuntime__Section__Key apply last)." };
-        var command = new Command("run", "Run the service: watch the inbox, process each complete slide once, publish results, state and metrics over MQTT (embedded broker when none is configured). Stops gracefully on SIGTERM or Ctrl+C.")
+        var command = new Command("run", "Run the service: watch the inbox, process each complete slide once, publish results, state and metrics over MQTT (embedded broker when none is configured). Stops gracefully on SIGTERM or Ctrl+C. "
+            + "The keys a site sets first: EdgeRuntime:Inbox:Path, EdgeRuntime:Journal:DatabasePath, EdgeRuntime:Processing:ResultsDirectory, EdgeRuntime:Processing:ModelPackage, "
+            + "EdgeRuntime:Plugins:Root, EdgeRuntime:Mqtt:Host, Port, Username, Password (and AdminUsername, AdminPassword). Every key, with its default: appsettings.json beside edgert (config/appsettings.json in the source).")
         {
             config,
         };
