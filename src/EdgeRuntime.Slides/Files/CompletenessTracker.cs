@@ -4,7 +4,8 @@ namespace EdgeRuntime.Slides.Files;
 /// Decides when a file in the inbox is complete: its size and modification time (for MIRAX, those of the
 /// <c>.mrxs</c> and every file of its side folder; for a folder candidate, such as a plugin version, those of every
 /// file below it) have not changed for the quiet period. Temporary names (<c>.tmp</c>, <c>.part</c>, dot-files) are
-/// never candidates, and a folder holding one is still being copied. Pure bookkeeping: the clock is passed in.
+/// never candidates, and a folder holding one is still being copied; an empty file is never complete. Pure
+/// bookkeeping: the clock is passed in.
 /// </summary>
 public sealed class CompletenessTracker(TimeSpan quietPeriod)
 {
@@ -48,6 +49,14 @@ public sealed class CompletenessTracker(TimeSpan quietPeriod)
             present.Add(path);
             if (taken.Contains(path) || !TrySignature(path, out var size, out var modified))
             {
+                continue;
+            }
+
+            // Scanners often create the file first and fill it later: an empty one is never complete, however long
+            // it stays so, and its quiet period starts when content arrives.
+            if (size == 0)
+            {
+                seen[path] = (size, modified, now);
                 continue;
             }
 

@@ -27,6 +27,22 @@ public sealed class CompletenessTrackerTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_file_is_never_complete_and_its_quiet_period_starts_when_content_arrives()
+    {
+        var tracker = new CompletenessTracker(TimeSpan.FromSeconds(10));
+        var slide = inbox.File("a.svs");
+        File.WriteAllBytes(slide, []);
+        Assert.Empty(tracker.Update(Candidates(), T0));
+        Assert.Empty(tracker.Update(Candidates(), T0.AddSeconds(600))); // ten minutes empty: still not a slide
+        Assert.True(tracker.Settling);
+
+        File.WriteAllBytes(slide, new byte[100]);
+        Assert.Empty(tracker.Update(Candidates(), T0.AddSeconds(601)));
+        Assert.Empty(tracker.Update(Candidates(), T0.AddSeconds(610.9)));
+        Assert.Equal([slide], tracker.Update(Candidates(), T0.AddSeconds(611)));
+    }
+
+    [Fact]
     public void A_file_that_grows_starts_its_quiet_period_again()
     {
         var tracker = new CompletenessTracker(TimeSpan.FromSeconds(10));
