@@ -7,8 +7,9 @@ namespace EdgeRuntime.Publishing.Mqtt;
 
 /// <summary>
 /// The service's one MQTT client: MQTT 5, a clean start, a retained last will that marks the node offline, the
-/// configured credentials and TLS. On every (re)connection it publishes the online status and subscribes to the
-/// request topics. MQTTnet 5 has no managed client, so (re)connecting is ours; the back-off is the publisher's.
+/// configured credentials and TLS. On every (re)connection it subscribes to the request topics and only then publishes
+/// the online status, so that a requester who waits for "online" is heard. A connection whose subscription failed is
+/// completed at the next call. MQTTnet 5 has no managed client, so (re)connecting is ours; the back-off is the publisher's.
 /// </summary>
 public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMessages node, SlideJournal journal, ILogger<MqttConnection> logger) : IDisposable
 {
@@ -18,19 +19,40 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
     /// <summary>The broker's host as connected to.</summary>
     public string Host => options.Embedded ? "127.0.0.1" : options.Host!;
 
-    /// <summary>Connects unless connected.</summary>
+    private bool ready;
+
+    private string ClientId => $"edgeruntime-{options.NodeId}";
+
+    /// <summary>Whether the client is connected, subscribed and has said it is online.</summary>
+    public bool IsReady => ready && Client.IsConnected;
+
+    /// <summary>Connects, subscribes and publishes the online status, as far as not done yet.</summary>
     public async Task EnsureConnectedAsync(CancellationToken cancellationToken)
     {
-        if (Client.IsConnected)
+        if (IsReady)
         {
             return;
         }
 
-        var clientId = $"edgeruntime-{options.NodeId}";
+        if (!Client.IsConnected)
+        {
+            ready = false;
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        await Client.PublishAsync(node.Status("online"), cancellationToken).ConfigureAwait(false);
+        ready = true;
+        var pending = journal.OutboxLength();
+        PublishingLog.Connected(logger, Host, options.Port, ClientId, pending);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Host, options.Port)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(clientId)
+            .WithClientId(ClientId)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
@@ -50,7 +72,10 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
         }
 
         await Client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
-        await Client.PublishAsync(node.Status("online"), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
 
         // No local: the node's own replies never come back to it as requests. Admin commands only when an admin
         // account exists; requests to tasks always (a handler checks the role it needs).
@@ -61,9 +86,12 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
             subscription.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS().WithNoLocal(true));
         }
 
-        await Client.SubscribeAsync(subscription.Build(), cancellationToken).ConfigureAwait(false);
-        var pending = journal.OutboxLength();
-        PublishingLog.Connected(logger, Host, options.Port, clientId, pending);
+        var result = await Client.SubscribeAsync(subscription.Build(), cancellationToken).ConfigureAwait(false);
+        foreach (var item in result.Items.Where(i => (int)i.ResultCode >= 0x80))
+        {
+            // Requests on that filter would never arrive: say so (a broker ACL that does not grant it, usually).
+            PublishingLog.SubscriptionRefused(logger, item.TopicFilter.Topic, item.ResultCode.ToString());
+        }
     }
 
     /// <summary>Publishes the offline status and disconnects cleanly (a clean disconnect does not trigger the will).</summary>

@@ -67,7 +67,7 @@ public sealed class MqttPublisher(
         {
             try
             {
-                if (!connection.Client.IsConnected)
+                if (!connection.IsReady)
                 {
                     await connection.EnsureConnectedAsync(stoppingToken);
                     metrics.Connection(connected: true);

@@ -20,6 +20,9 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "The broker refused message {Sequence} on {Topic}: {Reason}; it stays in the outbox.")]
     public static partial void Refused(ILogger logger, long sequence, string topic, string reason);
 
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "The MQTT broker refused the subscription to {Filter} ({Reason}): requests there will not reach this node. Check the broker's ACL for the service account.")]
+    public static partial void SubscriptionRefused(ILogger logger, string filter, string reason);
+
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Embedded broker refused a publish to {Topic} from client {ClientId} (user '{User}'): only the admin user may send admin commands.")]
     public static partial void AdminPublishRefused(ILogger logger, string topic, string clientId, string user);
 }
