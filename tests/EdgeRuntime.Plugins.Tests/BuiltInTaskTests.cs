@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.TestSupport;
 using Xunit;
+using static EdgeRuntime.Plugins.Tests.ReferenceArithmetic;
 
 namespace EdgeRuntime.Plugins.Tests;
 
@@ -154,19 +155,5 @@ public sealed class BuiltInTaskTests : IDisposable
         var output = result["tasks"]!["zero-shot-tagging"]!["output"]!;
         Assert.Equal("wsss4luad", output["prompts"]!["id"]!.GetValue<string>());
         Assert.Equal(["normal", "stroma", "tumor"], output["tags"]!.AsArray().Select(t => t!["class"]!.GetValue<string>()).Order());
-    }
-
-    private static double[] Unit(double[] v)
-    {
-        var norm = Math.Sqrt(v.Sum(x => x * x));
-        return v.Select(x => x / norm).ToArray();
-    }
-
-    private static double[] Softmax(double[] v)
-    {
-        var max = v.Max();
-        var e = v.Select(x => Math.Exp(x - max)).ToArray();
-        var sum = e.Sum();
-        return e.Select(x => x / sum).ToArray();
     }
 }

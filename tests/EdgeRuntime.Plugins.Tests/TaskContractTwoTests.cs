@@ -8,6 +8,7 @@ using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using static EdgeRuntime.Plugins.Tests.ReferenceArithmetic;
 
 namespace EdgeRuntime.Plugins.Tests;
 
@@ -204,12 +205,4 @@ public sealed class TaskContractTwoTests : IDisposable
         }));
         return config;
     }
-
-    private static double[] Unit(double[] v)
-    {
-        var norm = Math.Sqrt(v.Sum(x => x * x));
-        return v.Select(x => x / norm).ToArray();
-    }
-
-    private static double Dot(double[] x, double[] y) => x.Zip(y, (p, q) => p * q).Sum();
 }
