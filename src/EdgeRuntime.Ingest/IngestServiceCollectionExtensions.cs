@@ -18,6 +18,7 @@ public static class IngestServiceCollectionExtensions
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<InboxFiles>();
+        services.AddSingleton<FailedSlideRetake>();
         services.AddSingleton<IFinishedSlides>(p => p.GetRequiredService<InboxFiles>());
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<SlideIntake>();

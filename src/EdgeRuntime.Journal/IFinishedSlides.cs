@@ -6,8 +6,11 @@ namespace EdgeRuntime.Journal;
 /// </summary>
 public interface IFinishedSlides
 {
-    /// <summary>The slide is done; returns where its file is now.</summary>
-    string Done(string path);
+    /// <summary>Where the file at <paramref name="path"/> will be once its slide is done, so that its result can say so.</summary>
+    string DoneDestination(string path);
+
+    /// <summary>The slide is done: its file goes to <paramref name="destination"/> (from <see cref="DoneDestination"/>); returns where it is now.</summary>
+    string Done(string path, string destination);
 
     /// <summary>The slide failed for <paramref name="reason"/>; returns where its file is now.</summary>
     string Failed(string path, string reason);

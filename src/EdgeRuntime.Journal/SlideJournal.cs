@@ -236,6 +236,15 @@ public sealed class SlideJournal
         return result;
     }
 
+    /// <summary>Times a slide was taken again after an attempt that did not finish (a crash, a kill, a full disk), over all slides.</summary>
+    public long Retries()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(attempts - 1), 0) FROM slides WHERE attempts > 1";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private void Finish(string id, SlideState state, string? reason, IEnumerable<JournalEvent> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -14,9 +14,13 @@ namespace EdgeRuntime.Publishing;
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>Adds MQTT publishing. Register it first, so that the broker and its client are up before slides move.</summary>
-    public static IServiceCollection AddMqttPublishing(this IServiceCollection services, MqttOptions options)
+    public static IServiceCollection AddMqttPublishing(this IServiceCollection services, MqttOptions options, EmbeddedBrokerOptions brokerOptions)
     {
         services.AddSingleton(options);
+        services.AddSingleton(brokerOptions);
+        services.AddSingleton<ServiceAccount>();
+        services.AddSingleton<BrokerAccounts>();
+        services.AddSingleton<BrokerAcl>();
         services.AddSingleton<TopicMap>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<PipelineMetrics>();

@@ -115,9 +115,16 @@ public sealed class SlideCommandTests : IDisposable
     {
         var (code, output, _) = Edgert.Run("run", "--help");
         Assert.Equal(0, code);
-        foreach (var key in new[] { "EdgeRuntime:Inbox:Path", "EdgeRuntime:Journal:DatabasePath", "EdgeRuntime:Processing:ModelPackage", "EdgeRuntime:Plugins:Root", "EdgeRuntime:Mqtt:Host", "appsettings.json" })
+        foreach (var key in new[] { "EdgeRuntime:Inbox:Path", "EdgeRuntime:Journal:DatabasePath", "EdgeRuntime:Processing:ModelPackage", "EdgeRuntime:Plugins:Root", "EdgeRuntime:Mqtt:Host", "EdgeRuntime:Broker:ReadOnlyAccounts", "appsettings.json" })
         {
             Assert.Contains(key, output);
+        }
+
+        // The file it points to explains those keys in comments, and edgert still reads it (every run here does).
+        var shipped = File.ReadAllLines(Path.Combine(TestData.RepoRoot, "config", "appsettings.json"));
+        foreach (var key in new[] { "EdgeRuntime:Inbox:Path", "EdgeRuntime:Journal:DatabasePath", "EdgeRuntime:Plugins:Root", "EdgeRuntime:Mqtt:Host", "EdgeRuntime:Broker:ReadOnlyAccounts" })
+        {
+            Assert.Contains(shipped, l => l.TrimStart().StartsWith("//", StringComparison.Ordinal) && l.Contains(key, StringComparison.Ordinal));
         }
     }
 

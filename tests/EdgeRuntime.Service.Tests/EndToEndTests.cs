@@ -70,6 +70,11 @@ public sealed class EndToEndTests
         Assert.Equal(0, metrics.GetProperty("slidesFailed").GetInt64());
         Assert.True(metrics.GetProperty("modelLatencyMs").GetProperty("p50").GetDouble() > 0);
         Assert.True(File.Exists(Path.Combine(workspace.Inbox, "done", Path.GetFileName(slide.Path))));
+
+        // The result names both places of the file: where it arrived, and the done folder it is in now.
+        var file = document.GetProperty("file");
+        Assert.Equal(Path.Combine(workspace.Inbox, Path.GetFileName(slide.Path)), file.GetProperty("arrivedPath").GetString());
+        Assert.Equal(Path.Combine(workspace.Inbox, "done", Path.GetFileName(slide.Path)), file.GetProperty("path").GetString());
     }
 
     [Fact]
@@ -142,7 +147,7 @@ public sealed class EndToEndTests
     public async Task Slide_dropped_in_the_inbox_comes_out_once_on_the_embedded_broker_which_wants_credentials()
     {
         var port = Mosquitto.FreePort();
-        using var workspace = new ServiceWorkspace(port, embedded: true, username: "lis", password: "s3cret");
+        using var workspace = new ServiceWorkspace(port, embedded: true, username: "svc", password: "svc-s3cret", readOnlyAccounts: new() { ["lis"] = "s3cret" });
         using var service = workspace.Start();
         await using var probe = await MqttProbe.StartAsync(port, "lis", "s3cret");
         await ResultComesOutOnceAsync(workspace, probe, service);

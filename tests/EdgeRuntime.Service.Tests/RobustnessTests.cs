@@ -75,6 +75,9 @@ public sealed class RobustnessTests
         }
 
         Assert.Contains("not a format", File.ReadAllText(Path.Combine(workspace.Inbox, "failed", "notes.svs.reason.txt")));
+
+        // The counts are the journal's: the two files refused at intake are failed slides too (they once read 0).
+        await probe.WaitForAsync(p => p.On("box1/metrics").Any(m => m.Payload.GetProperty("slidesFailed").GetInt64() == 2 && m.Payload.GetProperty("slidesDone").GetInt64() == 3), Patience, "metrics counting 3 done and 2 failed\n" + service.Output);
         Assert.True(service.Running, "the service stopped on bad input");
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }
@@ -106,6 +109,12 @@ public sealed class RobustnessTests
             await Task.Delay(3000); // duplicates would arrive now
             Assert.All(ResultsPerSlide(probe), r => Assert.True(r.Value == 1, $"slide {r.Key} came out {r.Value} times"));
             Assert.Equal(3, ResultFolders(workspace));
+
+            // The counts outlive the process: all three done, and the one interrupted counted as retried.
+            await probe.WaitForAsync(p => p.On("box1/metrics").Any(m => m.Payload.GetProperty("slidesDone").GetInt64() == 3 && m.Payload.GetProperty("slidesRetried").GetInt64() >= 1), Patience, "metrics from the journal after the restart\n" + second.Output);
+
+            // The first process went away uncleanly: its will said so.
+            Assert.Contains(probe.On("box1/status"), s => s.Payload.GetProperty("state").GetString() == "offline" && !s.Payload.GetProperty("clean").GetBoolean());
             Assert.Equal(0, second.Stop(TimeSpan.FromSeconds(30)));
         }
         finally

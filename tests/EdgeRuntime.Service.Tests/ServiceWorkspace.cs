@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null)
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -29,6 +29,7 @@ internal sealed class ServiceWorkspace : IDisposable
                 Journal = new { DatabasePath = root.File("state/journal.db") },
                 Processing = new { ResultsDirectory = Results, ModelPackage = ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks") },
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
+                Broker = new { ReadOnlyAccounts = (readOnlyAccounts ?? []).Select(a => new { Username = a.Key, Password = a.Value }).ToArray() },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
                 ZeroShot = new { TextEmbeddingCache = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
                 Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1, ActivateNewVersions = activateNewVersions },

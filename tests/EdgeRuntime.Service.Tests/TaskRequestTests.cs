@@ -28,12 +28,12 @@ public sealed class TaskRequestTests
     {
         using var temp = new TempDirectory();
         var port = Mosquitto.FreePort();
-        using var workspace = new ServiceWorkspace(port, embedded: true, username: "svc", password: "svc-secret", pluginsRoot: PluginsRoot(temp), adminUsername: "admin", adminPassword: "admin-secret");
+        using var workspace = new ServiceWorkspace(port, embedded: true, username: "svc", password: "svc-secret", pluginsRoot: PluginsRoot(temp), adminUsername: "admin", adminPassword: "admin-secret", readOnlyAccounts: new() { ["lis"] = "lis-secret" });
         using var service = workspace.Start();
-        await using var probe = await MqttProbe.StartAsync(port, "svc", "svc-secret");
+        await using var probe = await MqttProbe.StartAsync(port, "lis", "lis-secret");
         await probe.WaitForAsync(p => p.On("box1/metrics").Count > 0, Patience, "the node publishing\n" + service.Output);
         await using var admin = await MqttAdminClient.ConnectAsync(port, "admin", "admin-secret", "edgeruntime/box1/admin/replies/admin-1");
-        await using var reader = await MqttAdminClient.ConnectAsync(port, "svc", "svc-secret", "edgeruntime/box1/requests/replies/reader-1");
+        await using var reader = await MqttAdminClient.ConnectAsync(port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/reader-1");
 
         var activated = await admin.RequestAsync("edgeruntime/box1/admin/plugins/activate", new { kind = "tasks", id = "tile-tally", version = "1.0.0" }, "c-activate", Patience);
         Assert.True(activated.GetProperty("ok").GetBoolean(), activated.ToString());
@@ -46,6 +46,13 @@ public sealed class TaskRequestTests
         var count = await reader.RequestAsync("edgeruntime/box1/requests/tasks/tile-tally/count", null, "c-count", Patience);
         Assert.True(count.GetProperty("ok").GetBoolean(), count.ToString());
         Assert.Equal((kept, 1), (count.GetProperty("tiles").GetInt32(), count.GetProperty("slides").GetInt32()));
+
+        // A response topic outside the role's replies would have the node publish there with its own rights (a forged
+        // result): the request is not carried out, and the refusal goes to the replies root.
+        await reader.SendAsync("edgeruntime/box1/requests/tasks/tile-tally/count", null, "c-deputy", responseTopic: "edgeruntime/box1/slides/forged/result");
+        await probe.WaitForAsync(p => p.On("box1/requests/replies").Count > 0, Patience, "the refusal of a foreign response topic");
+        Assert.Contains("is not below edgeruntime/box1/requests/replies/", probe.On("box1/requests/replies").Single().Payload.GetProperty("reason").GetString());
+        Assert.Empty(probe.On("slides/forged/result"));
 
         var refused = await reader.RequestAsync("edgeruntime/box1/requests/tasks/tile-tally/reset", new { confirm = true }, "c-reset-ro", Patience);
         Assert.False(refused.GetProperty("ok").GetBoolean());

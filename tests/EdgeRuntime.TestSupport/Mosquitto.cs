@@ -28,8 +28,15 @@ public sealed class Mosquitto : IDisposable
     /// <c>mosquitto_passwd</c>) under the ACL file <paramref name="aclFile"/>.
     /// </summary>
     public Mosquitto(IReadOnlyDictionary<string, string>? users, string? aclFile)
+        : this(users, aclFile, null)
+    {
+    }
+
+    /// <summary>As above, plus a TLS listener on <see cref="TlsPort"/> with <paramref name="tls"/>'s server certificate.</summary>
+    public Mosquitto(IReadOnlyDictionary<string, string>? users, string? aclFile, MosquittoTls? tls)
     {
         Port = FreePort();
+        TlsPort = tls is null ? 0 : FreePort();
         config = directory.File("mosquitto.conf");
         var security = "allow_anonymous true";
         if (users is not null)
@@ -58,8 +65,21 @@ public sealed class Mosquitto : IDisposable
 
         File.SetUnixFileMode(directory.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
 
+        var tlsListener = string.Empty;
+        if (tls is not null)
+        {
+            // per_listener_settings false (the default): security applies to both listeners.
+            foreach (var (name, file) in new[] { ("ca.crt", tls.CaFile), ("server.crt", tls.CertificateFile), ("server.key", tls.KeyFile) })
+            {
+                File.Copy(file, directory.File(name));
+            }
+
+            tlsListener = $"listener {TlsPort} 127.0.0.1\ncafile {directory.File("ca.crt")}\ncertfile {directory.File("server.crt")}\nkeyfile {directory.File("server.key")}\nrequire_certificate {(tls.RequireClientCertificate ? "true" : "false")}";
+        }
+
         File.WriteAllText(config, $"""
             listener {Port} 127.0.0.1
+            {tlsListener}
             {security}
             persistence true
             persistence_location {directory.Path}/
@@ -79,6 +99,9 @@ public sealed class Mosquitto : IDisposable
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
+
+    /// <summary>The TLS listener's port; 0 without TLS.</summary>
+    public int TlsPort { get; }
 
     /// <summary>A free TCP port on the loopback interface.</summary>
     public static int FreePort()
@@ -148,3 +171,10 @@ public sealed class Mosquitto : IDisposable
         directory.Dispose();
     }
 }
+
+/// <summary>A TLS listener's files for <see cref="Mosquitto"/>.</summary>
+/// <param name="CaFile">The CA that client certificates must chain to.</param>
+/// <param name="CertificateFile">The broker's certificate.</param>
+/// <param name="KeyFile">Its key.</param>
+/// <param name="RequireClientCertificate">Whether clients must present a certificate signed by the CA.</param>
+public sealed record MosquittoTls(string CaFile, string CertificateFile, string KeyFile, bool RequireClientCertificate);

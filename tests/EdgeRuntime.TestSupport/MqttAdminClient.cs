@@ -71,13 +71,13 @@ public sealed class MqttAdminClient : IAsyncDisposable
     }
 
     /// <summary>Publishes a command; returns the broker's PUBACK reason code (not the reply).</summary>
-    public async Task<MqttClientPublishReasonCode> SendAsync(string topic, object? body, string correlation)
+    public async Task<MqttClientPublishReasonCode> SendAsync(string topic, object? body, string correlation, string? responseTopic = null)
     {
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(body is null ? string.Empty : JsonSerializer.Serialize(body))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithResponseTopic(replyTopic)
+            .WithResponseTopic(responseTopic ?? replyTopic)
             .WithCorrelationData(Encoding.UTF8.GetBytes(correlation))
             .Build();
         return (await client.PublishAsync(message)).ReasonCode;

@@ -40,6 +40,23 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>Its peak resident memory so far (VmHWM from /proc), in bytes; 0 once it has exited.</summary>
+    public long PeakResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                return 0;
+            }
+        }
+    }
+
     /// <summary>Whether it is still running.</summary>
     public bool Running => !process.HasExited;
 

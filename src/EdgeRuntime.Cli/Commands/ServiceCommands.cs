@@ -24,7 +24,8 @@ internal static class ServiceCommands
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file over appsettings.json (environment variables EdgeRuntime__Section__Key apply last)." };
         var command = new Command("run", "Run the service: watch the inbox, process each complete slide once, publish results, state and metrics over MQTT (embedded broker when none is configured). Stops gracefully on SIGTERM or Ctrl+C. "
             + "The keys a site sets first: EdgeRuntime:Inbox:Path, EdgeRuntime:Journal:DatabasePath, EdgeRuntime:Processing:ResultsDirectory, EdgeRuntime:Processing:ModelPackage, "
-            + "EdgeRuntime:Plugins:Root, EdgeRuntime:Mqtt:Host, Port, Username, Password (and AdminUsername, AdminPassword). Every key, with its default: appsettings.json beside edgert (config/appsettings.json in the source).")
+            + "EdgeRuntime:Plugins:Root, EdgeRuntime:Mqtt:Host, Port, Username, Password (and AdminUsername, AdminPassword, UseTls, Tls:CaFile), "
+            + "EdgeRuntime:Broker:ReadOnlyAccounts and Broker:Tls for the embedded broker. Every key, with its default and what it does: the commented appsettings.json beside edgert (config/appsettings.json in the source).")
         {
             config,
         };

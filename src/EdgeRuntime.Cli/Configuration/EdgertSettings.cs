@@ -6,6 +6,7 @@ using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
+using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Grid;
@@ -41,6 +42,8 @@ internal sealed class EdgertSettings
     public ProcessingOptions Processing { get; } = new();
 
     public MqttOptions Mqtt { get; } = new();
+
+    public EmbeddedBrokerOptions Broker { get; } = new();
 
     public PluginOptions Plugins { get; } = new();
 
@@ -120,6 +123,7 @@ internal sealed class EdgertSettings
         Bind(configuration, JournalOptions.Section, settings.Journal);
         Bind(configuration, ProcessingOptions.Section, settings.Processing);
         Bind(configuration, MqttOptions.Section, settings.Mqtt);
+        Bind(configuration, EmbeddedBrokerOptions.Section, settings.Broker);
         Bind(configuration, PluginOptions.Section, settings.Plugins);
 
         // Like the default model, the plugins root is found from the executable's folder, where the built-in tasks ship.
@@ -138,11 +142,25 @@ internal sealed class EdgertSettings
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
             .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(Plugins.Validate()).ToList();
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);
         }
+    }
+
+    // The embedded broker's options matter only when it runs; set with an external broker, they would mislead.
+    private IEnumerable<string> BrokerErrors()
+    {
+        if (!Mqtt.Embedded)
+        {
+            return Broker.Tls.Enabled || Broker.ReadOnlyAccounts.Count > 0 || Broker.Addresses is { Length: > 0 }
+                ? [$"{EmbeddedBrokerOptions.Section} configures the embedded broker, but {MqttOptions.Section}:Host is set, so none runs: give the external broker these settings (its listeners and ACL) instead."]
+                : [];
+        }
+
+        string[] reserved = [Mqtt.Username ?? ServiceAccount.BuiltInUsername, .. Mqtt.AdminEnabled ? [Mqtt.AdminUsername!] : Array.Empty<string>()];
+        return Broker.Validate(!string.IsNullOrEmpty(Mqtt.Username) || Mqtt.AdminEnabled, reserved);
     }
 
     // The configuration library says only which file failed; the JSON reader inside says where: give both.

@@ -34,7 +34,7 @@ internal static class ServiceHost
         // Start order is registration order: the broker and its client, then the processor, then the inbox.
         builder.Services.AddSingleton(settings.Slides);
         builder.Services.AddSingleton(new SlideOpener(settings.Slides));
-        builder.Services.AddMqttPublishing(settings.Mqtt);
+        builder.Services.AddMqttPublishing(settings.Mqtt, settings.Broker);
         builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
         builder.Services.AddSingleton(settings.Inference);
         builder.Services.AddPlugins(settings.Plugins);

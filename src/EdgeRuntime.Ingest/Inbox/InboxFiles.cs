@@ -9,27 +9,53 @@ public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
     public bool MovesFinished => options.AfterProcessing != "Leave";
 
     /// <summary>Moves a finished slide to the done folder (unless configured to leave it); returns where it is now.</summary>
-    public string Done(string path) => MovesFinished ? Move(path, options.DonePath) : path;
+    public string Done(string path) => Done(path, DoneDestination(path));
 
-    /// <summary>Moves an unreadable slide to the failed folder and writes <c>&lt;name&gt;.reason.txt</c> beside it.</summary>
+    /// <inheritdoc />
+    public string DoneDestination(string path) => MovesFinished ? Target(path, options.DonePath) : path;
+
+    /// <inheritdoc />
+    public string Done(string path, string destination)
+    {
+        if (!MovesFinished)
+        {
+            return path;
+        }
+
+        // Taken meanwhile by another file of the same name: a fresh name rather than over it.
+        return Move(path, File.Exists(destination) ? Target(path, options.DonePath) : destination);
+    }
+
+    /// <summary>
+    /// Moves an unreadable slide to the failed folder and writes <c>&lt;name&gt;.reason.txt</c> beside it: the reason,
+    /// what to do, and the file's size and time as they were, so that a change to the file is noticed
+    /// (<see cref="FailedSlideRetake"/>).
+    /// </summary>
     public string Failed(string path, string reason)
     {
-        var target = File.Exists(path) || Directory.Exists(MiraxFolder(path)) ? Move(path, options.FailedPath) : Path.Combine(options.FailedPath, Path.GetFileName(path));
+        var target = File.Exists(path) || Directory.Exists(MiraxFolder(path)) ? Move(path, Target(path, options.FailedPath)) : Path.Combine(options.FailedPath, Path.GetFileName(path));
         Directory.CreateDirectory(options.FailedPath);
-        File.WriteAllText(target + ".reason.txt", reason + Environment.NewLine);
+        File.WriteAllText(target + FailedSlideRetake.ReasonSuffix, $"""
+            {reason}
+
+            What to do: repair or replace this file here, in {options.FailedPath}, and it is taken again (changed content is a new slide);
+            or drop a corrected copy into the inbox. Delete the file and this note to give up on it.
+            {FailedSlideRetake.Stamp(target)}
+
+            """);
         return target;
     }
 
-    private static string Move(string path, string folder)
+    // The same name handled before: keep both, the newer with a time stamp.
+    private static string Target(string path, string folder)
     {
-        Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, Path.GetFileName(path));
-        if (File.Exists(target))
-        {
-            // The same name handled before: keep both, the newer with a time stamp.
-            target = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(path)}.{DateTime.UtcNow:yyyyMMddTHHmmssfff}{Path.GetExtension(path)}");
-        }
+        return File.Exists(target) ? Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(path)}.{DateTime.UtcNow:yyyyMMddTHHmmssfff}{Path.GetExtension(path)}") : target;
+    }
 
+    private static string Move(string path, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(path))
         {
             File.Move(path, target);
@@ -38,7 +64,7 @@ public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
         var mirax = MiraxFolder(path);
         if (Directory.Exists(mirax))
         {
-            Directory.Move(mirax, Path.Combine(folder, Path.GetFileNameWithoutExtension(target)));
+            Directory.Move(mirax, Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(target)));
         }
 
         return target;

@@ -7,9 +7,10 @@ namespace EdgeRuntime.Ingest.Inbox;
 
 /// <summary>
 /// Watches the inbox: file-system events wake it, a periodic rescan catches what events missed, and the
-/// <see cref="CompletenessTracker"/> decides when a file is complete. Complete files go to <see cref="SlideIntake"/>.
+/// <see cref="CompletenessTracker"/> decides when a file is complete. Complete files go to <see cref="SlideIntake"/>;
+/// failed files that someone changed come back in (<see cref="FailedSlideRetake"/>).
 /// </summary>
-public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, ILogger<InboxWatcher> logger) : BackgroundService
+public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, FailedSlideRetake retake, ILogger<InboxWatcher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,6 +41,7 @@ public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, ILogg
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            retake.MoveChangedBack(); // a failed slide repaired or replaced in failed/ comes back in as a candidate
             var candidates = CompletenessTracker.Candidates(inbox, excluded).ToList();
             foreach (var path in tracker.Update(candidates, DateTimeOffset.UtcNow))
             {

@@ -25,4 +25,10 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Could not take {Path} from the inbox; will retry.")]
     public static partial void IntakeError(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{FailedPath} changed since it failed: taken again as {InboxPath}.")]
+    public static partial void RetakingFailed(ILogger logger, string failedPath, string inboxPath);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not take {FailedPath} again: {Reason}; will retry.")]
+    public static partial void RetakeError(ILogger logger, string failedPath, string reason);
 }

@@ -55,17 +55,16 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
         {
             metrics.Taken("duplicate");
             IngestLog.Duplicate(logger, path, id, record.State.ToString());
-            if (record.Path != path)
+            if (record.State == SlideState.Failed)
+            {
+                // Content that failed before (under this name or another): back to failed, saying so, rather than
+                // left in the inbox where it would never be looked at again.
+                files.Failed(path, $"{path}: the same content as {record.Path}, which failed before: {record.Reason ?? failure}");
+            }
+            else if (record.Path != path)
             {
                 // The same content under another name: out of the inbox, so that it is not looked at again.
-                if (failure is null)
-                {
-                    files.Done(path);
-                }
-                else
-                {
-                    files.Failed(path, $"{path}: the same content as {record.Path}, which failed: {record.Reason ?? failure}");
-                }
+                files.Done(path);
             }
 
             return;

@@ -76,7 +76,8 @@ public sealed class ProcessingService(
         try
         {
             var progress = new ReportedProgress(logger, record.Id, live, outbox);
-            var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken);
+            var destination = files.DoneDestination(record.Path);
+            var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken, destination);
             journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)]);
             metrics.SlideFinished(succeeded: true);
             ProcessingLog.Done(logger, record.Id, result.Run.Plan.Grid.Tiles.Count, clock.Elapsed.TotalSeconds, result.Directory);
@@ -86,7 +87,7 @@ public sealed class ProcessingService(
                 ProcessingLog.TaskFailed(logger, record.Id, failed.Task, failed.Error!);
             }
 
-            TryMove(() => files.Done(record.Path));
+            TryMove(() => files.Done(record.Path, destination));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -15,8 +15,13 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Processes <paramref name="path"/> as slide <paramref name="slideId"/>.</summary>
+    /// <param name="slideId">The slide's id.</param>
+    /// <param name="path">Where the file is (where it arrived).</param>
+    /// <param name="progress">Told as tiles are encoded.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <param name="storedPath">Where the file will be once the slide is done (the inbox's done folder); null: where it is.</param>
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
-    public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
+    public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken, string? storedPath = null)
     {
         // The slide keeps the model and the tasks it starts with, even if an admin swaps them meanwhile.
         using var lease = models.Acquire();
@@ -26,7 +31,7 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
         try
         {
             var run = await pipeline.RunAsync(new SlideRunInput(slideId, path, lease.Value, taskLease.Value, output.Staging) { Progress = progress }, cancellationToken).ConfigureAwait(false);
-            var document = ResultDocument.Of(run);
+            var document = ResultDocument.Of(run, storedPath ?? path);
             await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
             output.Commit();
             return new SlideResult(slideId, document, output.Final, run);

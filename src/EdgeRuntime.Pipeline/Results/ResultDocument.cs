@@ -15,7 +15,9 @@ public static class ResultDocument
         typeof(ResultDocument).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The document of <paramref name="run"/>.</summary>
-    public static JsonObject Of(SlideRun run)
+    /// <param name="run">The slide run.</param>
+    /// <param name="storedPath">Where the slide's file is once it is done (moved out of the inbox, or left where it arrived).</param>
+    public static JsonObject Of(SlideRun run, string storedPath)
     {
         ArgumentNullException.ThrowIfNull(run);
         var file = new FileInfo(run.Path);
@@ -35,7 +37,14 @@ public static class ResultDocument
         {
             ["schemaVersion"] = SchemaVersion,
             ["slideId"] = run.SlideId,
-            ["file"] = new JsonObject { ["name"] = file.Name, ["path"] = file.FullName, ["size"] = file.Exists ? file.Length : null },
+            // Both places: where the scanner put it (what its logs name) and where it is now (what a person opens).
+            ["file"] = new JsonObject
+            {
+                ["name"] = file.Name,
+                ["path"] = Path.GetFullPath(storedPath),
+                ["arrivedPath"] = file.FullName,
+                ["size"] = file.Exists ? file.Length : null,
+            },
             ["format"] = info.Format,
             ["reader"] = info.Reader,
             ["width"] = info.Width,

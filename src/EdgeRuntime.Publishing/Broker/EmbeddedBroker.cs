@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Publishing.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,15 +11,23 @@ using MQTTnet.Server;
 
 namespace EdgeRuntime.Publishing.Broker;
 
-
 /// <summary>
-/// An MQTT broker inside the service (MQTTnet.Server), bound to 127.0.0.1 only, used when no external broker
-/// is configured. With a user name and password configured, it refuses clients without them. It carries the
-/// admin ACL: only the admin user may publish admin requests, and the admin user may not forge replies.
+/// An MQTT broker inside the service (MQTTnet.Server), used when no external broker is configured. It binds exactly
+/// the configured addresses (loopback, IPv4 and IPv6, by default; never MQTTnet's default of every IPv6 interface),
+/// plus a TLS endpoint when a certificate is configured. It lets clients in by <see cref="BrokerAccounts"/>, keeps the
+/// service's client id for the service account, and enforces <see cref="BrokerAcl"/> on every publish, subscription
+/// and delivery.
 /// </summary>
-public sealed class EmbeddedBroker(MqttOptions options, TopicMap topics, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed class EmbeddedBroker(
+    MqttOptions options,
+    EmbeddedBrokerOptions brokerOptions,
+    BrokerAccounts accounts,
+    BrokerAcl acl,
+    ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
+    private readonly ConcurrentDictionary<string, CallerRole> roles = new(StringComparer.Ordinal);
     private MqttServer? server;
+    private X509Certificate2? certificate;
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,44 +37,118 @@ public sealed class EmbeddedBroker(MqttOptions options, TopicMap topics, ILogger
             return;
         }
 
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
-            .WithDefaultEndpointPort(options.Port)
-            .Build();
-        server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        server.ValidatingConnectionAsync += e =>
+        server = new MqttServerFactory().CreateMqttServer(BuildOptions());
+        server.ValidatingConnectionAsync += Validate;
+        server.ClientDisconnectedAsync += e =>
         {
-            var admin = options.AdminEnabled && e.UserName == options.AdminUsername;
-            if (admin ? e.Password != options.AdminPassword : !string.IsNullOrEmpty(options.Username) && (e.UserName != options.Username || e.Password != options.Password))
-            {
-                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            }
-
+            roles.TryRemove(e.ClientId, out _);
             return Task.CompletedTask;
         };
-        server.InterceptingPublishAsync += e =>
+        server.InterceptingPublishAsync += InterceptPublish;
+        server.InterceptingSubscriptionAsync += InterceptSubscription;
+        server.InterceptingClientEnqueueAsync += e =>
         {
-            // The request ACL: admin requests (below {root}/admin/) come from the admin user only; replies (below
-            // .../admin/replies/ and .../requests/replies/) from the service's own account, never the admin's;
-            // requests to tasks (below {root}/requests/) from any account, as the read-only role.
-            var topic = e.ApplicationMessage.Topic;
-            var isAdmin = options.AdminEnabled && e.UserName == options.AdminUsername;
-            var refused = topics.IsReplyTopic(topic)
-                ? isAdmin || (!string.IsNullOrEmpty(options.Username) && e.UserName != options.Username)
-                : TopicMap.IsAtOrBelow(topic, topics.AdminRoot) && !isAdmin;
-            if (refused)
-            {
-                e.ProcessPublish = false;
-                e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-                PublishingLog.AdminPublishRefused(logger, topic, e.ClientId, e.UserName ?? string.Empty);
-            }
-
+            // A message the receiver's role may not see is not delivered (a read-only "#" must not show admin replies).
+            e.AcceptEnqueue = roles.TryGetValue(e.ReceiverClientId, out var role) && acl.MayReceive(role, e.ApplicationMessage.Topic);
             return Task.CompletedTask;
         };
         await server.StartAsync();
-        PublishingLog.EmbeddedBrokerStarted(logger, options.Port);
+        var endpoints = string.Join(", ", brokerOptions.EffectiveAddresses.Select(a => Endpoint(a, options.Port)));
+        var tls = brokerOptions.Tls.Enabled ? string.Join(", ", brokerOptions.Tls.EffectiveAddresses.Select(a => Endpoint(a, brokerOptions.Tls.Port))) : "off";
+        PublishingLog.EmbeddedBrokerStarted(logger, endpoints, tls, accounts.AnonymousAllowed ? "anonymous clients read-only (no account configured)" : "accounts only");
     }
+
+    private MqttServerOptions BuildOptions()
+    {
+        // Each endpoint binds one IPv4 and one IPv6 address; IPAddress.None leaves a family unbound.
+        var (v4, v6) = Pick(brokerOptions.EffectiveAddresses);
+        var builder = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(v4)
+            .WithDefaultEndpointBoundIPV6Address(v6)
+            .WithDefaultEndpointPort(options.Port);
+        if (brokerOptions.Tls.Enabled)
+        {
+            var tls = brokerOptions.Tls;
+            try
+            {
+                certificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile!, tls.KeyFile);
+            }
+            catch (Exception e) when (e is CryptographicException or IOException or ArgumentException)
+            {
+                throw new InvalidOperationException($"{EmbeddedBrokerOptions.Section}:Tls: cannot load the certificate '{tls.CertificateFile}' with the key '{tls.KeyFile}': {e.Message}", e);
+            }
+
+            var (tlsV4, tlsV6) = Pick(tls.EffectiveAddresses);
+            builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointPort(tls.Port)
+                .WithEncryptedEndpointBoundIPAddress(tlsV4)
+                .WithEncryptedEndpointBoundIPV6Address(tlsV6)
+                .WithEncryptionCertificate(certificate)
+                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        }
+
+        return builder.Build();
+    }
+
+    private Task Validate(ValidatingConnectionEventArgs e)
+    {
+        var role = accounts.Authenticate(e.UserName, e.Password);
+        if (role is null)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            PublishingLog.BrokerConnectionRefused(logger, e.ClientId, e.UserName ?? string.Empty, e.RemoteEndPoint?.ToString() ?? "?", "bad user name or password");
+            return Task.CompletedTask;
+        }
+
+        if (e.ClientId == accounts.ServiceClientId && role != CallerRole.Service)
+        {
+            // Taking the node's client id would disconnect the node (MQTT session takeover): only the service may.
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            PublishingLog.BrokerConnectionRefused(logger, e.ClientId, e.UserName ?? string.Empty, e.RemoteEndPoint?.ToString() ?? "?", "the client id is the node's own");
+            return Task.CompletedTask;
+        }
+
+        roles[e.ClientId] = role.Value;
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptPublish(InterceptingPublishEventArgs e)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        var known = roles.TryGetValue(e.ClientId, out var role);
+        if (!known || !acl.MayPublish(role, topic, e.ApplicationMessage.Retain))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            var roleName = known ? role.ToString() : "unknown";
+            PublishingLog.PublishRefused(logger, topic, e.ClientId, e.UserName ?? string.Empty, roleName);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscription(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        if (!roles.TryGetValue(e.ClientId, out var role) || !acl.MaySubscribe(role, filter))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            PublishingLog.SubscriptionRefusedByBroker(logger, filter, e.ClientId, e.UserName ?? string.Empty);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static (IPAddress V4, IPAddress V6) Pick(IReadOnlyList<string> addresses)
+    {
+        var parsed = addresses.Select(IPAddress.Parse).ToList();
+        return (parsed.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.None,
+            parsed.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) ?? IPAddress.None);
+    }
+
+    private static string Endpoint(string address, int port) => address.Contains(':', StringComparison.Ordinal) ? $"[{address}]:{port}" : $"{address}:{port}";
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -74,5 +160,9 @@ public sealed class EmbeddedBroker(MqttOptions options, TopicMap topics, ILogger
     }
 
     /// <inheritdoc />
-    public void Dispose() => server?.Dispose();
+    public void Dispose()
+    {
+        server?.Dispose();
+        certificate?.Dispose();
+    }
 }

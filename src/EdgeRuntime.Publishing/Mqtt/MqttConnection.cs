@@ -1,4 +1,5 @@
 using EdgeRuntime.Journal;
+using EdgeRuntime.Publishing.Metrics;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -11,8 +12,53 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// the online status, so that a requester who waits for "online" is heard. A connection whose subscription failed is
 /// completed at the next call. MQTTnet 5 has no managed client, so (re)connecting is ours; the back-off is the publisher's.
 /// </summary>
-public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMessages node, SlideJournal journal, ILogger<MqttConnection> logger) : IDisposable
+public sealed class MqttConnection : IDisposable
 {
+    private readonly MqttOptions options;
+    private readonly TopicMap topics;
+    private readonly NodeMessages node;
+    private readonly SlideJournal journal;
+    private readonly ServiceAccount account;
+    private readonly ILogger<MqttConnection> logger;
+
+    /// <summary>Creates the client and watches how its connections end.</summary>
+    public MqttConnection(MqttOptions options, TopicMap topics, NodeMessages node, SlideJournal journal, ServiceAccount account, PublishingMetrics metrics, ILogger<MqttConnection> logger)
+    {
+        (this.options, this.topics, this.node, this.journal, this.account, this.logger) = (options, topics, node, journal, account, logger);
+        // MQTTnet reports a DISCONNECT the broker sent as a normal disconnection, without its reason code (MQTTnet
+        // issue 1149); the packet itself has it, so read the reason of the last DISCONNECT that came in.
+        Client.InspectPacketAsync += e =>
+        {
+            if (e.Direction == MQTTnet.Diagnostics.PacketInspection.MqttPacketFlowDirection.Inbound && DisconnectPacket.ReasonCode(e.Buffer) is { } code)
+            {
+                Volatile.Write(ref brokerDisconnectReason, code);
+            }
+
+            return Task.CompletedTask;
+        };
+        Client.DisconnectedAsync += e =>
+        {
+            var reason = Interlocked.Exchange(ref brokerDisconnectReason, -1);
+            if (!e.ClientWasConnected || reason <= 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var name = Enum.IsDefined((MqttClientDisconnectReason)reason) ? ((MqttClientDisconnectReason)reason).ToString() : "unknown";
+            if ((MqttClientDisconnectReason)reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                metrics.SessionTakenOver();
+                PublishingLog.SessionTakenOver(logger, Host, options.Port, ClientId, $"0x{reason:X2} {name}");
+            }
+            else
+            {
+                PublishingLog.DisconnectedByBroker(logger, Host, options.Port, $"0x{reason:X2} {name}", e.ReasonString ?? string.Empty);
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
     /// <summary>The client, for publishing and for receiving requests.</summary>
     public IMqttClient Client { get; } = new MqttClientFactory().CreateMqttClient();
 
@@ -20,8 +66,9 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
     public string Host => options.Embedded ? "127.0.0.1" : options.Host!;
 
     private bool ready;
+    private int brokerDisconnectReason = -1; // -1: none received
 
-    private string ClientId => $"edgeruntime-{options.NodeId}";
+    private string ClientId => account.ClientId;
 
     /// <summary>Whether the client is connected, subscribed and has said it is online.</summary>
     public bool IsReady => ready && Client.IsConnected;
@@ -57,18 +104,18 @@ public sealed class MqttConnection(MqttOptions options, TopicMap topics, NodeMes
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(topics.Status)
-            .WithWillPayload(node.StatusPayload("offline"))
+            .WithWillPayload(node.WillPayload())
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType("application/json");
-        if (!string.IsNullOrEmpty(options.Username))
+        if (account.Username is not null)
         {
-            builder.WithCredentials(options.Username, options.Password);
+            builder.WithCredentials(account.Username, account.Password);
         }
 
         if (options.UseTls)
         {
-            builder.WithTlsOptions(o => o.UseTls());
+            builder.WithTlsOptions(BrokerTls.Build(options, logger));
         }
 
         await Client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);

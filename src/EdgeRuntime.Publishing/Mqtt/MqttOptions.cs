@@ -1,8 +1,9 @@
 namespace EdgeRuntime.Publishing.Mqtt;
 
 /// <summary>
-/// The broker results go to. Bound from <c>EdgeRuntime:Mqtt</c>. With no <see cref="Host"/>, the service runs
-/// its own embedded broker on the loopback interface, so that it works alone.
+/// The broker results go to, and the service's and admin's accounts. Bound from <c>EdgeRuntime:Mqtt</c>. With no
+/// <see cref="Host"/>, the service runs its own embedded broker (<c>EdgeRuntime:Broker</c>) on loopback, so that it
+/// works alone.
 /// </summary>
 public sealed class MqttOptions
 {
@@ -15,10 +16,16 @@ public sealed class MqttOptions
     /// <summary>Broker port. Default 1883 (8883 is usual with TLS).</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>Connect with TLS. Default false.</summary>
+    /// <summary>Connect to the external broker with TLS. Default false.</summary>
     public bool UseTls { get; set; }
 
-    /// <summary>User name; for the embedded broker, the one it accepts.</summary>
+    /// <summary>The CA, client certificate and server name for <see cref="UseTls"/>.</summary>
+    public MqttTlsOptions Tls { get; } = new();
+
+    /// <summary>
+    /// The service's account: its client connects with it; the embedded broker accepts it in the service role.
+    /// Empty with the embedded broker: an account only the process knows.
+    /// </summary>
     public string? Username { get; set; }
 
     /// <summary>Password; for the embedded broker, the one it accepts.</summary>
@@ -105,6 +112,16 @@ public sealed class MqttOptions
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
             yield return $"{Section}:{nameof(Username)} and {nameof(Password)} must be set together.";
+        }
+
+        if (Embedded && UseTls)
+        {
+            yield return $"{Section}:{nameof(UseTls)} is for an external broker ({Section}:{nameof(Host)}); the embedded broker's TLS endpoint is EdgeRuntime:Broker:Tls.";
+        }
+
+        foreach (var error in Tls.Validate($"{Section}:{nameof(Tls)}", UseTls))
+        {
+            yield return error;
         }
     }
 }

@@ -89,6 +89,7 @@ public sealed class MqttPublisher(
                     // one (seen with the embedded MQTTnet broker: about 1 in 30 subscribing as the node starts)
                     // still learns within one interval that the node is online.
                     await connection.Client.PublishAsync(node.Status("online"), stoppingToken);
+                    await connection.Client.PublishAsync(node.Heartbeat(), stoppingToken);
                     nextMetrics = DateTimeOffset.UtcNow + interval;
                 }
 

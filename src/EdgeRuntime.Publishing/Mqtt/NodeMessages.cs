@@ -13,7 +13,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// The node's own messages, which are only current and never queued: its status (retained, and the last will), the
 /// progress of the slide in flight, and the metrics.
 /// </summary>
-public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics)
+public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics, PublishingMetrics publishing)
 {
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private long lastTiles;
@@ -28,15 +28,46 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
         .WithContentType("application/json")
         .Build();
 
-    /// <summary>The status payload (also the last will's).</summary>
+    /// <summary>The status payload: <c>online</c>, or <c>offline</c> after a clean stop.</summary>
     public byte[] StatusPayload(string state) => Encoding.UTF8.GetBytes(new JsonObject
     {
         ["schemaVersion"] = TopicMap.SchemaVersion,
         ["node"] = options.NodeId,
         ["state"] = state,
+        ["clean"] = true,
         ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
         ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     }.ToJsonString());
+
+    /// <summary>
+    /// The last will, which the broker publishes when the node goes away without saying so. It is fixed when the node
+    /// connects, so it carries no time of its own (MQTT cannot update a will); when the node was last seen alive is
+    /// the retained <see cref="TopicMap.Heartbeat"/>, which the will does not replace, and the will names it.
+    /// </summary>
+    public byte[] WillPayload() => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["schemaVersion"] = TopicMap.SchemaVersion,
+        ["node"] = options.NodeId,
+        ["state"] = "offline",
+        ["clean"] = false,
+        ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
+        ["lastSeenTopic"] = topics.Heartbeat,
+    }.ToJsonString());
+
+    /// <summary>The retained heartbeat: the node is alive now.</summary>
+    public MqttApplicationMessage Heartbeat() => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.Heartbeat)
+        .WithPayload(Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = TopicMap.SchemaVersion,
+            ["node"] = options.NodeId,
+            ["lastSeen"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["intervalSeconds"] = options.MetricsIntervalSeconds,
+        }.ToJsonString()))
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithRetainFlag(true)
+        .WithContentType("application/json")
+        .Build();
 
     /// <summary>A slide's progress, at most once, for a minute.</summary>
     public MqttApplicationMessage Progress(string slideId, EncodingProgress progress) => new MqttApplicationMessageBuilder()
@@ -72,8 +103,11 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
             ["tilesTotal"] = m.Tiles,
             ["queueLength"] = counts[SlideState.Pending],
             ["processing"] = counts[SlideState.Processing],
-            ["slidesDone"] = m.SlidesDone,
-            ["slidesFailed"] = m.SlidesFailed,
+            // Counts that matter outlive the process: they are the journal's. Rates are the process's own.
+            ["slidesDone"] = counts[SlideState.Done],
+            ["slidesFailed"] = counts[SlideState.Failed],
+            ["slidesRetried"] = journal.Retries(),
+            ["sinceStart"] = new JsonObject { ["slidesDone"] = m.SlidesDone, ["slidesFailed"] = m.SlidesFailed, ["sessionTakeovers"] = publishing.SessionTakeovers },
             ["outboxLength"] = journal.OutboxLength(),
             ["modelLatencyMs"] = new JsonObject { ["p50"] = Math.Round(m.P50, 1), ["p95"] = Math.Round(m.P95, 1), ["p99"] = Math.Round(m.P99, 1) },
         };

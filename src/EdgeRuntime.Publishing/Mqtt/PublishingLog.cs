@@ -5,8 +5,8 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// <summary>Publishing log messages. Event ids 5000–5099.</summary>
 internal static partial class PublishingLog
 {
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on 127.0.0.1:{Port}.")]
-    public static partial void EmbeddedBrokerStarted(ILogger logger, int port);
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Endpoints}; TLS on {TlsEndpoints}; {Access}.")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string endpoints, string tlsEndpoints, string access);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Connected to the MQTT broker {Host}:{Port} as {ClientId}; {Pending} message(s) waiting in the outbox.")]
     public static partial void Connected(ILogger logger, string host, int port, string clientId, long pending);
@@ -23,6 +23,21 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "The MQTT broker refused the subscription to {Filter} ({Reason}): requests there will not reach this node. Check the broker's ACL for the service account.")]
     public static partial void SubscriptionRefused(ILogger logger, string filter, string reason);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Embedded broker refused a publish to {Topic} from client {ClientId} (user '{User}'): only the admin user may send admin commands.")]
-    public static partial void AdminPublishRefused(ILogger logger, string topic, string clientId, string user);
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Embedded broker refused a publish to {Topic} from client {ClientId} (user '{User}', role {Role}): not granted to that role (docs/architecture.md, roles).")]
+    public static partial void PublishRefused(ILogger logger, string topic, string clientId, string user, string role);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Embedded broker refused the connection of client {ClientId} (user '{User}') from {Remote}: {Reason}.")]
+    public static partial void BrokerConnectionRefused(ILogger logger, string clientId, string user, string remote, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Embedded broker refused client {ClientId} (user '{User}') the subscription to {Filter}: the admin tree is for the admin account.")]
+    public static partial void SubscriptionRefusedByBroker(ILogger logger, string filter, string clientId, string user);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Error, Message = "Another client connected to the broker {Host}:{Port} with this node's client id {ClientId} and took its session over (MQTT 5 reason {Reason}); reconnecting. Check who else uses that id or the service's account.")]
+    public static partial void SessionTakenOver(ILogger logger, string host, int port, string clientId, string reason);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "The broker {Host}:{Port} disconnected this node (MQTT 5 reason {Reason}: {ReasonString}).")]
+    public static partial void DisconnectedByBroker(ILogger logger, string host, int port, string reason, string reasonString);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "TLS to the MQTT broker {Host}:{Port} refused: the broker's certificate '{Subject}' {Problem}. Check EdgeRuntime:Mqtt:Tls:CaFile and ServerName.")]
+    public static partial void CertificateRefused(ILogger logger, string host, int port, string subject, string problem);
 }

@@ -22,6 +22,9 @@ public sealed class TopicMap(MqttOptions options)
     /// <summary>The node's retained status (and last will).</summary>
     public string Status => $"{Root}/status";
 
+    /// <summary>The node's retained heartbeat: when it was last seen alive (the last will replaces the status, not this).</summary>
+    public string Heartbeat => $"{Root}/heartbeat";
+
     /// <summary>The metrics, every interval.</summary>
     public string Metrics => $"{Root}/metrics";
 

@@ -13,4 +13,7 @@ internal static partial class RequestLog
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Request {Name} answered busy: the queue of requests is full.")]
     public static partial void Busy(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Request {Name} refused: its response topic {Topic} is not below {Root}.")]
+    public static partial void ResponseTopicRefused(ILogger logger, string name, string topic, string root);
 }

@@ -27,8 +27,8 @@ public sealed class RequestService(MqttOptions options, TopicMap topics, Request
                 var role = RequestDispatcher.Name(request.Role);
                 RequestLog.Received(logger, request.Name, role, correlation);
                 var origin = request.Role == CallerRole.Admin ? "mqtt admin" : "mqtt requests";
-                var answer = Body(request) is { } body
-                    ? await dispatcher.DispatchAsync(new Request(request.Name, body, request.Role, origin, correlation), stoppingToken)
+                var answer = ResponseTopicError(request) is { } wrongTopic ? RequestDispatcher.Refused(wrongTopic)
+                    : Body(request) is { } body ? await dispatcher.DispatchAsync(new Request(request.Name, body, request.Role, origin, correlation), stoppingToken)
                     : RequestDispatcher.Refused("payload: not a JSON object.");
                 var ok = answer["ok"]?.GetValue<bool>() == true;
                 var reason = answer["reason"]?.GetValue<string>() ?? string.Empty;
@@ -50,9 +50,29 @@ public sealed class RequestService(MqttOptions options, TopicMap topics, Request
     {
         answer["schemaVersion"] = TopicMap.SchemaVersion;
         answer["command"] = request.Name;
-        var fallback = request.Role == CallerRole.Admin ? topics.AdminReplyRoot : topics.RequestReplyRoot;
-        return new MqttReply(string.IsNullOrEmpty(request.ResponseTopic) ? fallback : request.ResponseTopic, answer, request.CorrelationData);
+        var topic = !string.IsNullOrEmpty(request.ResponseTopic) && Allowed(request.ResponseTopic, ReplyRoot(request)) ? request.ResponseTopic : ReplyRoot(request);
+        return new MqttReply(topic, answer, request.CorrelationData);
     }
+
+    private string ReplyRoot(MqttRequest request) => request.Role == CallerRole.Admin ? topics.AdminReplyRoot : topics.RequestReplyRoot;
+
+    // A reply goes below its role's reply root only: a response topic elsewhere would make the node publish, with
+    // its own rights, wherever a requester names (a forged result; an admin reply read by a read-only caller). Such
+    // a request is not carried out, and its refusal goes to the reply root.
+    private string? ResponseTopicError(MqttRequest request)
+    {
+        var topic = request.ResponseTopic;
+        var root = ReplyRoot(request);
+        if (string.IsNullOrEmpty(topic) || Allowed(topic, root))
+        {
+            return null;
+        }
+
+        RequestLog.ResponseTopicRefused(logger, request.Name, topic, root);
+        return $"response topic '{topic}' is not below {root}/, where replies to this role go; the request was not carried out.";
+    }
+
+    private static bool Allowed(string topic, string root) => TopicMap.IsAtOrBelow(topic, root) && topic.IndexOfAny(['+', '#']) < 0;
 
     private static JsonObject? Body(MqttRequest request)
     {

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Ingest.Inbox;
+
+/// <summary>
+/// Takes a failed slide again once someone repairs or replaces it in the failed folder: a file whose size or time
+/// differs from the stamp in its reason note goes back into the inbox, where the usual completeness rules apply and
+/// new content gets a new id. A file in the failed folder without a note is not ours and is left alone.
+/// </summary>
+public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideRetake> logger)
+{
+    /// <summary>The reason note's suffix: <c>&lt;name&gt;.reason.txt</c>.</summary>
+    public const string ReasonSuffix = ".reason.txt";
+
+    private const string StampPrefix = "stamp: ";
+
+    /// <summary>The line that records the file at <paramref name="path"/> as it is now (none if it is not there).</summary>
+    public static string Stamp(string path) => File.Exists(path)
+        ? string.Create(CultureInfo.InvariantCulture, $"{StampPrefix}size={new FileInfo(path).Length} modified={File.GetLastWriteTimeUtc(path).Ticks}")
+        : $"{StampPrefix}none";
+
+    /// <summary>Moves every changed failed file back into the inbox; returns how many.</summary>
+    public int MoveChangedBack()
+    {
+        if (!Directory.Exists(options.FailedPath))
+        {
+            return 0;
+        }
+
+        var moved = 0;
+        foreach (var note in Directory.EnumerateFiles(options.FailedPath, "*" + ReasonSuffix))
+        {
+            var file = note[..^ReasonSuffix.Length];
+            try
+            {
+                if (!File.Exists(file) || File.ReadLines(note).FirstOrDefault(l => l.StartsWith(StampPrefix, StringComparison.Ordinal)) is not { } recorded || recorded == Stamp(file))
+                {
+                    continue;
+                }
+
+                var target = Path.Combine(Path.GetFullPath(options.Path), OriginalName(file));
+                if (File.Exists(target))
+                {
+                    continue; // the inbox has a file of that name now; try again once it has gone
+                }
+
+                File.Move(file, target);
+                File.Delete(note);
+                moved++;
+                IngestLog.RetakingFailed(logger, file, target);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                IngestLog.RetakeError(logger, file, e.Message);
+            }
+        }
+
+        return moved;
+    }
+
+    // A failed file renamed with a time stamp to keep an older namesake goes back under its own name.
+    private static string OriginalName(string failedPath)
+    {
+        var name = Path.GetFileNameWithoutExtension(failedPath);
+        var stamp = Path.GetExtension(name);
+        var isStamp = stamp.Length == 19 && stamp[9] == 'T' && stamp[1..].All(c => char.IsAsciiDigit(c) || c == 'T');
+        return isStamp ? Path.GetFileNameWithoutExtension(name) + Path.GetExtension(failedPath) : Path.GetFileName(failedPath);
+    }
+}
