@@ -245,6 +245,24 @@ public sealed class SlideJournal
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Puts a slide being processed back to pending, with <paramref name="messages"/> in the same transaction: its
+    /// attempt ended for a reason outside the slide (a full disk), and it is to be taken again.
+    /// </summary>
+    public void Requeue(string id, IEnumerable<JournalEvent> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        if (Execute(connection, transaction, "UPDATE slides SET state = 'Pending', reason = NULL WHERE id = $id AND state = 'Processing'", ("$id", id)) != 1)
+        {
+            throw new InvalidOperationException($"The journal has no slide {id} being processed.");
+        }
+
+        Enqueue(connection, transaction, messages);
+        transaction.Commit();
+    }
+
     private void Finish(string id, SlideState state, string? reason, IEnumerable<JournalEvent> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);

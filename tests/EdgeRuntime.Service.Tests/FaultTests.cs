@@ -64,5 +64,176 @@ public sealed class FaultTests(ITestOutputHelper output)
         output.WriteLine($"files {corpus.Count}, failed {failed.Count}, done {done.Count}, lost 0, crashes 0, peak RSS {peak >> 20} MiB");
     }
 
+    [Fact]
+    public async Task Killed_twenty_times_inside_processing_result_writing_and_outbox_draining_no_slide_is_lost_or_done_twice()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        var slides = Enumerable.Range(0, 10).Select(Slides.Large).ToList();
+        var random = new Random(11);
+        var kills = new Dictionary<string, int> { ["mid-slide"] = 0, ["writing results"] = 0, ["draining the outbox"] = 0 };
+        try
+        {
+            foreach (var slide in slides)
+            {
+                workspace.Drop(slide.Path);
+            }
+
+            for (var round = 0; round < 20; round++)
+            {
+                using var service = workspace.Start();
+                var doneBefore = probe.On("/state").Count(s => s.Payload.GetProperty("state").GetString() == "done");
+                var progressBefore = probe.On("/progress").Count;
+                var point = kills.Keys.ElementAt(random.Next(kills.Count));
+                var fraction = 0.1 + (0.9 * random.NextDouble());
+                Func<bool> landed = point switch
+                {
+                    // Some slide's progress past a random fraction of its tiles.
+                    "mid-slide" => () => probe.On("/progress").Skip(progressBefore).Any(p => p.Payload.GetProperty("tilesDone").GetInt32() >= fraction * p.Payload.GetProperty("tilesTotal").GetInt32()),
+                    // A staging folder with files in it: the result being written.
+                    "writing results" => () => Directory.Exists(workspace.Results) && Directory.EnumerateDirectories(workspace.Results, ".*.tmp").Any(d => Directory.EnumerateFileSystemEntries(d).Any()),
+                    // A slide's "done" went out: the outbox is being drained (its result follows it).
+                    _ => () => probe.On("/state").Count(s => s.Payload.GetProperty("state").GetString() == "done") > doneBefore,
+                };
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+                while (!landed() && DateTime.UtcNow < deadline && probe.On("/result").Select(r => Id(r.Payload)).Distinct().Count() < slides.Count)
+                {
+                    await Task.Delay(20);
+                }
+
+                if (!landed())
+                {
+                    break; // all slides done: nothing left to interrupt
+                }
+
+                service.KillHard();
+                kills[point]++;
+            }
+
+            using (var last = workspace.Start())
+            {
+                await probe.WaitForAsync(p => p.On("/result").Select(r => Id(r.Payload)).Distinct().Count() == slides.Count, Patience, "every slide's result after the kills\n" + last.Output);
+                await Task.Delay(3000); // repeats would arrive now
+                Assert.Equal(0, last.Stop(TimeSpan.FromSeconds(60)));
+            }
+
+            var results = probe.On("/result").GroupBy(r => Id(r.Payload)).ToList();
+            Assert.Equal(slides.Count, results.Count); // none lost
+
+            // Done once: every message of a slide's result carries the same document (a repeat is the outbox
+            // redelivering an event it had not yet forgotten, which subscribers drop by its sequence).
+            foreach (var slide in results)
+            {
+                Assert.Single(slide.Select(r => r.Payload.GetProperty("provenance").GetProperty("processedAt").GetString()).Distinct());
+            }
+
+            Assert.Equal(slides.Count, Directory.GetDirectories(workspace.Results).Count(d => !Path.GetFileName(d).StartsWith('.')));
+            Assert.Empty(Directory.GetDirectories(workspace.Results, ".*.tmp")); // the half-written ones were cleared
+
+            // The journal agrees: all done, nothing waiting for the broker.
+            var (code, status, error) = Edgert("status", "--json", "--config", workspace.ConfigPath);
+            Assert.True(code == 0, error);
+            using var journal = JsonDocument.Parse(status);
+            var counts = journal.RootElement.GetProperty("counts");
+            Assert.Equal((slides.Count, 0, 0, 0), (counts.GetProperty("done").GetInt32(), counts.GetProperty("pending").GetInt32(), counts.GetProperty("processing").GetInt32(), counts.GetProperty("failed").GetInt32()));
+            Assert.Equal(0, journal.RootElement.GetProperty("outbox").GetInt64());
+            var attempts = journal.RootElement.GetProperty("slides").EnumerateArray().Sum(s => s.GetProperty("attempts").GetInt32());
+            var total = kills.Values.Sum();
+            var repeats = probe.On("/result").Count - slides.Count;
+            output.WriteLine($"kills {total} ({string.Join(", ", kills.Select(k => $"{k.Value} {k.Key}"))}), slides {slides.Count}, lost 0, done twice 0, result messages repeated by the outbox {repeats}, attempts {attempts}");
+            Assert.True(total == 20 && kills.Values.All(v => v > 0), $"only {total} kills landed inside the work ({string.Join(", ", kills)})");
+        }
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task The_broker_down_for_a_minute_and_back_without_its_persistence_loses_nothing()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + service.Output);
+        var slides = Enumerable.Range(10, 3).Select(Slides.Small).ToList();
+        try
+        {
+            broker.Stop();
+            var down = DateTime.UtcNow;
+            foreach (var slide in slides)
+            {
+                workspace.Drop(slide.Path);
+            }
+
+            while (DateTime.UtcNow - down < TimeSpan.FromSeconds(60))
+            {
+                Assert.True(service.Running);
+                await Task.Delay(1000);
+            }
+
+            Assert.Equal(slides.Count, Directory.GetDirectories(workspace.Results).Count(d => !Path.GetFileName(d).StartsWith('.'))); // done while it was down
+            broker.WipePersistence();
+            broker.Start();
+            await probe.WaitForAsync(p => p.On("/result").Select(r => Id(r.Payload)).Distinct().Count() == slides.Count, Patience, "the results after the broker came back empty\n" + service.Output);
+            Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(60)));
+            output.WriteLine($"broker down {(int)(DateTime.UtcNow - down).TotalSeconds} s (60 s outage), persistence wiped, slides {slides.Count}, results {probe.On("/result").Select(r => Id(r.Payload)).Distinct().Count()}, lost 0");
+        }
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_full_results_disk_keeps_the_slide_queued_and_it_is_done_once_space_returns()
+    {
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
+        Directory.CreateDirectory(workspace.Results);
+
+        // A 64 KiB tmpfs as the results disk: a small slide's results (tile table, features, overlay) do not fit.
+        ExternalTool.Run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", workspace.Results]);
+        try
+        {
+            await using var probe = await MqttProbe.StartAsync(broker.Port);
+            using var service = workspace.Start();
+            using var slide = Slides.Small(20);
+            workspace.Drop(slide.Path);
+            var deadline = DateTime.UtcNow + Patience;
+            while (!service.Output.Contains("no space left writing its results", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the full disk was never met\n" + service.Output);
+                await Task.Delay(200);
+            }
+
+            await Task.Delay(3000); // a few retries against the full disk
+            Assert.Empty(probe.On("/result"));
+            Assert.DoesNotContain(probe.On("/state"), s => s.Payload.GetProperty("state").GetString() == "failed");
+            Assert.Contains(probe.On("/state"), s => s.Payload.GetProperty("state").GetString() == "pending" && (s.Payload.GetProperty("reason").GetString() ?? string.Empty).Contains("waiting for space", StringComparison.Ordinal));
+            Assert.True(File.Exists(Path.Combine(workspace.Inbox, Path.GetFileName(slide.Path))), "the slide left the inbox");
+
+            ExternalTool.Run("/bin/mount", ["-o", "remount,size=64m", workspace.Results]);
+            await probe.WaitForAsync(p => p.On("/result").Count == 1, Patience, "the result once space returned\n" + service.Output);
+            Assert.Contains(probe.On("/state"), s => s.Payload.GetProperty("state").GetString() == "done");
+            Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(60)));
+            var attempts = probe.On("/state").Count(s => s.Payload.GetProperty("state").GetString() == "processing");
+            output.WriteLine($"attempts against the full disk and after: {attempts}, failed 0, result 1");
+        }
+        finally
+        {
+            ExternalTool.Run("/bin/umount", ["-l", workspace.Results]);
+        }
+    }
+
+    private static (int Code, string Out, string Error) Edgert(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        return (EdgeRuntime.Cli.EdgertApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
+    }
+
     private static string Tail(string text) => text.Length > 6000 ? text[^6000..] : text;
 }

@@ -27,7 +27,7 @@ internal sealed class ServiceWorkspace : IDisposable
             {
                 Inbox = new { Path = Inbox, QuietPeriodSeconds = quietSeconds, RescanIntervalSeconds = 1 },
                 Journal = new { DatabasePath = root.File("state/journal.db") },
-                Processing = new { ResultsDirectory = Results, ModelPackage = ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks") },
+                Processing = new { ResultsDirectory = Results, DiskFullRetrySeconds = 1, ModelPackage = ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks") },
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Broker = new { ReadOnlyAccounts = (readOnlyAccounts ?? []).Select(a => new { Username = a.Key, Password = a.Value }).ToArray() },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },

@@ -30,26 +30,10 @@ public static class DamagedSlideCorpus
             var s = random.Next(sources.Count);
             var bytes = (byte[])originals[s].Clone();
             var extension = Path.GetExtension(sources[s]);
-            switch (kind)
+            bytes = Damage(bytes, kind, random);
+            if (kind == "wrong-extension")
             {
-                case "truncated":
-                    bytes = bytes.AsSpan(0, random.Next(1, bytes.Length)).ToArray();
-                    break;
-                case "header-flipped":
-                    Flip(bytes, random, 0, Math.Min(512, bytes.Length), 1 + random.Next(4));
-                    break;
-                case "data-flipped":
-                    Flip(bytes, random, Math.Min(512, bytes.Length - 1), bytes.Length, 1 + random.Next(64));
-                    break;
-                case "wrong-extension":
-                    extension = new[] { ".svs", ".ndpi", ".mrxs", ".tiff", ".scn", ".png" }.Where(e => e != extension).ElementAt(random.Next(5));
-                    break;
-                case "huge-dimensions":
-                    SetFirstIfd(bytes, (entries, at) => SetDimensions(bytes, entries, at, random));
-                    break;
-                case "cyclic-ifd":
-                    SetFirstIfd(bytes, (entries, at) => PointBackAt(bytes, entries, at));
-                    break;
+                extension = new[] { ".svs", ".ndpi", ".mrxs", ".tiff", ".scn", ".png" }.Where(e => e != extension).ElementAt(random.Next(5));
             }
 
             if (kind is "wrong-extension" or "huge-dimensions" or "cyclic-ifd")
@@ -64,6 +48,33 @@ public static class DamagedSlideCorpus
         }
 
         return made;
+    }
+
+    /// <summary>A copy of <paramref name="original"/> with damage of <paramref name="kind"/> (one of <see cref="Kinds"/>).</summary>
+    public static byte[] Damage(byte[] original, string kind, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(random);
+        var bytes = (byte[])original.Clone();
+        switch (kind)
+        {
+            case "truncated":
+                return bytes.AsSpan(0, random.Next(1, bytes.Length)).ToArray();
+            case "header-flipped":
+                Flip(bytes, random, 0, Math.Min(512, bytes.Length), 1 + random.Next(4));
+                break;
+            case "data-flipped":
+                Flip(bytes, random, Math.Min(512, bytes.Length - 1), bytes.Length, 1 + random.Next(64));
+                break;
+            case "huge-dimensions":
+                SetFirstIfd(bytes, (entries, at) => SetDimensions(bytes, entries, at, random));
+                break;
+            case "cyclic-ifd":
+                SetFirstIfd(bytes, (entries, at) => PointBackAt(bytes, entries, at));
+                break;
+        }
+
+        return bytes;
     }
 
     private static void Flip(byte[] bytes, Random random, int from, int to, int count)

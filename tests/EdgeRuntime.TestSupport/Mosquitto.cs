@@ -151,6 +151,15 @@ public sealed class Mosquitto : IDisposable
         }
     }
 
+    /// <summary>Deletes the broker's persistence file (retained messages, sessions, queues), as a broker rebuilt from scratch; call while it is stopped.</summary>
+    public void WipePersistence()
+    {
+        foreach (var file in Directory.GetFiles(directory.Path, "*.db"))
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Stops the broker gracefully (it saves its persistence file).</summary>
     public void Stop()
     {

@@ -8,6 +8,9 @@ public static class SlideEvents
     /// <summary>Found complete and recorded as pending.</summary>
     public static JournalEvent Accepted(string slideId, string path) => Of(EventKinds.SlideAccepted, slideId, path, []);
 
+    /// <summary>Back to pending after an attempt that ended for a reason outside the slide, which <paramref name="reason"/> says.</summary>
+    public static JournalEvent Requeued(string slideId, string path, string reason) => Of(EventKinds.SlideAccepted, slideId, path, new() { ["reason"] = reason });
+
     /// <summary>Processing started (attempt <paramref name="attempt"/>).</summary>
     public static JournalEvent Started(string slideId, string path, int attempt) => Of(EventKinds.SlideStarted, slideId, path, new() { ["attempt"] = attempt });
 

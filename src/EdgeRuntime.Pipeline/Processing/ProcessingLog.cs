@@ -25,4 +25,10 @@ internal static partial class ProcessingLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Slide {SlideId}: task {Task} failed ({Reason}); its result records it, the other tasks' outputs stand.")]
     public static partial void TaskFailed(ILogger logger, string slideId, string task, string reason);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Slide {SlideId}: no space left writing its results ({Reason}); it stays queued, and slides are taken again in {Seconds:0.#} s. Free space in EdgeRuntime:Processing:ResultsDirectory.")]
+    public static partial void DiskFull(ILogger logger, string slideId, string reason, double seconds);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Removed {Count} half-written result folder(s) an interrupted run left in {Directory}.")]
+    public static partial void LeftoversRemoved(ILogger logger, int count, string directory);
 }

@@ -45,12 +45,23 @@ public sealed class ProcessingOptions
     /// <summary>Long side of the overlay picture in pixels. Default 1024.</summary>
     public int OverlaySize { get; set; } = 1024;
 
+    /// <summary>
+    /// Seconds to wait before taking slides again after the results disk was full. Default 30. The slide that met the
+    /// full disk goes back to pending, not to failed: it is fine, the disk is not.
+    /// </summary>
+    public double DiskFullRetrySeconds { get; set; } = 30;
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ResultsDirectory))
         {
             yield return $"{Section}:{nameof(ResultsDirectory)} must name a folder.";
+        }
+
+        if (!(DiskFullRetrySeconds > 0))
+        {
+            yield return $"{Section}:{nameof(DiskFullRetrySeconds)} must be positive (is {DiskFullRetrySeconds}).";
         }
 
         if (!(TaskTimeoutSeconds > 0))

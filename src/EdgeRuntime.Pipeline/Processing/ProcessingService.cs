@@ -22,8 +22,11 @@ public sealed class ProcessingService(
     OutboxSignal outbox,
     PipelineMetrics metrics,
     LiveProgress live,
+    ProcessingOptions options,
     ILogger<ProcessingService> logger) : BackgroundService
 {
+    private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
+
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
 
     /// <summary>Slide being processed now, if any; for status and metrics.</summary>
@@ -38,6 +41,12 @@ public sealed class ProcessingService(
             ProcessingLog.Requeued(logger, requeued);
         }
 
+        var removed = Results.ResultDirectory.RemoveLeftovers(options.ResultsDirectory);
+        if (removed > 0)
+        {
+            ProcessingLog.LeftoversRemoved(logger, removed, options.ResultsDirectory);
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
@@ -47,6 +56,19 @@ public sealed class ProcessingService(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (pausedUntil - DateTimeOffset.UtcNow is { Ticks: > 0 } pause)
+            {
+                // The results disk was full: every slide would meet it too, so none is taken until the wait is over.
+                try
+                {
+                    await Task.Delay(pause, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
             var record = journal.TakeNext(r => [SlideEvents.Started(r.Id, r.Path, r.Attempts)]);
             if (record is null)
             {
@@ -92,6 +114,13 @@ public sealed class ProcessingService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Left as processing on purpose: the next start requeues it, and its results are rewritten whole.
+        }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            var reason = e.Message;
+            journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, $"waiting for space to write its results: {reason}")]);
+            pausedUntil = DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds);
+            ProcessingLog.DiskFull(logger, record.Id, reason, options.DiskFullRetrySeconds);
         }
         catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
         {

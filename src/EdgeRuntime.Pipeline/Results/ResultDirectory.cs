@@ -12,6 +12,27 @@ public sealed class ResultDirectory(string resultsRoot, string slideId)
     /// <summary>The folder being written.</summary>
     public string Staging { get; } = Path.GetFullPath(Path.Combine(resultsRoot, $".{slideId}.{Guid.NewGuid():N}.tmp"));
 
+    /// <summary>
+    /// Deletes what a process killed while writing results left behind (staging folders, and a result being replaced);
+    /// returns how many. Only at start, before any slide is taken: the slides they belonged to were not done and will
+    /// be done again. Without this, every crash mid-write would leave a slide's worth of files on the disk.
+    /// </summary>
+    public static int RemoveLeftovers(string resultsRoot)
+    {
+        if (!Directory.Exists(resultsRoot))
+        {
+            return 0;
+        }
+
+        var leftovers = Directory.EnumerateDirectories(resultsRoot, ".*.tmp").Concat(Directory.EnumerateDirectories(resultsRoot, "*.old")).ToList();
+        foreach (var folder in leftovers)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return leftovers.Count;
+    }
+
     /// <summary>Creates the staging folder.</summary>
     public void Begin() => Directory.CreateDirectory(Staging);
 

@@ -121,6 +121,12 @@ public sealed class SlideTaskRuns : IAsyncDisposable
         {
             throw;
         }
+        catch (IOException e) when (Processing.DiskFull.Is(e))
+        {
+            // A full disk is not the task's fault: the slide waits for space instead of being done
+            // with an output missing.
+            throw;
+        }
         catch (Exception e)
         {
             entry.Error = $"threw {e.GetType().Name} in {what}: {e.Message}";

@@ -58,6 +58,19 @@ public static class SlideDownsampler
         return output;
     }
 
+    /// <summary>
+    /// How many pixels of which level <see cref="Read"/> would decode for this size: a slide without a low-resolution
+    /// level (or one that declares absurd dimensions) makes that level 0, all of it.
+    /// </summary>
+    public static (int Level, long Pixels) SourceOf(ISlide slide, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(slide);
+        var info = slide.Info;
+        var levelIndex = slide.GetBestLevelForDownsample(Math.Min((double)info.Width / width, (double)info.Height / height));
+        var level = info.Levels[levelIndex];
+        return (levelIndex, level.Width * level.Height);
+    }
+
     /// <summary>The size of the slide scaled so that its longer side is <paramref name="longSide"/> pixels.</summary>
     public static (int Width, int Height) FitLongSide(long slideWidth, long slideHeight, int longSide)
     {

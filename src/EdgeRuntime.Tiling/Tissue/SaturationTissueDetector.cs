@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Pixels;
@@ -36,6 +37,15 @@ public sealed class SaturationTissueDetector : ITissueDetector
         var downsample = Math.Max(1.0, Math.Min(options.MaskDownsample, (double)longSide / options.MinimumMaskLongSide));
         var width = (int)Math.Max(1, Math.Ceiling(info.Width / downsample));
         var height = (int)Math.Max(1, Math.Ceiling(info.Height / downsample));
+        var (level, pixels) = SlideDownsampler.SourceOf(slide, width, height);
+        if (pixels > options.MaxSourcePixels)
+        {
+            // Memory is bounded either way (strips); time is not: minutes of decoding for one file would hold every
+            // slide behind it. Real scanner slides have a pyramid, so this is a damaged file or not a slide.
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"the tissue mask ({width} × {height}) would have to be made from level {level} of {info.Levels[level].Width} × {info.Levels[level].Height} pixels ({pixels / 1e6:0} Mpx), more than {TissueDetectionOptions.Section}:{nameof(TissueDetectionOptions.MaxSourcePixels)} ({options.MaxSourcePixels / 1e6:0} Mpx): the file has no lower-resolution level, or declares dimensions it does not have. Give it a pyramid, or raise that limit."));
+        }
+
         var image = SlideDownsampler.Read(slide, width, height);
 
         var micronsPerMaskPixel = info.Resolution.MicronsPerPixel * info.Width / width;

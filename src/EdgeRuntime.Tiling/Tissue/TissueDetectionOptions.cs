@@ -26,6 +26,12 @@ public sealed class TissueDetectionOptions
     /// </summary>
     public int MinimumMaskLongSide { get; set; } = 512;
 
+    /// <summary>
+    /// Most pixels the mask may be made from (the level nearest the mask's scale). Default 1,073,741,824 (1 Gpx,
+    /// 32768²: tens of seconds of decoding). A slide that would need more is refused with this key named.
+    /// </summary>
+    public long MaxSourcePixels { get; set; } = 1L << 30;
+
     /// <summary>Side of the median filter applied to saturation, in mask pixels; odd. Default 7 (CLAM's <c>mthresh</c>).</summary>
     public int MedianKernelSize { get; set; } = 7;
 
@@ -80,6 +86,11 @@ public sealed class TissueDetectionOptions
         if (!(MaskDownsample >= 1))
         {
             yield return $"{Key(nameof(MaskDownsample))} must be at least 1 (is {V(MaskDownsample)}).";
+        }
+
+        if (MaxSourcePixels < 1L << 20)
+        {
+            yield return $"{Key(nameof(MaxSourcePixels))} must be at least 1048576 (is {MaxSourcePixels}).";
         }
 
         if (MinimumMaskLongSide < 16)

@@ -77,4 +77,21 @@ public sealed class SaturationTissueDetectorTests(MosaicSlides slides) : IClassF
         Assert.Contains("EdgeRuntime:Tissue:MinimumSaturation", error.Message);
         Assert.Contains("EdgeRuntime:Tissue:MaskDownsample", error.Message);
     }
+
+    [Fact]
+    public void A_slide_declaring_dimensions_it_has_no_pyramid_for_is_refused_before_minutes_of_decoding_with_the_key_named()
+    {
+        // The shared CMU region (one level, 2220 × 2967) with its first IFD claiming 65535 × 65535 pixels: OpenSlide
+        // opens it, and a mask would mean decoding 4.3 Gpx of level 0 (it took 6.5 minutes in the damaged-file run).
+        using var temp = new TempDirectory();
+        var path = temp.File("huge.svs");
+        var original = File.ReadAllBytes(TestData.Slide("CMU-1-Small-Region.svs"));
+        File.WriteAllBytes(path, DamagedSlideCorpus.Damage(original, "huge-dimensions", new Random(3)));
+        using var slide = Opener.Open(path);
+        Assert.True(slide.Info.Width * slide.Info.Height > 1L << 30, $"the damage did not take: {slide.Info.Width} × {slide.Info.Height}");
+
+        var error = Assert.Throws<InvalidDataException>(() => Detector.Detect(slide));
+        Assert.Contains("EdgeRuntime:Tissue:MaxSourcePixels", error.Message);
+        Assert.Contains("no lower-resolution level", error.Message);
+    }
 }
