@@ -85,4 +85,65 @@ public sealed class PluginSwapTests
             slides.ForEach(s => s.Dispose());
         }
     }
+
+    [Fact]
+    public async Task Twenty_model_swaps_under_load_never_mix_a_slides_provenance()
+    {
+        using var temp = new TempDirectory();
+        var plugins = PluginsRoot(temp);
+        using var broker = new Mosquitto();
+        using var workspace = new ServiceWorkspace(broker.Port, embedded: false, pluginsRoot: plugins, tasks: "zero-shot-tagging/1.0.0,features/1.0.0");
+        Assert.Equal(0, Edgert("plugins", "activate", "models", "tiny-reference", "1.0.0", "--config", workspace.ConfigPath).Code);
+        await using var probe = await MqttProbe.StartAsync(broker.Port);
+        using var service = workspace.Start();
+        await probe.WaitForAsync(p => p.On("box1/status").Count > 0, Patience, "the node online\n" + service.Output);
+
+        var slides = Enumerable.Range(0, 40).Select(Slides.Many).ToList();
+        try
+        {
+            foreach (var slide in slides)
+            {
+                workspace.Drop(slide.Path);
+            }
+
+            // A swap after every result or so, while the queue is full: each lands while a slide is in flight.
+            for (var swap = 1; swap <= 20; swap++)
+            {
+                var seen = swap;
+                await probe.WaitForAsync(p => p.On("/result").Count >= seen, Patience, $"{seen} results before swap {seen}\n" + service.Output);
+                var (code, _, error) = Edgert("plugins", "activate", "models", "tiny-reference", swap % 2 == 1 ? "1.1.0" : "1.0.0", "--config", workspace.ConfigPath);
+                Assert.True(code == 0, error);
+                await Task.Delay(700);
+            }
+
+            await probe.WaitForAsync(p => p.On("/result").Count >= slides.Count, Patience, "every result\n" + service.Output);
+            Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(60)));
+
+            // Two writers must agree for every slide: the host's provenance (the model the slide leased) and the
+            // feature task's own record in features.h5, read back by h5py (Debian python3-h5py).
+            var results = probe.On("/result").Select(r => r.Payload).ToList();
+            Assert.Equal(slides.Count, results.Select(r => r.GetProperty("slideId").GetString()).Distinct().Count());
+            var ids = results.Select(r => r.GetProperty("slideId").GetString()!).ToList();
+            var recorded = ExternalTool.Python(
+                "import sys, h5py\nfor p in sys.argv[1:]:\n    print(h5py.File(p, 'r').attrs['model_version'])",
+                [.. ids.Select(id => Path.Combine(workspace.Results, id, "features.h5"))]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var mixed = 0;
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var claimed = results[i].GetProperty("provenance").GetProperty("model").GetProperty("version").GetString();
+                mixed += claimed == recorded[i].Trim() ? 0 : 1;
+            }
+
+            var versions = results.Select(r => r.GetProperty("provenance").GetProperty("model").GetProperty("version").GetString()).ToList();
+            Assert.Equal(0, mixed);
+            Assert.Contains("1.0.0", versions);
+            Assert.Contains("1.1.0", versions);
+            var activations = service.Output.Split('\n').Count(l => l.Contains("Activated model tiny-reference", StringComparison.Ordinal));
+            Assert.True(activations >= 20, $"{activations} activations seen");
+        }
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
 }

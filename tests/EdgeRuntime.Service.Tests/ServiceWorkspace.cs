@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null, string tasks = "zero-shot-tagging/1.0.0")
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -32,7 +32,7 @@ internal sealed class ServiceWorkspace : IDisposable
                 Broker = new { ReadOnlyAccounts = (readOnlyAccounts ?? []).Select(a => new { Username = a.Key, Password = a.Value }).ToArray() },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
                 ZeroShot = new { TextEmbeddingCache = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
-                Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1, ActivateNewVersions = activateNewVersions },
+                Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, Tasks = tasks, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1, ActivateNewVersions = activateNewVersions },
             },
         };
         System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
