@@ -23,8 +23,10 @@ public sealed class FaultTests(ITestOutputHelper output)
         using var workspace = new ServiceWorkspace(broker.Port, embedded: false);
 
         // Weighted towards the small sources, so that damaged files that still open are quick to process.
-        string[] sources = [.. Enumerable.Repeat(TestData.Slide("small.svs"), 3), .. Enumerable.Repeat(TestData.Slide("boxes.tiff"), 3),
-            TestData.Slide("unreadable.svs"), TestData.Slide("boxes.png"), TestData.Slide("CMU-1-Small-Region.svs"), TestData.Slide("test3-DAPI-2.ndpi")];
+        // (1 in 16 each from the CMU region and the NDPI, whose damaged copies that still open take a second or more).
+        string[] sources = [.. Enumerable.Repeat(TestData.Slide("small.svs"), 5), .. Enumerable.Repeat(TestData.Slide("boxes.tiff"), 5),
+            .. Enumerable.Repeat(TestData.Slide("unreadable.svs"), 2), .. Enumerable.Repeat(TestData.Slide("boxes.png"), 2),
+            TestData.Slide("CMU-1-Small-Region.svs"), TestData.Slide("test3-DAPI-2.ndpi")];
         var corpus = DamagedSlideCorpus.Write(workspace.Inbox, sources, count: 1000, seed: 20261202);
 
         using var service = workspace.Start();
@@ -51,8 +53,9 @@ public sealed class FaultTests(ITestOutputHelper output)
             Assert.Contains(name, File.ReadAllText(note));
         }
 
-        // Memory stays bounded: below the 2 GiB a small edge box can spare, whatever the files declare.
-        Assert.True(peak < 2L << 30, $"peak RSS {peak >> 20} MiB");
+        // Memory stays bounded whatever the files declare. Measured on 2 cores: about 790 MiB peak with the GC told to
+        // conserve memory (edgert's runtimeconfig), 1.8 to 2.0 GiB without (garbage the GC had not yet returned).
+        Assert.True(peak < 1280L << 20, $"peak RSS {peak >> 20} MiB");
         Assert.True(service.Running);
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(60)));
 

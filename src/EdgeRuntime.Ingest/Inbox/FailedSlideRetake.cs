@@ -45,6 +45,13 @@ public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideR
                     continue; // the inbox has a file of that name now; try again once it has gone
                 }
 
+                // A MIRAX slide's data folder goes back first, so that the .mrxs is never in the inbox without it.
+                var folder = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
+                if (file.EndsWith(".mrxs", StringComparison.OrdinalIgnoreCase) && Directory.Exists(folder))
+                {
+                    Directory.Move(folder, Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(target)));
+                }
+
                 File.Move(file, target);
                 File.Delete(note);
                 moved++;

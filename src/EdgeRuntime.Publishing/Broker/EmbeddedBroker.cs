@@ -25,7 +25,9 @@ public sealed class EmbeddedBroker(
     BrokerAcl acl,
     ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
-    private readonly ConcurrentDictionary<string, CallerRole> roles = new(StringComparer.Ordinal);
+    // The role of each connected client, by client id, with the connection's remote end point: when a client reconnects
+    // before its old connection is noticed dead (a takeover), the old one's disconnection must not remove the new role.
+    private readonly ConcurrentDictionary<string, (CallerRole Role, string Connection)> roles = new(StringComparer.Ordinal);
     private MqttServer? server;
     private X509Certificate2? certificate;
 
@@ -41,7 +43,11 @@ public sealed class EmbeddedBroker(
         server.ValidatingConnectionAsync += Validate;
         server.ClientDisconnectedAsync += e =>
         {
-            roles.TryRemove(e.ClientId, out _);
+            if (roles.TryGetValue(e.ClientId, out var entry) && entry.Connection == Connection(e.RemoteEndPoint))
+            {
+                roles.TryRemove(KeyValuePair.Create(e.ClientId, entry));
+            }
+
             return Task.CompletedTask;
         };
         server.InterceptingPublishAsync += InterceptPublish;
@@ -49,7 +55,7 @@ public sealed class EmbeddedBroker(
         server.InterceptingClientEnqueueAsync += e =>
         {
             // A message the receiver's role may not see is not delivered (a read-only "#" must not show admin replies).
-            e.AcceptEnqueue = roles.TryGetValue(e.ReceiverClientId, out var role) && acl.MayReceive(role, e.ApplicationMessage.Topic);
+            e.AcceptEnqueue = roles.TryGetValue(e.ReceiverClientId, out var entry) && acl.MayReceive(entry.Role, e.ApplicationMessage.Topic);
             return Task.CompletedTask;
         };
         await server.StartAsync();
@@ -62,6 +68,13 @@ public sealed class EmbeddedBroker(
     {
         // Each endpoint binds one IPv4 and one IPv6 address; IPAddress.None leaves a family unbound.
         var (v4, v6) = Pick(brokerOptions.EffectiveAddresses);
+        if (brokerOptions.Addresses is not { Length: > 0 } && !Bindable(v6))
+        {
+            // The default's ::1 on a machine without IPv6 (some containers): loopback over IPv4 only, said once.
+            PublishingLog.NoIpv6Loopback(logger);
+            v6 = IPAddress.None;
+        }
+
         var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(v4)
@@ -80,6 +93,11 @@ public sealed class EmbeddedBroker(
             }
 
             var (tlsV4, tlsV6) = Pick(tls.EffectiveAddresses);
+            if (tls.Addresses is not { Length: > 0 } && !Bindable(tlsV6))
+            {
+                tlsV6 = IPAddress.None;
+            }
+
             builder.WithEncryptedEndpoint()
                 .WithEncryptedEndpointPort(tls.Port)
                 .WithEncryptedEndpointBoundIPAddress(tlsV4)
@@ -109,14 +127,15 @@ public sealed class EmbeddedBroker(
             return Task.CompletedTask;
         }
 
-        roles[e.ClientId] = role.Value;
+        roles[e.ClientId] = (role.Value, Connection(e.RemoteEndPoint));
         return Task.CompletedTask;
     }
 
     private Task InterceptPublish(InterceptingPublishEventArgs e)
     {
         var topic = e.ApplicationMessage.Topic;
-        var known = roles.TryGetValue(e.ClientId, out var role);
+        var known = roles.TryGetValue(e.ClientId, out var entry);
+        var role = entry.Role;
         if (!known || !acl.MayPublish(role, topic, e.ApplicationMessage.Retain))
         {
             e.ProcessPublish = false;
@@ -131,7 +150,7 @@ public sealed class EmbeddedBroker(
     private Task InterceptSubscription(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
-        if (!roles.TryGetValue(e.ClientId, out var role) || !acl.MaySubscribe(role, filter))
+        if (!roles.TryGetValue(e.ClientId, out var entry) || !acl.MaySubscribe(entry.Role, filter))
         {
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
@@ -140,6 +159,22 @@ public sealed class EmbeddedBroker(
 
         return Task.CompletedTask;
     }
+
+    private static bool Bindable(IPAddress address)
+    {
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(address, 0));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Connection(EndPoint? remote) => remote?.ToString() ?? string.Empty;
 
     private static (IPAddress V4, IPAddress V6) Pick(IReadOnlyList<string> addresses)
     {

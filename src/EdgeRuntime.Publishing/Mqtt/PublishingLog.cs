@@ -40,4 +40,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "TLS to the MQTT broker {Host}:{Port} refused: the broker's certificate '{Subject}' {Problem}. Check EdgeRuntime:Mqtt:Tls:CaFile and ServerName.")]
     public static partial void CertificateRefused(ILogger logger, string host, int port, string subject, string problem);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "This machine has no IPv6 loopback (::1); the embedded broker listens on 127.0.0.1 only.")]
+    public static partial void NoIpv6Loopback(ILogger logger);
 }
