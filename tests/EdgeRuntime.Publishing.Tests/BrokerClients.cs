@@ -51,9 +51,7 @@ internal sealed class BrokerClient : IAsyncDisposable
         }
         catch (MQTTnet.Adapter.MqttConnectingFailedException e)
         {
-            // MQTTnet 5 names a refused CONNACK's reason only in the message.
-            c.Result = Enum.GetValues<MqttClientConnectResultCode>().Where(r => r != MqttClientConnectResultCode.Success)
-                .FirstOrDefault(r => e.Message.Contains(r.ToString(), StringComparison.Ordinal), MqttClientConnectResultCode.UnspecifiedError);
+            c.Result = EdgeRuntime.TestSupport.MqttConnectFailure.ReasonOf(e);
             c.Error = e.Message;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Security.Authentication.AuthenticationException or OperationCanceledException or IOException)

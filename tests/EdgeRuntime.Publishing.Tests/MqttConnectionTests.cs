@@ -89,7 +89,7 @@ public sealed class MqttConnectionTests
     [Fact]
     public async Task A_client_that_takes_the_nodes_session_over_on_an_external_broker_is_logged_with_the_reason_code_and_counted()
     {
-        // An external broker that says why it disconnects (MQTT 5 DISCONNECT 0x8E), as MQTTnet's, HiveMQ and EMQX do.
+        // An external broker that says why it disconnects (MQTT 5 DISCONNECT 0x8E), as MQTTnet's own broker does.
         // Debian 12's Mosquitto 2.0.11 closes the old connection without a DISCONNECT (checked by hand with a raw
         // socket), so there the service can only see a lost connection, which it counts too.
         var port = Mosquitto.FreePort();

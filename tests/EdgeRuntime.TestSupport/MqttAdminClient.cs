@@ -60,8 +60,7 @@ public sealed class MqttAdminClient : IAsyncDisposable
         catch (MQTTnet.Adapter.MqttConnectingFailedException e)
         {
             // A refused CONNACK may also surface as this exception, with the reason only in its message.
-            admin.ConnectResult = Enum.GetValues<MqttClientConnectResultCode>().Where(c => c != MqttClientConnectResultCode.Success)
-                .FirstOrDefault(c => e.Message.Contains(c.ToString(), StringComparison.Ordinal), MqttClientConnectResultCode.UnspecifiedError);
+            admin.ConnectResult = MqttConnectFailure.ReasonOf(e);
             admin.ConnectError = e.Message;
             return admin;
         }

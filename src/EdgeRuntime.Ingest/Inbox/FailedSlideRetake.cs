@@ -39,7 +39,7 @@ public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideR
                     continue;
                 }
 
-                var target = Path.Combine(Path.GetFullPath(options.Path), OriginalName(file));
+                var target = Path.Combine(Path.GetFullPath(options.Path), InboxFiles.UnstampedName(file)); // back under its own name
                 if (File.Exists(target))
                 {
                     continue; // the inbox has a file of that name now; try again once it has gone
@@ -64,14 +64,5 @@ public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideR
         }
 
         return moved;
-    }
-
-    // A failed file renamed with a time stamp to keep an older namesake goes back under its own name.
-    private static string OriginalName(string failedPath)
-    {
-        var name = Path.GetFileNameWithoutExtension(failedPath);
-        var stamp = Path.GetExtension(name);
-        var isStamp = stamp.Length == 19 && stamp[9] == 'T' && stamp[1..].All(c => char.IsAsciiDigit(c) || c == 'T');
-        return isStamp ? Path.GetFileNameWithoutExtension(name) + Path.GetExtension(failedPath) : Path.GetFileName(failedPath);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeRuntime.Journal;
 
 namespace EdgeRuntime.Ingest.Inbox;
@@ -46,11 +47,25 @@ public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
         return target;
     }
 
+    /// <summary>The time stamp that tells apart a file from an older namesake in done/ or failed/: <c>name.{stamp}.ext</c>.</summary>
+    internal const string NameStampFormat = "yyyyMMddTHHmmssfff";
+
+    /// <summary>The name a file had before <see cref="Target"/> stamped it to keep an older namesake.</summary>
+    internal static string UnstampedName(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var stamp = Path.GetExtension(name).TrimStart('.');
+        return DateTime.TryParseExact(stamp, NameStampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? Path.GetFileNameWithoutExtension(name) + Path.GetExtension(path)
+            : Path.GetFileName(path);
+    }
+
     // The same name handled before: keep both, the newer with a time stamp.
     private static string Target(string path, string folder)
     {
         var target = Path.Combine(folder, Path.GetFileName(path));
-        return File.Exists(target) ? Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(path)}.{DateTime.UtcNow:yyyyMMddTHHmmssfff}{Path.GetExtension(path)}") : target;
+        var stamp = DateTime.UtcNow.ToString(NameStampFormat, CultureInfo.InvariantCulture);
+        return File.Exists(target) ? Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(path)}.{stamp}{Path.GetExtension(path)}") : target;
     }
 
     private static string Move(string path, string target)

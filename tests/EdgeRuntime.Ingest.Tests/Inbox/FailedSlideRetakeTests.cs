@@ -88,6 +88,20 @@ public sealed class FailedSlideRetakeTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_file_stamped_to_keep_an_older_namesake_comes_back_under_its_own_name()
+    {
+        FailTruncated("scan.svs");
+        var second = Path.Combine(inbox.Path, "scan.svs");
+        File.WriteAllBytes(second, File.ReadAllBytes(TestData.Slide("CMU-1-Small-Region.svs")).AsSpan(0, 1000).ToArray());
+        intake.Accept(second);
+        var stamped = Assert.Single(Directory.GetFiles(inbox.FailedPath, "scan.*.svs"));
+
+        File.Copy(TestData.Slide("CMU-1-Small-Region.svs"), stamped, overwrite: true);
+        Assert.Equal(1, retake.MoveChangedBack());
+        Assert.True(File.Exists(Path.Combine(inbox.Path, "scan.svs")));
+    }
+
+    [Fact]
     public void A_file_in_failed_without_a_note_is_not_ours_and_stays()
     {
         Directory.CreateDirectory(inbox.FailedPath);
