@@ -14,7 +14,7 @@ bash "$repo/install/apt-packages.sh"
 step "Sample slide"
 sample="$home/sample/sample-ihc.tiff"
 if [ ! -s "$sample" ]; then
-  image=$(bash "$repo/install/sample-image.sh" "$home/sample")
+  image=$(bash "$repo/install/sample-images.sh" "$home/sample")/ihc.png
   # A 3 x 2 block of the IHC field on glass, with wide margins, a black scanner border and a green pen
   # stroke, at 0.5 µm/px: the tiles must cover the block and skip the rest.
   /usr/bin/python3 "$repo/tools/make-sample-slide.py" --image "$image" --out "$sample" --black-border 120 --pen >/dev/null
@@ -24,12 +24,18 @@ echo "$sample"
 step "Reference models (pipeline-test models: random weights, their tags mean nothing)"
 /usr/bin/python3 "$repo/tools/make-reference-models.py" --out "$home/models" --tokenizer "$repo/plugins/tokenizers/clip" 2>/dev/null
 
+step "Texture test model (a tiny CLIP trained here on four real images: a TEST model, not a pathology model)"
+# About a minute and a half on 2 cores, once: a package trained from the same inputs is kept.
+bash "$repo/install/sample-images.sh" "$home/sample" >/dev/null
+/usr/bin/python3 "$repo/tools/train-test-model.py" --images "$home/sample" --out "$home/models" --prompts-out "$home/prompts" \
+  --tokenizer "$repo/plugins/tokenizers/clip"
+
 step "Build edgert"
 dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
 echo "$home/bin/edgert"
 
 step "Plugins root $home/bin/plugins (models, prompts, tasks side by side)"
-bash "$repo/install/place-models.sh" "$home/models" "$home/bin/plugins"
+bash "$repo/install/place-models.sh" "$home/models" "$home/bin/plugins" "$home/prompts"
 "$home/bin/edgert" plugins list
 
 step "edgert slide info $sample"

@@ -55,7 +55,8 @@ public static class ReferenceModels
         ExternalTool.Run(ExternalTool.DebianPython, new[] { script, "--out", Root, "--tokenizer", tokenizer }.Concat(arguments));
     }
 
-    private static FileStream AcquireLock(string path)
+    /// <summary>A lock file held while one test process builds what the others wait for.</summary>
+    public static FileStream AcquireLock(string path)
     {
         for (var attempt = 0; ; attempt++)
         {
