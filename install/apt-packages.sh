@@ -13,6 +13,7 @@ packages=(
   python3-onnx
   python3-h5py    # tests read feature files back with an independent HDF5 implementation
   python3-jsonschema  # tests validate result documents against docs/result.schema.json independently
+  python3-shapely # tests check segmentation GeoJSON with an independent geometry library
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
 )
 

@@ -6,4 +6,20 @@ namespace EdgeRuntime.Abstractions.Tasks;
 /// <param name="TileSizeLevel0">Tile side in level-0 pixels.</param>
 /// <param name="Level">Pyramid level the tiles are read from.</param>
 /// <param name="MicronsPerPixel">µm per pixel of the tiles as the model sees them.</param>
-public sealed record TileGridInfo(int Count, int TileSize, long TileSizeLevel0, int Level, double MicronsPerPixel);
+public sealed record TileGridInfo(int Count, int TileSize, long TileSizeLevel0, int Level, double MicronsPerPixel)
+{
+    /// <summary>Grid columns, kept or not: a tile's <c>Column</c> is below it (added in 2.1; 0 from an older host).</summary>
+    public int Columns { get; init; }
+
+    /// <summary>Grid rows, kept or not (added in 2.1).</summary>
+    public int Rows { get; init; }
+
+    /// <summary>
+    /// Level-0 pixels from one tile's left (top) edge to the next one's: the tile side less the overlap. Tile
+    /// <c>(c, r)</c> starts at <c>(c × Stride, r × Stride)</c>, rounded. Added in 2.1.
+    /// </summary>
+    public double StrideLevel0 { get; init; }
+
+    /// <summary>Pixels neighbouring tiles share, as the model sees them (added in 2.1).</summary>
+    public int Overlap { get; init; }
+}

@@ -50,7 +50,13 @@ public sealed class SlidePipeline(
         clock.Restart();
         var grid = plan.Grid;
         var level = TileReader.LevelFor(slide, grid);
-        var gridInfo = new TileGridInfo(grid.Tiles.Count, grid.TileSize, (long)Math.Round(grid.TileWidthLevel0), level, grid.TargetMicronsPerPixel);
+        var gridInfo = new TileGridInfo(grid.Tiles.Count, grid.TileSize, (long)Math.Round(grid.TileWidthLevel0), level, grid.TargetMicronsPerPixel)
+        {
+            Columns = grid.Columns,
+            Rows = grid.Rows,
+            StrideLevel0 = grid.TileWidthLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize,
+            Overlap = grid.Overlap,
+        };
         var taskRuns = await SlideTaskRuns.StartAsync(input.Tasks.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
         {
             SlideId = input.SlideId,

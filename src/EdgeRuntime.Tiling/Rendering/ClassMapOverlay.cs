@@ -1,3 +1,4 @@
+using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Abstractions.Tiles;
 using EdgeRuntime.Slides.Pixels;
 using SkiaSharp;
@@ -7,13 +8,6 @@ namespace EdgeRuntime.Tiling.Rendering;
 /// <summary>Draws each tile's predicted class over a thumbnail, one colour per class, with a legend.</summary>
 public static class ClassMapOverlay
 {
-    // Tableau's ten categorical colours: distinguishable, and kind to common colour blindness.
-    private static readonly SKColor[] Palette =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
-        new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
-    ];
-
     /// <summary>Renders the class map and returns PNG bytes.</summary>
     public static byte[] RenderPng(RgbImage thumbnail, long slideWidth, long slideHeight, IReadOnlyList<TileRef> tiles, IReadOnlyList<int> classOfTile, IReadOnlyList<string> classNames)
     {
@@ -29,7 +23,7 @@ public static class ClassMapOverlay
             using var fill = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = false };
             for (var i = 0; i < tiles.Count; i++)
             {
-                var color = Palette[classOfTile[i] % Palette.Length];
+                var color = Colour(classOfTile[i]);
                 fill.Color = color.WithAlpha(110);
                 var b = tiles[i].Box;
                 canvas.DrawRect(b.X * sx, b.Y * sy, b.Width * sx, b.Height * sy, fill);
@@ -42,7 +36,7 @@ public static class ClassMapOverlay
             canvas.DrawRect(0, 0, 260, (classNames.Count * 16) + 8, background);
             for (var c = 0; c < classNames.Count; c++)
             {
-                fill.Color = Palette[c % Palette.Length];
+                fill.Color = Colour(c);
                 canvas.DrawRect(6, 6 + (c * 16), 12, 12, fill);
                 canvas.DrawText(classNames[c], 24, 16 + (c * 16), SKTextAlign.Left, font, text);
             }
@@ -50,5 +44,11 @@ public static class ClassMapOverlay
 
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
+    }
+
+    private static SKColor Colour(int index)
+    {
+        var (r, g, b) = ClassColours.Of(index);
+        return new SKColor(r, g, b);
     }
 }

@@ -1,0 +1,143 @@
+using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Abstractions.Tiles;
+
+namespace EdgeRuntime.TaskKit.Segmentation;
+
+/// <summary>
+/// A slide's class map at the grid's stride: one cell per stride step, whose class probabilities are the mean over
+/// every tile covering it. Without overlap a cell is a tile; with tiles overlapping by half, each tile covers 2 × 2
+/// cells and each inner cell is the mean of four tiles, a map twice as fine. Holds cells × classes sums (a few MB
+/// for a whole slide), never pixels.
+/// </summary>
+public sealed class ClassMap
+{
+    private readonly double[] sums;
+    private readonly int[] counts;
+
+    /// <summary>Creates an empty map over <paramref name="grid"/> for <paramref name="classes"/> classes.</summary>
+    /// <param name="grid">The slide's grid (contract 2.1: columns, rows, stride).</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="slideWidth">Level-0 width: cells starting beyond it are left out.</param>
+    /// <param name="slideHeight">Level-0 height.</param>
+    /// <exception cref="ArgumentException">The grid does not give its shape (a host older than contract 2.1).</exception>
+    public ClassMap(TileGridInfo grid, int classes, long slideWidth, long slideHeight)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        if (grid.Columns < 1 || grid.Rows < 1 || !(grid.StrideLevel0 > 0))
+        {
+            throw new ArgumentException("The host gives no grid shape (columns, rows, stride: contract 2.1); a class map needs it.", nameof(grid));
+        }
+
+        Classes = classes;
+        Stride = grid.StrideLevel0;
+        // A tile spans its side divided by the stride in cells; a cell counts as covered by a tile that covers at
+        // least half of it.
+        Span = Math.Max(1, (int)Math.Round(grid.TileSizeLevel0 / grid.StrideLevel0));
+        Columns = Math.Min(grid.Columns + Span - 1, (int)Math.Ceiling(slideWidth / Stride));
+        Rows = Math.Min(grid.Rows + Span - 1, (int)Math.Ceiling(slideHeight / Stride));
+        SlideWidth = slideWidth;
+        SlideHeight = slideHeight;
+        sums = new double[(long)Columns * Rows * classes];
+        counts = new int[Columns * Rows];
+    }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Cells across.</summary>
+    public int Columns { get; }
+
+    /// <summary>Cells down.</summary>
+    public int Rows { get; }
+
+    /// <summary>Level-0 pixels per cell side (the map's downsample from level 0).</summary>
+    public double Stride { get; }
+
+    /// <summary>Cells a tile spans along each axis.</summary>
+    public int Span { get; }
+
+    /// <summary>Level-0 width of the slide.</summary>
+    public long SlideWidth { get; }
+
+    /// <summary>Level-0 height of the slide.</summary>
+    public long SlideHeight { get; }
+
+    /// <summary>Adds one tile's class probabilities to every cell it covers.</summary>
+    public void Add(TileRef tile, ReadOnlySpan<double> probabilities)
+    {
+        if (probabilities.Length != Classes)
+        {
+            throw new ArgumentException($"{probabilities.Length} probabilities for {Classes} classes.", nameof(probabilities));
+        }
+
+        for (var dy = 0; dy < Span; dy++)
+        {
+            var y = tile.Row + dy;
+            for (var dx = 0; dx < Span && y < Rows; dx++)
+            {
+                var x = tile.Column + dx;
+                if (x >= Columns)
+                {
+                    break;
+                }
+
+                var cell = (y * Columns) + x;
+                counts[cell]++;
+                var row = sums.AsSpan(cell * Classes, Classes);
+                for (var c = 0; c < Classes; c++)
+                {
+                    row[c] += probabilities[c];
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether any tile covers cell (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public bool IsCovered(int x, int y) => counts[(y * Columns) + x] > 0;
+
+    /// <summary>The class of a cell (the highest mean probability; the first on ties), or -1 when no tile covers it.</summary>
+    public int ClassOf(int x, int y)
+    {
+        var cell = (y * Columns) + x;
+        if (counts[cell] == 0)
+        {
+            return -1;
+        }
+
+        var row = sums.AsSpan(cell * Classes, Classes);
+        var best = 0;
+        for (var c = 1; c < Classes; c++)
+        {
+            if (row[c] > row[best])
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Every cell's class, row-major, -1 where uncovered.</summary>
+    public int[] Labels()
+    {
+        var labels = new int[Columns * Rows];
+        for (var y = 0; y < Rows; y++)
+        {
+            for (var x = 0; x < Columns; x++)
+            {
+                labels[(y * Columns) + x] = ClassOf(x, y);
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>The level-0 area of cell (<paramref name="x"/>, <paramref name="y"/>) inside the slide, in square pixels.</summary>
+    public double CellArea(int x, int y) => Extent(x, SlideWidth) * Extent(y, SlideHeight);
+
+    /// <summary>Level-0 coordinate of cell boundary <paramref name="i"/>, clamped to the slide's <paramref name="extent"/>.</summary>
+    public double Boundary(int i, long extent) => Math.Min(Math.Round(i * Stride), extent);
+
+    private double Extent(int i, long extent) => Boundary(i + 1, extent) - Boundary(i, extent);
+}
