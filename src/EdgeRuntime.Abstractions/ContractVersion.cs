@@ -12,7 +12,7 @@ public static class ContractVersion
     /// </summary>
     public const int Major = 2;
 
-    /// <summary>Incremented when members are added without breaking existing plugins. 1: the grid's shape (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap).</summary>
+    /// <summary>Incremented when members are added without breaking existing plugins. 1: the grid's shape (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query encoder.</summary>
     public const int Minor = 1;
 
     /// <summary>The oldest major version still loaded: 1 (every 1.x member is unchanged).</summary>

@@ -188,7 +188,7 @@ public sealed class PluginController(
 
             if (tasksChange)
             {
-                nextTasks = TaskSetLoader.Load(wantedTasks, options, TaskHost.For(processing, loggers), logger);
+                nextTasks = TaskSetLoader.Load(wantedTasks, options, TaskHost.For(processing, loggers, models), logger);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

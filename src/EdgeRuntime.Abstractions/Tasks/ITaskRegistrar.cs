@@ -1,3 +1,4 @@
+using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Requests;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,9 @@ public interface ITaskRegistrar
 
     /// <summary>Task <paramref name="taskName"/>'s settings (<c>EdgeRuntime:Processing:TaskSettings:{task}</c>); empty when none.</summary>
     IReadOnlyDictionary<string, string> Settings(string taskName);
+
+    /// <summary>The active model's text tower, for requests that encode a query (added in 2.1).</summary>
+    IQueryEncoder QueryEncoder { get; }
 
     /// <summary>Adds a task that runs on every slide.</summary>
     void AddTask(ISlideTask task);

@@ -39,7 +39,7 @@ internal static class ServiceCommands
 
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-            host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers), loggers.CreateLogger("edgert")));
+            host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert")));
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         }));
@@ -73,7 +73,7 @@ internal static class ServiceCommands
             var opener = new SlideOpener(settings.Slides);
             var path = parse.GetValue(file)!.FullName;
             var id = SlideRunner.SlideId(opener, path);
-            using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging), logger));
+            using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
             var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging);
             var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);

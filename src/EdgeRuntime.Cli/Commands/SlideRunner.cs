@@ -31,7 +31,7 @@ internal static class SlideRunner
     /// One built-in task plugin by id: the version the configuration or the active file runs, else the highest present.
     /// </summary>
     /// <exception cref="SettingsException">Plugins are off, or no version of the task is under the root.</exception>
-    public static SlideTaskSet LoadTask(EdgertSettings settings, string id, ILoggerFactory loggers)
+    public static SlideTaskSet LoadTask(EdgertSettings settings, string id, ILoggerFactory loggers, ModelProvider? models = null)
     {
         if (!settings.Plugins.Enabled)
         {
@@ -41,7 +41,7 @@ internal static class SlideRunner
         var running = ActivePlugins.Read(settings.Plugins.ActiveFile).TasksOr(settings.Plugins.ConfiguredTasks).FirstOrDefault(t => t.Id == id);
         var plugin = running ?? PluginCatalog.Scan(settings.Plugins.Root).LastOrDefault(p => p.Kind == PluginRef.Tasks && p.Id == id)
             ?? throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/."]);
-        return TaskSetLoader.Load([plugin], settings.Plugins, TaskHost.For(settings.Processing, loggers), loggers.CreateLogger("edgert"));
+        return TaskSetLoader.Load([plugin], settings.Plugins, TaskHost.For(settings.Processing, loggers, models), loggers.CreateLogger("edgert"));
     }
 
     /// <summary>Runs <paramref name="path"/> through the service's pipeline with <paramref name="tasks"/>, its files in <paramref name="outputDirectory"/>.</summary>

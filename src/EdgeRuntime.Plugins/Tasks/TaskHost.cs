@@ -1,3 +1,4 @@
+using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Pipeline.Processing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,13 +9,14 @@ namespace EdgeRuntime.Plugins.Tasks;
 /// <param name="Loggers">Where plugins log.</param>
 /// <param name="StateRoot">The folder of every task's state folder (<c>Processing:TaskStateDirectory</c>).</param>
 /// <param name="Settings">Every task's settings (<c>Processing:TaskSettings</c>).</param>
-public sealed record TaskHost(ILoggerFactory Loggers, string StateRoot, IReadOnlyDictionary<string, Dictionary<string, string>> Settings)
+/// <param name="Queries">The active model's text tower for requests; null where the process loads no model.</param>
+public sealed record TaskHost(ILoggerFactory Loggers, string StateRoot, IReadOnlyDictionary<string, Dictionary<string, string>> Settings, IQueryEncoder? Queries = null)
 {
-    /// <summary>The host of a service or command configured by <paramref name="processing"/>.</summary>
-    public static TaskHost For(ProcessingOptions processing, ILoggerFactory loggers)
+    /// <summary>The host of a service or command configured by <paramref name="processing"/>, with the models of <paramref name="models"/> for queries.</summary>
+    public static TaskHost For(ProcessingOptions processing, ILoggerFactory loggers, ModelProvider? models = null)
     {
         ArgumentNullException.ThrowIfNull(processing);
-        return new TaskHost(loggers, processing.TaskStateDirectory, processing.TaskSettings);
+        return new TaskHost(loggers, processing.TaskStateDirectory, processing.TaskSettings, models is null ? null : new ActiveModelQueryEncoder(models));
     }
 
     /// <summary>Defaults and no logging: for checking that a plugin loads (<c>edgert plugins activate</c>).</summary>

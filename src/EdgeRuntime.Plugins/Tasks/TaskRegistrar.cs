@@ -1,3 +1,4 @@
+using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Pipeline.Processing;
@@ -20,6 +21,8 @@ internal sealed class TaskRegistrar(TaskHost host, string plugin) : ITaskRegistr
     public List<RegisteredRequest> Requests { get; } = [];
 
     public ILogger CreateLogger(string category) => host.Loggers.CreateLogger(category);
+
+    public IQueryEncoder QueryEncoder => host.Queries ?? NoModel.Instance;
 
     public string StateDirectory(string taskName) => host.StateDirectory(Name(taskName, nameof(taskName)));
 
@@ -48,6 +51,16 @@ internal sealed class TaskRegistrar(TaskHost host, string plugin) : ITaskRegistr
         }
 
         Requests.Add(new RegisteredRequest(name, minimumRole, handler, plugin));
+    }
+
+    private sealed class NoModel : IQueryEncoder
+    {
+        public static readonly NoModel Instance = new();
+
+        public ModelIdentity? Model => null;
+
+        public ValueTask<QueryEmbedding> EncodeTextAsync(string text, CancellationToken cancellationToken) =>
+            throw new RequestRefusedException("no model is loaded in this process to encode the text; send a vector with its model, or ask the running service.");
     }
 
     // A name is one topic level: MQTT routes on it, and a slash or a wildcard would let one name shadow another.

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using EdgeRuntime.Abstractions;
+using EdgeRuntime.Abstractions.Embeddings;
+using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Abstractions.Tasks;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary>
+/// The embedding of a query image, taken from the slide pipeline itself (so it is tiled, resized and normalised
+/// exactly as indexed tiles were): the unit mean of its tiles' embeddings (a tile-sized image is one tile).
+/// </summary>
+internal sealed class QueryImageTask : ISlideTask
+{
+    public float[]? Vector { get; private set; }
+
+    public string Name => "query-image";
+
+    public int ContractMajorVersion => ContractVersion.Major;
+
+    public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISlideTaskRun>(new Run(this));
+
+    private sealed class Run(QueryImageTask owner) : ISlideTaskRun
+    {
+        private float[]? sum;
+
+        public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken)
+        {
+            sum ??= new float[batch.Dimension];
+            for (var i = 0; i < batch.Tiles.Count; i++)
+            {
+                var v = batch.VectorOf(i);
+                var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
+                for (var d = 0; d < v.Length; d++)
+                {
+                    sum[d] += v[d] / norm;
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken)
+        {
+            owner.Vector = sum;
+            return ValueTask.FromResult(new JsonObject());
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

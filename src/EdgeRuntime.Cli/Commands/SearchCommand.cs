@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Abstractions.Requests;
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins.Requests;
+using EdgeRuntime.Slides.Pixels;
+using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary>
+/// <c>edgert search</c>: the retrieval index's <c>search</c> request on the box, by text (the model's text tower), by
+/// an image (through the slide pipeline, as indexed tiles were), or by a region of an indexed slide; the same request
+/// an LIS sends over MQTT. <c>--preview</c> writes the hit tiles as PNGs, read from where each slide's result says
+/// its file is.
+/// </summary>
+internal static class SearchCommand
+{
+    private const string Task = "retrieval-index";
+
+    public static Command Create(CliOutput output)
+    {
+        var text = new Argument<string?>("text") { Description = "What to look for, in words (\"tumour cells with necrosis\").", Arity = ArgumentArity.ZeroOrOne };
+        var image = new Option<FileInfo?>("--image") { Description = "Search by an image instead (a tile-sized PNG or JPEG is one tile; a larger one, the mean of its tiles)." };
+        var slide = new Option<string?>("--slide") { Description = "Search by a region of an indexed slide: its slide id (with --box)." };
+        var box = new Option<string?>("--box") { Description = "The region, x,y,width,height in level-0 pixels (with --slide)." };
+        var top = new Option<int>("--top") { Description = "Hits to return.", DefaultValueFactory = _ => 10 };
+        var exact = new Option<bool>("--exact") { Description = "Scan every vector even where the approximate (HNSW) index would answer." };
+        var json = new Option<bool>("--json") { Description = "Print the JSON answer." };
+        var preview = new Option<DirectoryInfo?>("--preview") { Description = "Write each hit's tile as a PNG into this folder (rank-score-slide.png)." };
+        var models = new ModelLoading();
+        var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file (the index is in EdgeRuntime:Processing:TaskStateDirectory/retrieval-index)." };
+        var command = new Command("search", "Search the retrieval index of the box's indexed tiles by text, by image, or by a region of an indexed slide; embeddings of the active (or --model) model only.")
+        {
+            text, image, slide, box, top, exact, json, preview, models.Model, config,
+        };
+        command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
+        {
+            var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            models.Apply(parse, settings);
+            var words = parse.GetValue(text);
+            var imageFile = parse.GetValue(image);
+            var slideId = parse.GetValue(slide);
+            var ways = new[] { words is not null, imageFile is not null, slideId is not null }.Count(w => w);
+            if (ways != 1)
+            {
+                throw new SettingsException(["Give exactly one query: text, --image FILE, or --slide ID --box x,y,w,h."]);
+            }
+
+            using var logging = ModelLoading.Logging(output.Error);
+            using var provider = new ModelProvider(await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken));
+            using var index = SlideRunner.LoadTask(settings, Task, logging, provider);
+            var identity = provider.Current.Package.Identity;
+            var body = new JsonObject { ["top"] = parse.GetValue(top), ["exact"] = parse.GetValue(exact) };
+            if (words is not null)
+            {
+                body["text"] = words;
+            }
+            else if (imageFile is not null)
+            {
+                var capture = new QueryImageTask();
+                using var scratch = new ScratchDirectory(null);
+                using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "search", string.Empty)], [], null);
+                await SlideRunner.RunAsync(settings, logging, imageFile.FullName, provider.Current, set, scratch.Path, null, null, cancellationToken);
+                var vector = capture.Vector ?? throw new InvalidDataException($"{imageFile.FullName}: no tile to search with (no tissue found).");
+                body["vector"] = new JsonArray(vector.Select(v => (JsonNode)v).ToArray());
+                body["model"] = new JsonObject { ["id"] = identity.Id, ["version"] = identity.Version };
+            }
+            else
+            {
+                body["slide"] = slideId;
+                body["box"] = ParseBox(parse.GetValue(box));
+                body["model"] = new JsonObject { ["id"] = identity.Id, ["version"] = identity.Version };
+            }
+
+            using var tasks = new TaskProvider(index);
+            var dispatcher = new RequestDispatcher(new RequestRegistry(), tasks, settings.Processing, logging.CreateLogger<RequestDispatcher>());
+            var answer = await dispatcher.DispatchAsync(new Request(RegisteredRequest.TaskRequestName(Task, "search"), body, CallerRole.ReadOnly, "cli", "cli"), cancellationToken);
+            if (answer["ok"]?.GetValue<bool>() != true)
+            {
+                output.Error.WriteLine($"edgert: {answer["reason"]}");
+                return ExitCodes.InputError;
+            }
+
+            if (parse.GetValue(preview) is { } folder)
+            {
+                Preview(settings, answer["hits"]!.AsArray(), folder.FullName, output.Error);
+            }
+
+            output.Out.Write(parse.GetValue(json) ? answer.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine : Describe(answer));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static JsonArray ParseBox(string? text)
+    {
+        var parts = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 4 || !parts.All(p => long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new SettingsException([$"--box must be x,y,width,height in level-0 pixels (is '{text}')."]);
+        }
+
+        return new JsonArray(parts.Select(p => (JsonNode)long.Parse(p, CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    private static string Describe(JsonObject answer)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(inv, $"Model:   {answer["model"]!["id"]} {answer["model"]!["version"]}   ({answer["method"]}, {answer["tilesSearched"]} tiles)");
+        var rank = 0;
+        foreach (var hit in answer["hits"]!.AsArray())
+        {
+            var b = hit!["box"]!.AsArray();
+            text.AppendLine(inv, $"{++rank,4}  {hit["score"]!.GetValue<double>(),7:0.0000}  {hit["slideId"]}  x={b[0]} y={b[1]} w={b[2]} h={b[3]}");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Preview(EdgertSettings settings, JsonArray hits, string folder, TextWriter error)
+    {
+        Directory.CreateDirectory(folder);
+        var opener = new SlideOpener(settings.Slides);
+        var rank = 0;
+        foreach (var hit in hits)
+        {
+            rank++;
+            var id = hit!["slideId"]!.GetValue<string>();
+            var resultFile = Path.Combine(settings.Processing.ResultsDirectory, id, "result.json");
+            var file = File.Exists(resultFile) ? JsonNode.Parse(File.ReadAllText(resultFile))?["file"]?["path"]?.GetValue<string>() : null;
+            if (file is null || !File.Exists(file))
+            {
+                error.WriteLine($"preview: slide {id}: its file is not where {resultFile} says (or there is no result there); no preview.");
+                continue;
+            }
+
+            var b = hit["box"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();
+            using var source = opener.Open(file);
+            var (w, h) = ((int)Math.Min(b[2], source.Info.Width - b[0]), (int)Math.Min(b[3], source.Info.Height - b[1]));
+            var rgb = new RgbImage(w, h);
+            source.ReadRegion(0, b[0], b[1], w, h, rgb.Pixels);
+            var score = hit["score"]!.GetValue<double>().ToString("0.000", CultureInfo.InvariantCulture);
+            PngFile.WriteAtomically(Path.Combine(folder, $"{rank:000}-{score}-{id}.png"), PngFile.Encode(rgb));
+        }
+    }
+}
