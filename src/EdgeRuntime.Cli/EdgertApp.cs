@@ -23,6 +23,7 @@ public static class EdgertApp
         root.Subcommands.Add(PluginCommands.Create(cli));
         root.Subcommands.Add(TaskCommands.Create(cli));
         root.Subcommands.Add(SearchCommand.Create(cli));
+        root.Subcommands.Add(PrototypeCommands.Create(cli));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

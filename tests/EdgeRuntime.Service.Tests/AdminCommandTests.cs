@@ -63,7 +63,7 @@ public sealed class AdminCommandTests
         Assert.True(list.GetProperty("ok").GetBoolean());
         Assert.Equal("1.0.0", list.GetProperty("active").GetProperty("model").GetProperty("version").GetString()); // the forged command did nothing
         var versions = list.GetProperty("versions").EnumerateArray().Select(v => $"{v.GetProperty("kind").GetString()}/{v.GetProperty("id").GetString()}/{v.GetProperty("version").GetString()}").ToList();
-        Assert.Equal(["models/tiny-reference/1.0.0", "models/tiny-reference/1.1.0", "models/tiny-reference/1.2.0", "prompts/crc100k/1.0.0", "tasks/embedding-summary/1.0.0", "tasks/features/1.0.0", "tasks/zero-shot-tagging/1.0.0"], versions);
+        Assert.Equal(["models/tiny-reference/1.0.0", "models/tiny-reference/1.1.0", "models/tiny-reference/1.2.0", "prompts/crc100k/1.0.0", "tasks/embedding-summary/1.0.0", "tasks/features/1.0.0", "tasks/retrieval-index/1.0.0", "tasks/zero-shot-segmentation/1.0.0", "tasks/zero-shot-tagging/1.0.0"], versions);
 
         var activated = await admin.RequestAsync($"{Root}/admin/plugins/activate", Plugin("models", "tiny-reference", "1.1.0"), "c-activate", Patience);
         Assert.True(activated.GetProperty("ok").GetBoolean(), activated.ToString());

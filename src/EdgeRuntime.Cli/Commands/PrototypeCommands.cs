@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Slides.Files;
+
+namespace EdgeRuntime.Cli.Commands;
+
+/// <summary>
+/// <c>edgert prototypes build</c>: few-shot class prototypes from a folder of labelled tiles. Each image goes through
+/// the slide pipeline (tiled, resized and normalised exactly as slides are); a class's prototype is the normalised
+/// mean of its images' unit embeddings. The set is written as <c>prototypes.json</c>, which any task takes in place
+/// of a prompt set (<c>EdgeRuntime:Processing:TaskPrototypeSets:{task}</c>).
+/// </summary>
+internal static class PrototypeCommands
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff"];
+
+    public static Command Create(CliOutput output)
+    {
+        var prototypes = new Command("prototypes", "Few-shot prototype sets: class means of labelled examples' image embeddings, used wherever a prompt set is.");
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "A folder of class folders of images (CRC-100K style): the folder names are the classes." };
+        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder to write prototypes.json into.", Required = true };
+        var shots = new Option<int?>("--shots") { Description = "Examples per class: the first N of each folder in name order (default: all)." };
+        var id = new Option<string>("--id") { Description = "The set's id.", DefaultValueFactory = _ => "prototypes" };
+        var version = new Option<string>("--version") { Description = "The set's version.", DefaultValueFactory = _ => "1.0.0" };
+        var models = new ModelLoading();
+        var common = new CommonOptions();
+        var build = new Command("build", "Embed each class folder's images with the model and write their normalised means as a prototype set.")
+        {
+            folder, outDir, shots, id, version, models.Model,
+        };
+        common.AddTo(build);
+        build.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
+        {
+            var settings = common.Load(parse);
+            models.Apply(parse, settings);
+            var root = parse.GetValue(folder)!.FullName;
+            if (!Directory.Exists(root))
+            {
+                throw new SettingsException([$"{root}: no such folder."]);
+            }
+
+            var perClass = parse.GetValue(shots);
+            if (perClass is < 1)
+            {
+                throw new SettingsException([$"--shots must be at least 1 (is {perClass})."]);
+            }
+
+            var classes = Directory.GetDirectories(root).Order(StringComparer.Ordinal)
+                .Select(d => (Name: Path.GetFileName(d), Files: Directory.GetFiles(d).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).Take(perClass ?? int.MaxValue).ToList()))
+                .ToList();
+            var empty = classes.Where(c => c.Files.Count == 0).Select(c => $"{Path.Combine(root, c.Name)}: no images ({string.Join(", ", ImageExtensions)}).").ToList();
+            if (classes.Count < 2 || empty.Count > 0)
+            {
+                throw new SettingsException(classes.Count < 2 ? [$"{root}: a prototype set needs at least 2 class folders (has {classes.Count})."] : empty);
+            }
+
+            using var logging = ModelLoading.Logging(output.Error);
+            using var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+            var entries = new JsonArray();
+            var done = 0;
+            var total = classes.Sum(c => c.Files.Count);
+            foreach (var (name, files) in classes)
+            {
+                var sum = new double[model.Package.Manifest.EmbeddingSize];
+                foreach (var file in files)
+                {
+                    var capture = new QueryImageTask();
+                    using var scratch = new ScratchDirectory(null);
+                    using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "prototypes", string.Empty)], [], null);
+                    await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, parse.GetValue(common.TargetMpp), null, cancellationToken);
+                    var vector = capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found).");
+                    var norm = Math.Sqrt(vector.Sum(v => (double)v * v));
+                    for (var d = 0; d < sum.Length; d++)
+                    {
+                        sum[d] += vector[d] / norm;
+                    }
+
+                    output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {++done}/{total} images"));
+                }
+
+                var length = Math.Sqrt(sum.Sum(v => v * v));
+                entries.Add(new JsonObject
+                {
+                    ["name"] = name,
+                    ["examples"] = files.Count,
+                    ["embedding"] = new JsonArray(sum.Select(v => (JsonNode)(float)(v / length)).ToArray()),
+                });
+            }
+
+            var document = new JsonObject
+            {
+                ["schemaVersion"] = 1,
+                ["id"] = parse.GetValue(id),
+                ["version"] = parse.GetValue(version),
+                ["modelId"] = model.Package.Identity.Id,
+                ["classes"] = entries,
+            };
+            var target = Path.Combine(parse.GetValue(outDir)!.FullName, "prototypes.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            AtomicFile.WriteText(target, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            output.Out.WriteLine($"{target}: {classes.Count} classes from {total} images, model {model.Package.Identity.Id} {model.Package.Identity.Version}");
+            return ExitCodes.Success;
+        }));
+        prototypes.Subcommands.Add(build);
+        return prototypes;
+    }
+}
