@@ -18,18 +18,7 @@ public sealed class PrototypeTests : IDisposable
     {
         var examples = TestModel.HeldOut(temp.File("examples"), 5);
         var config = temp.File("config.json");
-        void Write(object processing) => File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            EdgeRuntime = new
-            {
-                ZeroShot = new { TextEmbeddingCache = temp.File("cache"), DefaultPromptSet = TestModel.PromptSet },
-                Inference = new { ExecutionProviders = new[] { "CPU" } },
-                Models = new { DefaultPackage = TestModel.Package },
-                Tissue = new { Detector = "none" },
-                Plugins = new { Tasks = "zero-shot-tagging/1.0.0, zero-shot-segmentation/1.0.0", ActiveFile = temp.File("active.json") },
-                Processing = processing,
-            },
-        }));
+        void Write(object processing) => TestModelConfig.Write(temp, "config.json", "zero-shot-tagging/1.0.0, zero-shot-segmentation/1.0.0", processing);
         Write(new { ResultsDirectory = temp.File("results") });
         var (code, _, error) = Edgert.Run("prototypes", "build", examples, "-o", temp.File("protos"), "--id", "textures-5shot", "--shots", "5", "--config", config);
         Assert.True(code == 0, error);
@@ -84,7 +73,12 @@ public sealed class PrototypeTests : IDisposable
         using var slide = new TextureSlide(8 * 224, 4 * 224, [("grass", 0, 0, 4 * 224, 4 * 224), ("ihc", 4 * 224, 0, 8 * 224, 4 * 224)]);
         (code, var processed, error) = Edgert.Run("process", slide.Path, "--config", config);
         Assert.True(code == 0, error);
-        var segmentation = JsonNode.Parse(processed)!["tasks"]!["zero-shot-segmentation"]!["output"]!;
+        var document = JsonNode.Parse(processed)!;
+        var segmentation = document["tasks"]!["zero-shot-segmentation"]!["output"]!;
+        // Provenance names each task's class set; the overlay is drawn from the segmentation's cell map, which is
+        // preferred to tagging's tiles though tagging comes first.
+        Assert.All(document["provenance"]!["tasks"]!.AsArray(), t => Assert.Equal(("prototypes", "textures-5shot"), (t!["classSet"]!["kind"]!.GetValue<string>(), t["classSet"]!["id"]!.GetValue<string>())));
+        Assert.Equal("zero-shot-segmentation", document["overlay"]!["task"]!.GetValue<string>());
         Assert.Equal("textures-5shot", segmentation["classSet"]!["id"]!.GetValue<string>());
         var cells = segmentation["classes"]!.AsArray().ToDictionary(c => c!["class"]!.GetValue<string>(), c => c!["cells"]!.GetValue<int>());
         Assert.True(cells["grass"] >= 14 && cells["ihc"] >= 14, JsonSerializer.Serialize(cells));

@@ -102,33 +102,22 @@ public sealed class RetrievalTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(id, Hits(Search(config, "bricks", "--top", "1"))[0].Slide);
     }
 
-    private string Config(int approximateAbove)
-    {
-        var config = temp.File($"config-{approximateAbove}.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
+    private string Config(int approximateAbove) => TestModelConfig.Write(
+        temp,
+        $"config-{approximateAbove}.json",
+        "retrieval-index/1.0.0",
+        processing: new
         {
-            EdgeRuntime = new
-            {
-                ZeroShot = new { TextEmbeddingCache = temp.File("cache"), DefaultPromptSet = TestModel.PromptSet },
-                Inference = new { ExecutionProviders = new[] { "CPU" } },
-                Models = new { DefaultPackage = TestModel.Package },
-                Tissue = new { Detector = "none" },
-                Plugins = new { Tasks = "retrieval-index/1.0.0", ActiveFile = temp.File("active.json") },
-                Processing = new
-                {
-                    ResultsDirectory = temp.File("results"),
-                    TaskStateDirectory = temp.File("state"),
-                    TaskSettings = new Dictionary<string, Dictionary<string, string>> { ["retrieval-index"] = new() { ["ApproximateAbove"] = approximateAbove.ToString(CultureInfo.InvariantCulture) } },
-                },
-            },
-        }));
-        return config;
-    }
+            ResultsDirectory = temp.File("results"),
+            TaskStateDirectory = temp.File("state"),
+            TaskSettings = new Dictionary<string, Dictionary<string, string>> { ["retrieval-index"] = new() { ["ApproximateAbove"] = approximateAbove.ToString(CultureInfo.InvariantCulture) } },
+        });
 
     private static string Process(TextureSlide slide, string config)
     {
         var (code, output, error) = Edgert.Run("process", slide.Path, "--config", config);
         Assert.True(code == 0, error);
+        ResultSchema.Validate(output);
         var result = JsonNode.Parse(output)!;
         Assert.True(result["tasks"]!["retrieval-index"]!["output"] is not null, result["tasks"]!.ToJsonString());
         return result["slideId"]!.GetValue<string>();

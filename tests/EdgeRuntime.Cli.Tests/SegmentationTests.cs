@@ -66,7 +66,7 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
         // hole where the grass is, all in level-0 pixels.
         var report = ExternalTool.Python(
             """
-            import json, sys
+            import json, sys, uuid
             from shapely.geometry import shape
             fc = json.load(open(sys.argv[1]))
             out = {}
@@ -74,7 +74,8 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
                 g = shape(f["geometry"])
                 holes = sum(len(p.interiors) for p in getattr(g, "geoms", [g]))
                 out[f["properties"]["classification"]["name"]] = {"valid": g.is_valid, "area": g.area, "holes": holes,
-                    "bounds": list(g.bounds), "type": fc["type"], "objectType": f["properties"]["objectType"]}
+                    "bounds": list(g.bounds), "type": fc["type"], "objectType": f["properties"]["objectType"],
+                    "idVersion": uuid.UUID(f["id"]).version, "id": f["id"]}
             print(json.dumps(out))
             """,
             Path.Combine(folder, "segmentation.geojson"));
@@ -82,6 +83,9 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
         log.WriteLine(report);
         Assert.All(shapes, s => Assert.True(s.Value!["valid"]!.GetValue<bool>(), $"{s.Key}: invalid geometry"));
         Assert.All(shapes, s => Assert.Equal("annotation", s.Value!["objectType"]!.GetValue<string>()));
+        // QuPath reads a feature's id as a UUID: Python's uuid parses each one (RFC 9562 version 8, name-based), one per class.
+        Assert.All(shapes, s => Assert.Equal(8, s.Value!["idVersion"]!.GetValue<int>()));
+        Assert.Equal(shapes.Count, shapes.Select(s => s.Value!["id"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(1, shapes["gravel"]!["holes"]!.GetValue<int>());
         Assert.Equal(0, shapes["brick"]!["holes"]!.GetValue<int>());
         Assert.Equal(new[] { 0.0, 0, 8 * Tile, 15 * Tile }, shapes["brick"]!["bounds"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
@@ -101,7 +105,8 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
         using var slide = new TextureSlide(4480, 3360, layout);
         var (result, folder) = Process(slide, overlap: Tile / 2);
         var mask = result["tasks"]!["zero-shot-segmentation"]!["output"]!["mask"]!;
-        Assert.Equal(Tile / 2.0, mask["cellLevel0Pixels"]!.GetValue<double>(), 1e-9);
+        Assert.Equal(Tile / 2.0, mask["cellLevel0Pixels"]![0]!.GetValue<double>(), 1e-9);
+        Assert.Equal(Tile / 2.0, mask["cellLevel0Pixels"]![1]!.GetValue<double>(), 1e-9);
         Assert.Equal(40, mask["width"]!.GetValue<int>());
         var dice = Dice(slide, folder, mask);
         log.WriteLine("Dice, off-grid boundaries, half-tile overlap: " + string.Join(", ", dice.Select(d => $"{d.Key} {d.Value:0.000}")));
@@ -113,22 +118,11 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
 
     private (JsonNode Result, string Folder) Process(TextureSlide slide, int overlap)
     {
-        var config = temp.File($"config-{overlap}.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            EdgeRuntime = new
-            {
-                ZeroShot = new { TextEmbeddingCache = temp.File("cache"), DefaultPromptSet = TestModel.PromptSet },
-                Inference = new { ExecutionProviders = new[] { "CPU" } },
-                Models = new { DefaultPackage = TestModel.Package },
-                Tissue = new { Detector = "none" },
-                Tiling = new { Overlap = overlap },
-                Plugins = new { Tasks = "zero-shot-segmentation/1.0.0", ActiveFile = temp.File("active.json") },
-            },
-        }));
+        var config = TestModelConfig.Write(temp, $"config-{overlap}.json", "zero-shot-segmentation/1.0.0", tiling: new { Overlap = overlap });
         var results = temp.File($"results-{overlap}");
         var (code, output, error) = Edgert.Run("process", slide.Path, "--out", results, "--config", config);
         Assert.True(code == 0, error);
+        ResultSchema.Validate(output);
         var result = JsonNode.Parse(output)!;
         var task = result["tasks"]!["zero-shot-segmentation"]!;
         Assert.True(task["output"] is not null, task.ToJsonString());
@@ -145,7 +139,7 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
         Assert.Equal("P", png["mode"]!.GetValue<string>());
         var width = png["size"]![0]!.GetValue<int>();
         var pixels = png["pixels"]!.AsArray().Select(p => p!.GetValue<int>()).ToArray();
-        var cell = mask["cellLevel0Pixels"]!.GetValue<double>();
+        var (cellX, cellY) = (mask["cellLevel0Pixels"]![0]!.GetValue<double>(), mask["cellLevel0Pixels"]![1]!.GetValue<double>());
         var names = TestModel.Classes;
         var dice = new Dictionary<string, double>();
         foreach (var name in slide.Regions.Select(r => r.Class).Distinct())
@@ -155,7 +149,7 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
             for (var i = 0; i < pixels.Length; i++)
             {
                 var (x, y) = (i % width, i / width);
-                var isTruth = slide.ClassAt((x + 0.5) * cell, (y + 0.5) * cell) == name;
+                var isTruth = slide.ClassAt((x + 0.5) * cellX, (y + 0.5) * cellY) == name;
                 var isPredicted = pixels[i] == index;
                 both += isTruth && isPredicted ? 1 : 0;
                 predicted += isPredicted ? 1 : 0;

@@ -34,7 +34,6 @@ public sealed class TextureSlide : IDisposable
             arguments.Add(string.Create(inv, $"{r.Class}:{r.X0},{r.Y0},{r.X1},{r.Y1}"));
         }
 
-        _ = TestModel.Package; // the source images come with the model
         ExternalTool.Run(ExternalTool.DebianPython, arguments);
     }
 

@@ -17,7 +17,7 @@ namespace EdgeRuntime.Tasks.ZeroShotSegmentation;
 /// stride, averaged where tiles overlap (a finer map with overlap). Writes <c>segmentation.png</c> (an indexed label
 /// mask: index 0 no tissue, index i + 1 class i, one pixel per cell), <c>segmentation.geojson</c> (QuPath annotations
 /// in level-0 pixels, holes kept), and reports each class's area in mm²; the host draws the classes over the
-/// thumbnail (<c>overlay.png</c>) through <see cref="ITileClassMap"/>.
+/// thumbnail (<c>overlay.png</c>) through <see cref="ICellClassMap"/>, cell by cell.
 /// </summary>
 public sealed class ZeroShotSegmentationTask : ISlideTask
 {
@@ -41,7 +41,7 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
         return ValueTask.FromResult<ISlideTaskRun>(new Run(slide, context));
     }
 
-    private sealed class Run : ISlideTaskRun, ITileClassMap
+    private sealed class Run : ISlideTaskRun, ICellClassMap
     {
         private readonly SlideInfo slide;
         private readonly SlideTaskContext context;
@@ -71,6 +71,16 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
         public IReadOnlyList<string> ClassNames => classes.Names;
 
         public int ClassOf(int tileIndex) => topClass[tileIndex];
+
+        public int Columns => map.Columns;
+
+        public int Rows => map.Rows;
+
+        public double CellWidthLevel0 => map.StrideX;
+
+        public double CellHeightLevel0 => map.StrideY;
+
+        public int ClassOfCell(int column, int row) => map.ClassOf(column, row);
 
         public ValueTask OnBatchAsync(EmbeddingBatch batch, CancellationToken cancellationToken)
         {
@@ -108,7 +118,7 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
             var palette = new List<(byte, byte, byte)> { (0, 0, 0) };
             palette.AddRange(Enumerable.Range(0, classes.Names.Count).Select(ClassColours.Of));
             IndexedPng.Write(Path.Combine(context.OutputDirectory, MaskFile), mask, map.Columns, map.Rows, palette, firstTransparent: true);
-            var geoJson = QuPathGeoJson.Of(map, classes.Names, labels);
+            var geoJson = QuPathGeoJson.Of(map, classes.Names, labels, context.SlideId);
             File.WriteAllText(Path.Combine(context.OutputDirectory, GeoJsonFile), geoJson.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
 
             var resolution = slide.Resolution;
@@ -137,8 +147,7 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
                     ["file"] = MaskFile,
                     ["width"] = map.Columns,
                     ["height"] = map.Rows,
-                    ["downsample"] = map.Stride,
-                    ["cellLevel0Pixels"] = map.Stride,
+                    ["cellLevel0Pixels"] = new JsonArray(map.StrideX, map.StrideY),
                     ["tileCells"] = map.Span,
                     ["noTissueIndex"] = 0,
                     ["palette"] = new JsonArray(palette.Select(p => (JsonNode)new JsonArray(p.Item1, p.Item2, p.Item3)).ToArray()),

@@ -73,10 +73,9 @@ internal static class PrototypeCommands
                     using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "prototypes", string.Empty)], [], null);
                     await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, parse.GetValue(common.TargetMpp), null, cancellationToken);
                     var vector = capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found).");
-                    var norm = Math.Sqrt(vector.Sum(v => (double)v * v));
                     for (var d = 0; d < sum.Length; d++)
                     {
-                        sum[d] += vector[d] / norm;
+                        sum[d] += vector[d]; // a unit vector already
                     }
 
                     output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {++done}/{total} images"));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions;
 using EdgeRuntime.Abstractions.Embeddings;
@@ -31,11 +32,7 @@ internal sealed class QueryImageTask : ISlideTask
             for (var i = 0; i < batch.Tiles.Count; i++)
             {
                 var v = batch.VectorOf(i);
-                var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
-                for (var d = 0; d < v.Length; d++)
-                {
-                    sum[d] += v[d] / norm;
-                }
+                TensorPrimitives.MultiplyAdd(v, 1f / TensorPrimitives.Norm(v), sum, sum);
             }
 
             return ValueTask.CompletedTask;
@@ -43,6 +40,11 @@ internal sealed class QueryImageTask : ISlideTask
 
         public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken)
         {
+            if (sum is not null)
+            {
+                TensorPrimitives.Divide(sum, TensorPrimitives.Norm(sum), sum);
+            }
+
             owner.Vector = sum;
             return ValueTask.FromResult(new JsonObject());
         }

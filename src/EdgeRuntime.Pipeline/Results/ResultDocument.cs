@@ -79,12 +79,14 @@ public static class ResultDocument
                     ["minTissueFraction"] = plan.Grid.MinTissueFraction,
                     ["wholeImage"] = plan.WholeImage,
                 },
+                // Each task's own class set too: a prototype set or a task's prompt set differs from the default one.
                 ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)new JsonObject
                 {
                     ["name"] = e.Task.Name,
                     ["plugin"] = e.Plugin,
                     ["version"] = e.Version,
                     ["sha256"] = e.Sha256,
+                    ["classSet"] = ClassSetOf(run.Model.ClassSetFor(e.Task.Name).Source),
                 }).ToArray()),
             },
             ["tasks"] = tasks,
@@ -98,6 +100,9 @@ public static class ResultDocument
             },
         };
     }
+
+    private static JsonObject ClassSetOf(Abstractions.Tasks.ClassSource source) =>
+        new() { ["kind"] = source.Kind, ["id"] = source.Id, ["version"] = source.Version, ["sha256"] = source.Sha256 };
 
     // What a LIS needs to match a result to a case, without the hundreds of vendor keys some formats carry.
     private static JsonObject SelectedProperties(IReadOnlyDictionary<string, string> p)

@@ -54,7 +54,9 @@ public sealed class SlidePipeline(
         {
             Columns = grid.Columns,
             Rows = grid.Rows,
+            TileHeightLevel0 = (long)Math.Round(grid.TileHeightLevel0),
             StrideLevel0 = grid.TileWidthLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize,
+            StrideYLevel0 = grid.TileHeightLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize,
             Overlap = grid.Overlap,
         };
         var taskRuns = await SlideTaskRuns.StartAsync(input.Tasks.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
@@ -86,7 +88,7 @@ public sealed class SlidePipeline(
     // Named, not made: most tasks keep no state, and those that do create it when they first write.
     private string StateDirectory(string taskName) => Path.GetFullPath(Path.Combine(processing.TaskStateDirectory, taskName));
 
-    // The first task that classified tiles draws its map over the thumbnail; tasks need no image library.
+    // The chosen task's map is drawn over the thumbnail (cells where it has them, else tiles); tasks need no image library.
     private OverlayFile? WriteOverlay(ISlide slide, TileGrid grid, (string Task, ITileClassMap Map)? classMap, string directory)
     {
         if (classMap is not { } found)
@@ -94,15 +96,29 @@ public sealed class SlidePipeline(
             return null;
         }
 
-        var topClass = new int[grid.Tiles.Count];
-        for (var i = 0; i < topClass.Length; i++)
+        var regions = new List<ClassRegion>();
+        if (found.Map is ICellClassMap cells)
         {
-            topClass[i] = found.Map.ClassOf(i);
+            for (var y = 0; y < cells.Rows; y++)
+            {
+                for (var x = 0; x < cells.Columns; x++)
+                {
+                    regions.Add(new ClassRegion(x * cells.CellWidthLevel0, y * cells.CellHeightLevel0, cells.CellWidthLevel0, cells.CellHeightLevel0, cells.ClassOfCell(x, y)));
+                }
+            }
+        }
+        else
+        {
+            for (var i = 0; i < grid.Tiles.Count; i++)
+            {
+                var b = grid.Tiles[i].Box;
+                regions.Add(new ClassRegion(b.X, b.Y, b.Width, b.Height, found.Map.ClassOf(i)));
+            }
         }
 
         var (width, height) = SlideDownsampler.FitLongSide(slide.Info.Width, slide.Info.Height, processing.OverlaySize);
         var thumbnail = SlideDownsampler.Read(slide, width, height);
-        PngFile.WriteAtomically(Path.Combine(directory, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, grid.Tiles, topClass, found.Map.ClassNames));
+        PngFile.WriteAtomically(Path.Combine(directory, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, regions, found.Map.ClassNames));
         return new OverlayFile("overlay.png", found.Task);
     }
 }

@@ -41,18 +41,15 @@ public sealed class SlideTaskRuns : IAsyncDisposable
         return runs;
     }
 
-    /// <summary>The first task, in order, that completed and gives every tile a class; null if none did.</summary>
+    /// <summary>
+    /// The map to draw: the first task, in order, that completed with a cell map (finer than the tiles), else the
+    /// first that gives every tile a class; null if none did.
+    /// </summary>
     public (string Task, ITileClassMap Map)? FirstClassMap()
     {
-        foreach (var entry in entries)
-        {
-            if (entry.Error is null && entry.Run is ITileClassMap map)
-            {
-                return (entry.Name, map);
-            }
-        }
-
-        return null;
+        var completed = entries.Where(e => e.Error is null && e.Run is ITileClassMap).ToList();
+        var chosen = completed.FirstOrDefault(e => e.Run is ICellClassMap) ?? completed.FirstOrDefault();
+        return chosen is null ? null : (chosen.Name, (ITileClassMap)chosen.Run!);
     }
 
     /// <summary>Gives a batch of embeddings to every task still running.</summary>

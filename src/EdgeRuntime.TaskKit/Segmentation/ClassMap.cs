@@ -24,18 +24,19 @@ public sealed class ClassMap
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
-        if (grid.Columns < 1 || grid.Rows < 1 || !(grid.StrideLevel0 > 0))
+        if (grid.Columns < 1 || grid.Rows < 1 || !(grid.StrideLevel0 > 0) || !(grid.StrideYLevel0 > 0))
         {
-            throw new ArgumentException("The host gives no grid shape (columns, rows, stride: contract 2.1); a class map needs it.", nameof(grid));
+            throw new ArgumentException("The host gives no grid shape (columns, rows, strides: contract 2.1); a class map needs it.", nameof(grid));
         }
 
         Classes = classes;
-        Stride = grid.StrideLevel0;
-        // A tile spans its side divided by the stride in cells; a cell counts as covered by a tile that covers at
-        // least half of it.
+        StrideX = grid.StrideLevel0;
+        StrideY = grid.StrideYLevel0;
+        // A tile spans its side divided by the stride in cells (the same count on both axes: the overlap is the same
+        // share of either side); a cell counts as covered by a tile that covers at least half of it.
         Span = Math.Max(1, (int)Math.Round(grid.TileSizeLevel0 / grid.StrideLevel0));
-        Columns = Math.Min(grid.Columns + Span - 1, (int)Math.Ceiling(slideWidth / Stride));
-        Rows = Math.Min(grid.Rows + Span - 1, (int)Math.Ceiling(slideHeight / Stride));
+        Columns = Math.Min(grid.Columns + Span - 1, (int)Math.Ceiling(slideWidth / StrideX));
+        Rows = Math.Min(grid.Rows + Span - 1, (int)Math.Ceiling(slideHeight / StrideY));
         SlideWidth = slideWidth;
         SlideHeight = slideHeight;
         sums = new double[(long)Columns * Rows * classes];
@@ -51,8 +52,11 @@ public sealed class ClassMap
     /// <summary>Cells down.</summary>
     public int Rows { get; }
 
-    /// <summary>Level-0 pixels per cell side (the map's downsample from level 0).</summary>
-    public double Stride { get; }
+    /// <summary>Level-0 pixels per cell across (the map's downsample from level 0 along x).</summary>
+    public double StrideX { get; }
+
+    /// <summary>Level-0 pixels per cell down (the downsample along y; equal to <see cref="StrideX"/> for square pixels).</summary>
+    public double StrideY { get; }
 
     /// <summary>Cells a tile spans along each axis.</summary>
     public int Span { get; }
@@ -134,10 +138,11 @@ public sealed class ClassMap
     }
 
     /// <summary>The level-0 area of cell (<paramref name="x"/>, <paramref name="y"/>) inside the slide, in square pixels.</summary>
-    public double CellArea(int x, int y) => Extent(x, SlideWidth) * Extent(y, SlideHeight);
+    public double CellArea(int x, int y) => (BoundaryX(x + 1) - BoundaryX(x)) * (BoundaryY(y + 1) - BoundaryY(y));
 
-    /// <summary>Level-0 coordinate of cell boundary <paramref name="i"/>, clamped to the slide's <paramref name="extent"/>.</summary>
-    public double Boundary(int i, long extent) => Math.Min(Math.Round(i * Stride), extent);
+    /// <summary>Level-0 x of cell boundary <paramref name="i"/> (the left edge of column i), clamped to the slide.</summary>
+    public double BoundaryX(int i) => Math.Min(Math.Round(i * StrideX), SlideWidth);
 
-    private double Extent(int i, long extent) => Boundary(i + 1, extent) - Boundary(i, extent);
+    /// <summary>Level-0 y of cell boundary <paramref name="i"/> (the top edge of row i), clamped to the slide.</summary>
+    public double BoundaryY(int i) => Math.Min(Math.Round(i * StrideY), SlideHeight);
 }

@@ -5,15 +5,19 @@ using SkiaSharp;
 
 namespace EdgeRuntime.Tiling.Rendering;
 
-/// <summary>Draws each tile's predicted class over a thumbnail, one colour per class, with a legend.</summary>
+/// <summary>Draws each region's predicted class (tiles or map cells) over a thumbnail, one colour per class, with a legend.</summary>
 public static class ClassMapOverlay
 {
     /// <summary>Renders the class map and returns PNG bytes.</summary>
-    public static byte[] RenderPng(RgbImage thumbnail, long slideWidth, long slideHeight, IReadOnlyList<TileRef> tiles, IReadOnlyList<int> classOfTile, IReadOnlyList<string> classNames)
+    /// <param name="thumbnail">The slide's thumbnail.</param>
+    /// <param name="slideWidth">Level-0 width.</param>
+    /// <param name="slideHeight">Level-0 height.</param>
+    /// <param name="regions">Level-0 rectangles with their class (-1: none, left undrawn), drawn in order.</param>
+    /// <param name="classNames">The legend.</param>
+    public static byte[] RenderPng(RgbImage thumbnail, long slideWidth, long slideHeight, IEnumerable<ClassRegion> regions, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(thumbnail);
-        ArgumentNullException.ThrowIfNull(tiles);
-        ArgumentNullException.ThrowIfNull(classOfTile);
+        ArgumentNullException.ThrowIfNull(regions);
         ArgumentNullException.ThrowIfNull(classNames);
         using var bitmap = PngFile.ToBitmap(thumbnail);
         using (var canvas = new SKCanvas(bitmap))
@@ -21,12 +25,15 @@ public static class ClassMapOverlay
             var sx = (float)thumbnail.Width / slideWidth;
             var sy = (float)thumbnail.Height / slideHeight;
             using var fill = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = false };
-            for (var i = 0; i < tiles.Count; i++)
+            foreach (var r in regions)
             {
-                var color = Colour(classOfTile[i]);
-                fill.Color = color.WithAlpha(110);
-                var b = tiles[i].Box;
-                canvas.DrawRect(b.X * sx, b.Y * sy, b.Width * sx, b.Height * sy, fill);
+                if (r.Class < 0)
+                {
+                    continue;
+                }
+
+                fill.Color = Colour(r.Class).WithAlpha(110);
+                canvas.DrawRect((float)(r.X * sx), (float)(r.Y * sy), (float)(r.Width * sx), (float)(r.Height * sy), fill);
             }
 
             // Legend: a swatch per class, top-left, on white.
