@@ -24,6 +24,7 @@ public static class EdgertApp
         root.Subcommands.Add(TaskCommands.Create(cli));
         root.Subcommands.Add(SearchCommand.Create(cli));
         root.Subcommands.Add(PrototypeCommands.Create(cli));
+        root.Subcommands.Add(Commands.Evaluation.EvalCommands.Create(cli));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

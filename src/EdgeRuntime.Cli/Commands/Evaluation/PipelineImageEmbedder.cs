@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Plugins.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Cli.Commands.Evaluation;
+
+/// <summary>
+/// Unit image embeddings of labelled images, each computed by the slide pipeline itself (tiled, resized and
+/// normalised as production does; an image of several tiles is their unit mean), and cached by the model's hash, the
+/// image's hash and the tiling, so that a second run with another prompt set or method does not encode again.
+/// </summary>
+internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFactory logging, string? cacheRoot, double? targetMicronsPerPixel, TextWriter progress)
+{
+    public async Task<float[][]> EmbedAsync(ModelRuntime model, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        var vectors = new float[files.Count][];
+        var clock = Stopwatch.StartNew();
+        var (encoded, cached) = (0, 0);
+        var step = Math.Max(1, files.Count / 10);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var key = cacheRoot is null ? null : Path.Combine(cacheRoot, model.Package.Identity.Sha256[..16], Key(model, files[i]) + ".f32");
+            if (key is not null && File.Exists(key))
+            {
+                vectors[i] = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken)).ToArray();
+                cached++;
+            }
+            else
+            {
+                vectors[i] = await EncodeAsync(model, files[i], cancellationToken);
+                encoded++;
+                if (key is not null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(key)!);
+                    var part = key + ".part";
+                    await File.WriteAllBytesAsync(part, MemoryMarshal.AsBytes(vectors[i].AsSpan()).ToArray(), cancellationToken);
+                    File.Move(part, key, overwrite: true);
+                }
+            }
+
+            if ((i + 1) % step == 0 || i + 1 == files.Count)
+            {
+                var rate = (i + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {i + 1}/{files.Count} images ({encoded} encoded, {cached} from the cache), {rate:0.0} images/s, ETA {(files.Count - i - 1) / rate:0} s"));
+            }
+        }
+
+        return vectors;
+    }
+
+    private async Task<float[]> EncodeAsync(ModelRuntime model, string file, CancellationToken cancellationToken)
+    {
+        var capture = new QueryImageTask();
+        using var scratch = new ScratchDirectory(null);
+        using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], [], null);
+        await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, targetMicronsPerPixel, null, cancellationToken);
+        return capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found; tissue detection: {settings.Tissue.Detector}).");
+    }
+
+    // The embedding depends on the model, the image's bytes and how it is tiled; nothing else.
+    private string Key(ModelRuntime model, string file)
+    {
+        using var stream = File.OpenRead(file);
+        var content = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var tiling = JsonSerializer.Serialize(new { settings.Tiling, targetMicronsPerPixel, settings.Tissue.Detector });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Package.Identity.Sha256}|{content}|{tiling}")));
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+
+namespace EdgeRuntime.Evaluation.Datasets;
+
+/// <summary>
+/// A dataset of labelled tiles in one of the layouts public pathology datasets use: a folder of class folders
+/// (CRC-100K, LC25000: the folder names are the labels), or a CSV with a header naming <c>path</c>, <c>label</c> and
+/// optionally <c>split</c> (paths relative to the CSV's folder).
+/// </summary>
+public sealed class TileDataset
+{
+    /// <summary>Image files a dataset may hold.</summary>
+    public static readonly IReadOnlyList<string> ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
+
+    private TileDataset(string source, IReadOnlyList<LabelledImage> images)
+    {
+        Source = source;
+        Images = images;
+    }
+
+    /// <summary>The folder or CSV file it was read from.</summary>
+    public string Source { get; }
+
+    /// <summary>Every image, in a stable order (by label, then path).</summary>
+    public IReadOnlyList<LabelledImage> Images { get; }
+
+    /// <summary>The labels, in order.</summary>
+    public IReadOnlyList<string> Labels => Images.Select(i => i.Label).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether any image names a split.</summary>
+    public bool HasSplits => Images.Any(i => i.Split is not null);
+
+    /// <summary>The images of <paramref name="split"/> (all of them when the dataset has no splits and <paramref name="split"/> is null).</summary>
+    public IReadOnlyList<LabelledImage> Split(string? split) =>
+        split is null ? Images : Images.Where(i => string.Equals(i.Split, split, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>Reads a dataset; throws <see cref="InvalidDataException"/> naming the file, line or folder that is wrong.</summary>
+    public static TileDataset Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return FromFolders(full);
+        }
+
+        if (File.Exists(full) && full.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return FromCsv(full);
+        }
+
+        throw new InvalidDataException($"{full}: not a folder of class folders nor a .csv file (path,label[,split]).");
+    }
+
+    private static TileDataset FromFolders(string root)
+    {
+        var images = new List<LabelledImage>();
+        foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var label = System.IO.Path.GetFileName(folder);
+            images.AddRange(Directory.GetFiles(folder).Where(IsImage).Order(StringComparer.Ordinal).Select(f => new LabelledImage(f, label, null)));
+        }
+
+        if (images.Select(i => i.Label).Distinct().Count() < 2)
+        {
+            throw new InvalidDataException($"{root}: a dataset needs at least 2 class folders with images ({string.Join(", ", ImageExtensions)}).");
+        }
+
+        return new TileDataset(root, images);
+    }
+
+    private static TileDataset FromCsv(string file)
+    {
+        var lines = File.ReadAllLines(file);
+        if (lines.Length < 2)
+        {
+            throw new InvalidDataException($"{file}: needs a header (path,label[,split]) and at least one row.");
+        }
+
+        var header = Fields(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int pathAt = header.IndexOf("path"), labelAt = header.IndexOf("label"), splitAt = header.IndexOf("split");
+        if (pathAt < 0 || labelAt < 0)
+        {
+            throw new InvalidDataException($"{file}: line 1: the header must name 'path' and 'label' (has {string.Join(", ", header)}).");
+        }
+
+        var folder = System.IO.Path.GetDirectoryName(file)!;
+        var images = new List<LabelledImage>();
+        for (var n = 1; n < lines.Length; n++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[n]))
+            {
+                continue;
+            }
+
+            var f = Fields(lines[n]);
+            if (f.Count <= Math.Max(pathAt, labelAt))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {n + 1}: {f.Count} fields, the header has {header.Count}."));
+            }
+
+            var image = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, f[pathAt].Trim()));
+            if (!File.Exists(image))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {n + 1}: {image} does not exist."));
+            }
+
+            var split = splitAt >= 0 && splitAt < f.Count && f[splitAt].Trim().Length > 0 ? f[splitAt].Trim() : null;
+            images.Add(new LabelledImage(image, f[labelAt].Trim(), split));
+        }
+
+        return new TileDataset(file, images.OrderBy(i => i.Label, StringComparer.Ordinal).ThenBy(i => i.Path, StringComparer.Ordinal).ToList());
+    }
+
+    private static bool IsImage(string file) => ImageExtensions.Contains(System.IO.Path.GetExtension(file).ToLowerInvariant());
+
+    // RFC 4180 enough for paths and labels: commas inside double quotes, doubled quotes as one.
+    private static List<string> Fields(string line)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (quoted && ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                current.Append('"');
+                i++;
+            }
+            else if (ch == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (ch == ',' && !quoted)
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(ch);
+            }
+        }
+
+        fields.Add(current.ToString());
+        return fields;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace EdgeRuntime.Cli.Tests;
+
+/// <summary>
+/// `edgert eval` through the real CLI with the texture test model on held-out crops (the right 40 % of each source
+/// image, which training never saw): zero-shot, few-shot and the linear probe, each writing every report file; prompt
+/// sets compared side by side; the embedding cache; the CSV layout with splits and a label map; refusals.
+/// </summary>
+public sealed class EvalTests(ITestOutputHelper log) : IDisposable
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Zero_shot_reaches_its_bound_a_badly_worded_prompt_set_does_not_and_the_probe_and_prototypes_do()
+    {
+        var crops = TestModel.HeldOut(temp.File("crops"), 10);
+        var config = TestModelConfig.Write(temp, "config.json", string.Empty);
+        var cache = temp.File("embeddings");
+
+        // A prompt set whose every class is described by the same words: text cannot tell them apart.
+        var weak = temp.File("weak/prompts.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(weak)!);
+        File.WriteAllText(weak, JsonSerializer.Serialize(new
+        {
+            schemaVersion = 1,
+            id = "textures-badly-worded",
+            name = "Every class described as 'a texture' (TEST)",
+            version = "1.0.0",
+            families = new[] { "clip" },
+            templates = new[] { "a photo of {}." },
+            classes = TestModel.Classes.Select(c => new { name = c, synonyms = new[] { "a texture" } }).ToArray(),
+        }));
+
+        var (zeroShot, stderr) = Eval(config, "zero-shot", crops, "zs", "--prompts", TestModel.PromptSet, "--prompts", weak, "--cache", cache);
+        Assert.Contains("40 encoded, 0 from the cache", stderr, StringComparison.Ordinal);
+        var good = Metric(zeroShot, 0, "balancedAccuracy");
+        var bad = Metric(zeroShot, 1, "balancedAccuracy");
+        log.WriteLine($"zero-shot balanced accuracy on 40 held-out crops: textures {good:0.000}, badly worded {bad:0.000}");
+        // The bound of TestModelTests (a guesser reaches 0.8 with probability below 1e-11), through edgert eval.
+        Assert.True(good >= 0.8, $"balanced accuracy {good:0.000}");
+        // Identical class texts give every class the same probability: the first class always wins, recall 1 on it and 0
+        // elsewhere, so balanced accuracy 0.25 (chance).
+        Assert.Equal(0.25, bad, 9);
+        var ci = zeroShot["runs"]![0]!["metrics"]!["balancedAccuracy"]!["ci95"]!.AsArray();
+        Assert.InRange(good, ci[0]!.GetValue<double>(), ci[1]!.GetValue<double>());
+        var markdown = File.ReadAllText(temp.File("zs/report.md"));
+        Assert.Contains("| texture-test-model 1.0.0 · textures 1.0.0 · zero-shot | **", markdown, StringComparison.Ordinal);
+        AssertCharts(temp.File("zs"), 2);
+
+        // The second prompt set's run reused the first's embeddings: nothing is encoded again.
+        var (_, again) = Eval(config, "zero-shot", crops, "zs-again", "--prompts", weak, "--cache", cache);
+        Assert.Contains("0 encoded, 40 from the cache", again, StringComparison.Ordinal);
+
+        // Labelled examples rescue the classes words describe badly: the probe and 5-shot prototypes are far above it.
+        var (probe, _) = Eval(config, "linear-probe", crops, "lp", "--cache", cache);
+        var probeScore = Metric(probe, 0, "balancedAccuracy");
+        var (fewShot, _) = Eval(config, "few-shot", crops, "fs", "--shots", "1,5", "--repeats", "3", "--cache", cache);
+        var fiveShot = fewShot["runs"]![1]!["metrics"]!["balancedAccuracy"]!["mean"]!.GetValue<double>();
+        log.WriteLine($"linear probe {probeScore:0.000}; 1-shot {fewShot["runs"]![0]!["metrics"]!["balancedAccuracy"]!["mean"]}, 5-shot {fiveShot:0.000} (mean of 3)");
+        // 20 test crops (half of each class is training); chance 0.25; 0.9 allows two misses.
+        Assert.True(probeScore >= 0.9 && probeScore > bad, $"linear probe {probeScore:0.000}");
+        Assert.True(fiveShot >= 0.9, $"5-shot {fiveShot:0.000}");
+        Assert.Equal(3, fewShot["runs"]![1]!["metrics"]!["balancedAccuracy"]!["values"]!.AsArray().Count);
+        AssertCharts(temp.File("lp"), 1);
+        AssertCharts(temp.File("fs"), 2);
+    }
+
+    [Fact]
+    public void A_csv_with_splits_and_a_label_map_is_evaluated_on_its_test_split_and_unknown_labels_are_named()
+    {
+        var crops = TestModel.HeldOut(temp.File("crops"), 4);
+        var config = TestModelConfig.Write(temp, "config.json", string.Empty);
+        // Dataset codes, as public datasets use them (CRC-100K's TUM, STR ...), mapped to the prompt set's classes.
+        var codes = new Dictionary<string, string> { ["brick"] = "BRK", ["grass"] = "GRS", ["gravel"] = "GRV", ["ihc"] = "IHC" };
+        var rows = new List<string> { "path,label,split" };
+        foreach (var name in TestModel.Classes)
+        {
+            var files = Directory.GetFiles(Path.Combine(crops, name)).Order(StringComparer.Ordinal).ToList();
+            rows.AddRange(files.Select((f, i) => $"{Path.GetRelativePath(crops, f)},{codes[name]},{(i < 2 ? "train" : "test")}"));
+        }
+
+        var csv = Path.Combine(crops, "dataset.csv");
+        File.WriteAllLines(csv, rows);
+        var map = temp.File("map.json");
+        File.WriteAllText(map, JsonSerializer.Serialize(codes.ToDictionary(c => c.Value, c => c.Key)));
+
+        var (report, _) = Eval(config, "zero-shot", csv, "csv", "--map", map);
+        Assert.Equal("test", report["dataset"]!["split"]!.GetValue<string>());
+        Assert.Equal(8, report["runs"]![0]!["samples"]!.GetValue<int>());
+
+        // Without the map the codes are not classes: the error names the file, the labels and the way out.
+        var (code, _, error) = Edgert.Run("eval", "zero-shot", csv, "-o", temp.File("refused"), "--config", config);
+        Assert.Equal(1, code);
+        Assert.Contains(csv, error, StringComparison.Ordinal);
+        Assert.Contains("'BRK'", error, StringComparison.Ordinal);
+        Assert.Contains("--map", error, StringComparison.Ordinal);
+
+        File.AppendAllLines(csv, ["missing.png,BRK,test"]);
+        (code, _, error) = Edgert.Run("eval", "zero-shot", csv, "-o", temp.File("refused"), "--map", map, "--config", config);
+        Assert.Equal(1, code);
+        Assert.Contains($"line {rows.Count + 1}", error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+    }
+
+    private (JsonNode Report, string Error) Eval(string config, string method, string dataset, string output, params string[] args)
+    {
+        var (code, stdout, error) = Edgert.Run(["eval", method, dataset, "-o", temp.File(output), "--config", config, .. args]);
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"# edgert eval {method}", stdout, StringComparison.Ordinal);
+        return (JsonNode.Parse(File.ReadAllText(temp.File(output + "/report.json")))!, error);
+    }
+
+    private static double Metric(JsonNode report, int run, string metric) => report["runs"]![run]!["metrics"]![metric]!["value"]!.GetValue<double>();
+
+    private static void AssertCharts(string folder, int runs)
+    {
+        Assert.True(File.Exists(Path.Combine(folder, "report.md")));
+        for (var i = 1; i <= runs; i++)
+        {
+            foreach (var chart in new[] { $"run{i}-confusion.png", $"run{i}-per-class.png" })
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(folder, chart));
+                Assert.True(bytes.Length > 2000 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature), $"{chart}: not a PNG picture");
+            }
+        }
+    }
+}
