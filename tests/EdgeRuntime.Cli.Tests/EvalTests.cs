@@ -111,6 +111,33 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Retrieval_recall_at_10_is_far_above_chance_across_modalities_and_classes()
+    {
+        var crops = TestModel.HeldOut(temp.File("crops"), 10);
+        var config = TestModelConfig.Write(temp, "config.json", string.Empty);
+        var captions = new Dictionary<string, string> { ["brick"] = "a photo of a brick wall", ["grass"] = "a close-up photo of grass", ["gravel"] = "an image of small stones", ["ihc"] = "a picture of immunohistochemistry" };
+        var csv = Path.Combine(crops, "captions.csv");
+        File.WriteAllLines(csv, new[] { "image,caption,label" }.Concat(TestModel.Classes.SelectMany(c =>
+            Directory.GetFiles(Path.Combine(crops, c)).Order(StringComparer.Ordinal).Select(f => $"{Path.GetRelativePath(crops, f)},{captions[c]},{c}"))));
+
+        var (report, _) = Eval(config, "retrieval", csv, "rt");
+        var run = report["runs"]![0]!;
+        var textToImage = run["crossModal"]!["textToImage"]!["recall@10"]!;
+        var imageToText = run["crossModal"]!["imageToText"]!["recall@10"]!;
+        var sameClass = run["sameClass"]!["imageToImage"]!["recall@1"]!;
+        log.WriteLine($"Recall@10 text→image {textToImage["value"]} (chance {textToImage["chance"]}), image→text {imageToText["value"]}; image→image Recall@1 {sameClass["value"]} (chance {sameClass["chance"]})");
+        // Each class's 10 images share one caption, so a caption's own image is one of 10 equally fitting: a model that
+        // ranks its class first finds it within 10 every time. Chance is 10/40 = 0.25 (checked from the report).
+        Assert.Equal(0.25, textToImage["chance"]!.GetValue<double>(), 9);
+        Assert.True(textToImage["value"]!.GetValue<double>() >= 0.8, textToImage.ToJsonString());
+        Assert.True(imageToText["value"]!.GetValue<double>() >= 0.8, imageToText.ToJsonString());
+        // Image → image by class: the nearest other crop is of the same texture; chance 9/39.
+        Assert.Equal(9 / 39.0, sameClass["chance"]!.GetValue<double>(), 9);
+        Assert.True(sameClass["value"]!.GetValue<double>() >= 0.9, sameClass.ToJsonString());
+        Assert.Contains("text→image R@10", File.ReadAllText(temp.File("rt/report.md")), StringComparison.Ordinal);
+    }
+
     private (JsonNode Report, string Error) Eval(string config, string method, string dataset, string output, params string[] args)
     {
         var (code, stdout, error) = Edgert.Run(["eval", method, dataset, "-o", temp.File(output), "--config", config, .. args]);

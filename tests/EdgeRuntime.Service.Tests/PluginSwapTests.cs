@@ -111,9 +111,12 @@ public sealed class PluginSwapTests
             {
                 var seen = swap;
                 await probe.WaitForAsync(p => p.On("/result").Count >= seen, Patience, $"{seen} results before swap {seen}\n" + service.Output);
+                // Each swap waits for the service to announce the previous one: two writes of the active file in quick
+                // succession may be read once, and the second would then undo the first unseen.
+                var activated = Activations(probe);
                 var (code, _, error) = Edgert("plugins", "activate", "models", "tiny-reference", swap % 2 == 1 ? "1.1.0" : "1.0.0", "--config", workspace.ConfigPath);
                 Assert.True(code == 0, error);
-                await Task.Delay(700);
+                await probe.WaitForAsync(p => Activations(p) > activated, Patience, $"swap {swap} activated\n" + service.Output);
             }
 
             await probe.WaitForAsync(p => p.On("/result").Count >= slides.Count, Patience, "every result\n" + service.Output);
@@ -146,4 +149,7 @@ public sealed class PluginSwapTests
             slides.ForEach(s => s.Dispose());
         }
     }
+
+    private static int Activations(MqttProbe probe) =>
+        probe.On("/plugins/events").Count(e => e.Payload.GetProperty("event").GetString() == "activated");
 }

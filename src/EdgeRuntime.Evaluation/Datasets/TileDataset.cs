@@ -69,81 +69,34 @@ public sealed class TileDataset
         return new TileDataset(root, images);
     }
 
-    private static TileDataset FromCsv(string file)
+    /// <summary>A dataset with no image (a retrieval run on captions only).</summary>
+    public static TileDataset Empty(string source) => new(source, []);
+
+    /// <summary>Reads labelled images from a CSV whose column <paramref name="pathColumn"/> names the files; each file once.</summary>
+    public static TileDataset LoadCsv(string file, string pathColumn)
     {
-        var lines = File.ReadAllLines(file);
-        if (lines.Length < 2)
-        {
-            throw new InvalidDataException($"{file}: needs a header (path,label[,split]) and at least one row.");
-        }
+        var read = FromCsv(Path.GetFullPath(file), pathColumn);
+        return new TileDataset(read.Source, read.Images.DistinctBy(i => i.Path).ToList());
+    }
 
-        var header = Fields(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int pathAt = header.IndexOf("path"), labelAt = header.IndexOf("label"), splitAt = header.IndexOf("split");
-        if (pathAt < 0 || labelAt < 0)
-        {
-            throw new InvalidDataException($"{file}: line 1: the header must name 'path' and 'label' (has {string.Join(", ", header)}).");
-        }
-
+    private static TileDataset FromCsv(string file, string pathColumn = "path")
+    {
         var folder = System.IO.Path.GetDirectoryName(file)!;
         var images = new List<LabelledImage>();
-        for (var n = 1; n < lines.Length; n++)
+        foreach (var (line, fields) in CsvTable.Read(file, [pathColumn, "label"]))
         {
-            if (string.IsNullOrWhiteSpace(lines[n]))
-            {
-                continue;
-            }
-
-            var f = Fields(lines[n]);
-            if (f.Count <= Math.Max(pathAt, labelAt))
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {n + 1}: {f.Count} fields, the header has {header.Count}."));
-            }
-
-            var image = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, f[pathAt].Trim()));
+            var image = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, fields[pathColumn]));
             if (!File.Exists(image))
             {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {n + 1}: {image} does not exist."));
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: {image} does not exist."));
             }
 
-            var split = splitAt >= 0 && splitAt < f.Count && f[splitAt].Trim().Length > 0 ? f[splitAt].Trim() : null;
-            images.Add(new LabelledImage(image, f[labelAt].Trim(), split));
+            var split = fields.TryGetValue("split", out var s) && s.Length > 0 ? s : null;
+            images.Add(new LabelledImage(image, fields["label"], split));
         }
 
         return new TileDataset(file, images.OrderBy(i => i.Label, StringComparer.Ordinal).ThenBy(i => i.Path, StringComparer.Ordinal).ToList());
     }
 
     private static bool IsImage(string file) => ImageExtensions.Contains(System.IO.Path.GetExtension(file).ToLowerInvariant());
-
-    // RFC 4180 enough for paths and labels: commas inside double quotes, doubled quotes as one.
-    private static List<string> Fields(string line)
-    {
-        var fields = new List<string>();
-        var current = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted && ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                current.Append('"');
-                i++;
-            }
-            else if (ch == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (ch == ',' && !quoted)
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(ch);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return fields;
-    }
 }

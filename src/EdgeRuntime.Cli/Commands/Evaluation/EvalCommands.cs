@@ -30,6 +30,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(ZeroShot(output));
         eval.Subcommands.Add(FewShot(output));
         eval.Subcommands.Add(LinearProbeCommand(output));
+        eval.Subcommands.Add(Retrieval(output));
         return eval;
     }
 
@@ -178,6 +179,80 @@ internal static class EvalCommands
         return command;
     }
 
+    private static Command Retrieval(CliOutput output)
+    {
+        var o = new EvalOptions();
+        var ks = new Option<string>("--ks") { Description = "The K of Recall@K, comma-separated.", DefaultValueFactory = _ => "1,5,10" };
+        var command = new Command("retrieval", "Recall@K of retrieval: text → image and image → text on a CSV of image,caption pairs (with a label column or a folder of class folders, image → image by class too).") { ks };
+        o.AddTo(command);
+        command.SetAction((parse, ct) => output.GuardAsync(async () =>
+        {
+            var run = o.Start(parse, output, requireTiles: false);
+            var kList = ParseCounts(parse.GetValue(ks)!, "--ks");
+            var runs = new List<(string, JsonObject)>();
+            foreach (var modelDirectory in run.Models)
+            {
+                using var model = await run.LoadAsync(modelDirectory, null, ct);
+                var report = new JsonObject { ["provenance"] = Provenance(model, null) };
+                var metrics = new JsonObject();
+                if (run.Captions is { } pairs)
+                {
+                    var images = await run.Embedder.EmbedAsync(model, pairs.Images, ct);
+                    var texts = await EncodeTextsAsync(model, pairs.Captions.Select(c => c.Caption).ToList(), ct);
+                    var crossModal = RetrievalReport.CrossModal(images, texts, pairs.Captions.Select(c => c.Image).ToList(), kList, run.Seed, run.Resamples);
+                    report["crossModal"] = crossModal;
+                    foreach (var (direction, label) in new[] { ("textToImage", "text→image"), ("imageToText", "image→text") })
+                    {
+                        foreach (var k in kList)
+                        {
+                            metrics[$"{label} R@{k}"] = crossModal[direction]![$"recall@{k}"]!.DeepClone();
+                        }
+                    }
+                }
+
+                if (run.Dataset.Images.Count > 0)
+                {
+                    var tiles = run.Dataset;
+                    var labels = tiles.Labels.ToList();
+                    var vectors = await run.Embedder.EmbedAsync(model, tiles.Images.Select(i => i.Path).ToList(), ct);
+                    var sameClass = RetrievalReport.SameClass(vectors, tiles.Images.Select(i => labels.IndexOf(i.Label)).ToList(), kList, run.Seed, run.Resamples);
+                    report["sameClass"] = sameClass;
+                    foreach (var k in kList)
+                    {
+                        metrics[$"image→image R@{k}"] = sameClass["imageToImage"]![$"recall@{k}"]!.DeepClone();
+                    }
+                }
+
+                report["metrics"] = metrics;
+                runs.Add(($"{model.Package.Identity.Id} {model.Package.Identity.Version}", report));
+            }
+
+            return run.WriteRetrieval(output, runs);
+        }));
+        return command;
+    }
+
+    private static async Task<float[][]> EncodeTextsAsync(ModelRuntime model, List<string> texts, CancellationToken cancellationToken)
+    {
+        var encoder = new EdgeRuntime.Inference.Onnx.OnnxTextEncoder(model.Package);
+        var vectors = new List<float[]>(texts.Count);
+        const int Batch = 64;
+        for (var start = 0; start < texts.Count; start += Batch)
+        {
+            var chunk = texts.Skip(start).Take(Batch).ToList();
+            var flat = await encoder.EncodeAsync(chunk, cancellationToken);
+            var dimension = flat.Length / chunk.Count;
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var v = flat.AsSpan(i * dimension, dimension).ToArray();
+                System.Numerics.Tensors.TensorPrimitives.Divide(v, System.Numerics.Tensors.TensorPrimitives.Norm(v), v);
+                vectors.Add(v);
+            }
+        }
+
+        return [.. vectors];
+    }
+
     private static double[] Score(ZeroShotClassifier classifier, float[] vector)
     {
         var scores = new double[classifier.Classes];
@@ -252,11 +327,27 @@ internal static class EvalCommands
             common.AddTo(command);
         }
 
-        public EvalRun Start(ParseResult parse, CliOutput output)
+        public EvalRun Start(ParseResult parse, CliOutput output, bool requireTiles = true)
         {
             var settings = common.Load(parse);
             settings.ApplyActivePlugins();
-            var data = TileDataset.Load(parse.GetValue(dataset)!);
+            var source = parse.GetValue(dataset)!;
+            CaptionDataset? captions = null;
+            TileDataset? tiles = null;
+            if (!requireTiles && File.Exists(source) && CsvHeader(source).Contains("caption"))
+            {
+                captions = CaptionDataset.Load(source);
+                if (CsvHeader(source).Contains("label"))
+                {
+                    tiles = TileDataset.LoadCsv(source, "image");
+                }
+            }
+            else
+            {
+                tiles = TileDataset.Load(source);
+            }
+
+            var data = tiles ?? TileDataset.Empty(source);
             var resamples = parse.GetValue(bootstrap);
             if (resamples is < 0 or 1)
             {
@@ -274,12 +365,21 @@ internal static class EvalCommands
             var mapping = parse.GetValue(map) is { } m ? LabelMapping.Load(m.FullName) : LabelMapping.Identity;
             var modelDirectories = parse.GetValue(models) is { Length: > 0 } given ? given.Select(d => d.FullName).ToArray() : [settings.ModelPackageDirectory];
             return new EvalRun(settings, logging, data, mapping, chosenSplit, modelDirectories, parse.GetValue(outDir)!.FullName, parse.GetValue(seed), resamples, parse.GetValue(ordered),
-                new PipelineImageEmbedder(settings, logging, cacheRoot, parse.GetValue(common.TargetMpp), output.Error));
+                new PipelineImageEmbedder(settings, logging, cacheRoot, parse.GetValue(common.TargetMpp), output.Error))
+            {
+                Captions = captions,
+            };
         }
+
+        private static List<string> CsvHeader(string file) =>
+            (File.ReadLines(file).FirstOrDefault() ?? string.Empty).Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList();
     }
 
     private sealed record EvalRun(EdgertSettings Settings, Microsoft.Extensions.Logging.ILoggerFactory Logging, TileDataset Dataset, LabelMapping Mapping, string? Split, IReadOnlyList<string> Models, string Output, int Seed, int Resamples, bool Ordered, PipelineImageEmbedder Embedder)
     {
+        /// <summary>Image–caption pairs (retrieval), when the dataset is such a CSV.</summary>
+        public CaptionDataset? Captions { get; init; }
+
         public Task<ModelRuntime> LoadAsync(string modelDirectory, string? promptFile, CancellationToken cancellationToken)
         {
             Settings.Processing.ModelPackage = modelDirectory;
@@ -323,6 +423,36 @@ internal static class EvalCommands
             }
 
             return (trainSet, testSet);
+        }
+
+        public int WriteRetrieval(CliOutput output, List<(string Name, JsonObject Report)> runs)
+        {
+            Directory.CreateDirectory(Output);
+            var first = runs[0].Report["metrics"]!.AsObject();
+            var markdown = new StringBuilder();
+            var described = Captions is { } c ? $"{c.Images.Count} images with {c.Captions.Count} captions" : $"{Dataset.Images.Count} images";
+            markdown.Append(CultureInfo.InvariantCulture, $"# edgert eval retrieval\n\nDataset: `{(Captions?.Source ?? Dataset.Source)}`; {described}.\n\n");
+            markdown.Append(MarkdownReport.Table("Recall@K (95 % bootstrap intervals over the queries; best per column in bold)", runs.Select(r => (r.Name, r.Report["metrics"]!.AsObject())).ToList(), first.Select(m => m.Key).ToList()));
+            markdown.Append("\nChance (a random ranking): ");
+            markdown.Append(string.Join(", ", first.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value!["chance"]!.GetValue<double>():0.000}"))));
+            markdown.Append('\n');
+            var document = new JsonObject
+            {
+                ["schemaVersion"] = 1,
+                ["method"] = "retrieval",
+                ["dataset"] = new JsonObject { ["source"] = Captions?.Source ?? Dataset.Source, ["images"] = Captions?.Images.Count ?? Dataset.Images.Count, ["captions"] = Captions?.Captions.Count },
+                ["runs"] = new JsonArray(runs.Select(r =>
+                {
+                    var entry = r.Report.DeepClone().AsObject();
+                    entry["name"] = r.Name;
+                    return (JsonNode)entry;
+                }).ToArray()),
+            };
+            AtomicFile.WriteText(Path.Combine(Output, "report.json"), document.ToJsonString(Indented));
+            AtomicFile.WriteText(Path.Combine(Output, "report.md"), markdown.ToString());
+            output.Out.Write(markdown.ToString());
+            output.Error.WriteLine($"report: {Path.Combine(Output, "report.json")}, {Path.Combine(Output, "report.md")}");
+            return ExitCodes.Success;
         }
 
         public int Write(CliOutput output, string method, List<(string Name, JsonObject Report)> runs)

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace EdgeRuntime.Evaluation.Datasets;
+
+/// <summary>
+/// Image–caption pairs for cross-modal retrieval (ARCH, Quilt-1M style): a CSV with a header naming <c>image</c> and
+/// <c>caption</c> (paths relative to the CSV's folder); an image may have several captions, one row each.
+/// </summary>
+public sealed class CaptionDataset
+{
+    private CaptionDataset(string source, IReadOnlyList<string> images, IReadOnlyList<(int Image, string Caption)> captions)
+    {
+        Source = source;
+        Images = images;
+        Captions = captions;
+    }
+
+    /// <summary>The CSV file.</summary>
+    public string Source { get; }
+
+    /// <summary>The distinct images, in order of first appearance.</summary>
+    public IReadOnlyList<string> Images { get; }
+
+    /// <summary>Every caption with the index of its image.</summary>
+    public IReadOnlyList<(int Image, string Caption)> Captions { get; }
+
+    /// <summary>Reads the CSV; throws <see cref="InvalidDataException"/> naming the file and line that is wrong.</summary>
+    public static CaptionDataset Load(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var rows = CsvTable.Read(file, ["image", "caption"]);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var images = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var captions = new List<(int, string)>();
+        foreach (var (line, fields) in rows)
+        {
+            var image = Path.GetFullPath(Path.Combine(folder, fields["image"]));
+            if (!File.Exists(image))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: {image} does not exist."));
+            }
+
+            if (string.IsNullOrWhiteSpace(fields["caption"]))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: the caption is empty."));
+            }
+
+            if (!index.TryGetValue(image, out var i))
+            {
+                i = index[image] = images.Count;
+                images.Add(image);
+            }
+
+            captions.Add((i, fields["caption"]));
+        }
+
+        return new CaptionDataset(file, images, captions);
+    }
+}
