@@ -138,6 +138,38 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("text→image R@10", File.ReadAllText(temp.File("rt/report.md")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Whole_slides_are_tagged_by_top_k_pooling_and_every_k_is_reported()
+    {
+        const int Tile = 224;
+        // One slide per class: two thirds its own texture, a third of the next one (so that pooling has to choose).
+        var classes = TestModel.Classes;
+        var slides = classes.Select((c, i) => new TextureSlide(6 * Tile, 3 * Tile, [(c, 0, 0, 4 * Tile, 3 * Tile), (classes[(i + 1) % classes.Count], 4 * Tile, 0, 6 * Tile, 3 * Tile)], $"{c}.tiff")).ToList();
+        try
+        {
+            var csv = temp.File("slides.csv");
+            File.WriteAllLines(csv, new[] { "slide,label" }.Concat(slides.Select((s, i) => $"{s.Path},{classes[i]}")));
+            var config = TestModelConfig.Write(temp, "config.json", string.Empty);
+            var (report, stderr) = Eval(config, "zero-shot", csv, "slides", "--slides", "--top-k", "1,5,100");
+            Assert.Contains("progress: 4/4 slides (18 tiles", stderr, StringComparison.Ordinal);
+            var runs = report["runs"]!.AsArray();
+            Assert.Equal(new[] { 1, 5, 100 }, runs.Select(r => r!["pooling"]!["k"]!.GetValue<int>()));
+            var scores = runs.ToDictionary(r => r!["pooling"]!["k"]!.GetValue<int>(), r => r!["metrics"]!["balancedAccuracy"]!["value"]!.GetValue<double>());
+            log.WriteLine("balanced accuracy by K: " + string.Join(", ", scores.Select(s => $"top-{s.Key} {s.Value:0.000}")));
+            // Pooling every tile (K = 100 > 18), each slide's own texture (12 of 18 tiles) outweighs the other (6): four
+            // slides, chance 0.25, 0.75 allows one wrong. With small K the most confident tiles decide, and a pure
+            // patch of the minority texture is as confident as one of the majority: that is why every K is reported
+            // and none is chosen on the test set.
+            Assert.True(scores[100] >= 0.75, $"top-100: {scores[100]:0.000}");
+            Assert.All(scores.Values, v => Assert.InRange(v, 0.0, 1.0));
+        }
+
+        finally
+        {
+            slides.ForEach(s => s.Dispose());
+        }
+    }
+
     private (JsonNode Report, string Error) Eval(string config, string method, string dataset, string output, params string[] args)
     {
         var (code, stdout, error) = Edgert.Run(["eval", method, dataset, "-o", temp.File(output), "--config", config, .. args]);

@@ -38,11 +38,18 @@ internal static class EvalCommands
     {
         var o = new EvalOptions();
         var prompts = new Option<FileInfo[]>("--prompts", "-p") { Description = "Prompt set(s) to compare (repeat the option). Default: the tagging task's, else EdgeRuntime:ZeroShot:DefaultPromptSet." };
-        var command = new Command("zero-shot", "Classify every tile by its nearest class text (the tagging task's zero-shot scoring) and report the metrics.") { prompts };
+        var slides = new Option<bool>("--slides") { Description = "The dataset is whole slides (a CSV slide,label[,split]): tag each by MI-Zero top-K pooling, as the tagging task does, for every K of --top-k." };
+        var topK = new Option<string>("--top-k") { Description = "With --slides: the K of top-K pooling, comma-separated; every K is reported, none is chosen on the test set.", DefaultValueFactory = _ => "1,5,10,50,100" };
+        var command = new Command("zero-shot", "Classify every tile (or, with --slides, every slide) by its nearest class text (the tagging task's zero-shot scoring) and report the metrics.") { prompts, slides, topK };
         o.AddTo(command);
         command.SetAction((parse, ct) => output.GuardAsync(async () =>
         {
-            var run = o.Start(parse, output);
+            var run = o.Start(parse, output, pathColumn: parse.GetValue(slides) ? "slide" : "path");
+            if (parse.GetValue(slides))
+            {
+                return await SlidesAsync(output, run, parse.GetValue(prompts), ParseCounts(parse.GetValue(topK)!, "--top-k"), ct);
+            }
+
             var images = run.Dataset.Split(run.Split);
             var runs = new List<(string, JsonObject)>();
             var promptFiles = parse.GetValue(prompts) is { Length: > 0 } p ? p.Select(f => (string?)f.FullName).ToArray() : [null];
@@ -66,6 +73,56 @@ internal static class EvalCommands
             return run.Write(output, "zero-shot", runs);
         }));
         return command;
+    }
+
+    // Whole slides: each slide's tiles pooled by MI-Zero top-K (TaskKit's SlideTagAggregator, the tagging task's own).
+    private static async Task<int> SlidesAsync(CliOutput output, EvalRun run, FileInfo[]? prompts, int[] ks, CancellationToken ct)
+    {
+        var images = run.Dataset.Split(run.Split);
+        var runs = new List<(string, JsonObject)>();
+        var promptFiles = prompts is { Length: > 0 } p ? p.Select(f => (string?)f.FullName).ToArray() : [null];
+        foreach (var modelDirectory in run.Models)
+        {
+            foreach (var promptFile in promptFiles)
+            {
+                using var model = await run.LoadAsync(modelDirectory, promptFile, ct);
+                var classSet = model.ClassSetFor(TaggingTask);
+                var truth = run.Truth(images, classSet.Names);
+                var classifier = new ZeroShotClassifier(classSet);
+                var probabilities = ks.ToDictionary(k => k, _ => new List<double[]>());
+                var logits = new double[classSet.Names.Count];
+                for (var s = 0; s < images.Count; s++)
+                {
+                    var tiles = await run.Embedder.EmbedTilesAsync(model, images[s].Path, ct);
+                    var pools = ks.Select(k => new SlideTagAggregator(classSet.Names.Count, k)).ToArray();
+                    foreach (var tile in tiles)
+                    {
+                        classifier.Logits(tile, logits);
+                        foreach (var pool in pools)
+                        {
+                            pool.Add(logits);
+                        }
+                    }
+
+                    for (var i = 0; i < ks.Length; i++)
+                    {
+                        probabilities[ks[i]].Add(pools[i].SlideProbabilities());
+                    }
+
+                    output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {s + 1}/{images.Count} slides ({tiles.Length} tiles in {Path.GetFileName(images[s].Path)})"));
+                }
+
+                foreach (var k in ks)
+                {
+                    var report = ClassificationReport.Of(truth, probabilities[k], classSet.Names, run.Seed, run.Resamples, run.Ordered);
+                    report["pooling"] = new JsonObject { ["method"] = "MI-Zero top-K mean of tile logits, softmax", ["k"] = k };
+                    report["provenance"] = Provenance(model, classSet.Source);
+                    runs.Add((string.Create(CultureInfo.InvariantCulture, $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {classSet.Source.Id} {classSet.Source.Version} · slides, top-{k}"), report));
+                }
+            }
+        }
+
+        return run.Write(output, "zero-shot --slides", runs);
     }
 
     private static Command FewShot(CliOutput output)
@@ -327,7 +384,7 @@ internal static class EvalCommands
             common.AddTo(command);
         }
 
-        public EvalRun Start(ParseResult parse, CliOutput output, bool requireTiles = true)
+        public EvalRun Start(ParseResult parse, CliOutput output, bool requireTiles = true, string pathColumn = "path")
         {
             var settings = common.Load(parse);
             settings.ApplyActivePlugins();
@@ -341,6 +398,10 @@ internal static class EvalCommands
                 {
                     tiles = TileDataset.LoadCsv(source, "image");
                 }
+            }
+            else if (pathColumn != "path")
+            {
+                tiles = File.Exists(source) ? TileDataset.LoadCsv(source, pathColumn) : throw new SettingsException([$"{source}: whole slides are listed in a CSV with columns {pathColumn},label[,split]."]);
             }
             else
             {

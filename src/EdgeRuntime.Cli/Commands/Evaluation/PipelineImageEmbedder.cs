@@ -55,6 +55,36 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
         return vectors;
     }
 
+    /// <summary>
+    /// Every tissue tile's embedding of a whole slide (for slide-level pooling), cached like images. A slide's
+    /// embeddings are small beside its pixels (9,000 tiles × 512 floats is 18 MB) and are what pooling needs whole.
+    /// </summary>
+    public async Task<float[][]> EmbedTilesAsync(ModelRuntime model, string file, CancellationToken cancellationToken)
+    {
+        var dimension = model.Package.Manifest.EmbeddingSize;
+        var key = cacheRoot is null ? null : Path.Combine(cacheRoot, model.Package.Identity.Sha256[..16], Key(model, file) + ".tiles.f32");
+        if (key is not null && File.Exists(key))
+        {
+            var flat = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken)).ToArray();
+            return Enumerable.Range(0, flat.Length / dimension).Select(i => flat.AsSpan(i * dimension, dimension).ToArray()).ToArray();
+        }
+
+        var capture = new TileEmbeddingsTask();
+        using var scratch = new ScratchDirectory(null);
+        using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], [], null);
+        await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, targetMicronsPerPixel, null, cancellationToken);
+        var tiles = capture.Vectors.Count > 0 ? capture.Vectors.ToArray() : throw new InvalidDataException($"{file}: no tissue tile (tissue detection: {settings.Tissue.Detector}).");
+        if (key is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(key)!);
+            var part = key + ".part";
+            await File.WriteAllBytesAsync(part, tiles.SelectMany(v => MemoryMarshal.AsBytes(v.AsSpan()).ToArray()).ToArray(), cancellationToken);
+            File.Move(part, key, overwrite: true);
+        }
+
+        return tiles;
+    }
+
     private async Task<float[]> EncodeAsync(ModelRuntime model, string file, CancellationToken cancellationToken)
     {
         var capture = new QueryImageTask();
