@@ -31,6 +31,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(FewShot(output));
         eval.Subcommands.Add(LinearProbeCommand(output));
         eval.Subcommands.Add(Retrieval(output));
+        eval.Subcommands.Add(SegmentationEval.Create(output));
         return eval;
     }
 
@@ -343,7 +344,7 @@ internal static class EvalCommands
         return shuffled.Take(k).ToList();
     }
 
-    private static int[] ParseCounts(string text, string option)
+    internal static int[] ParseCounts(string text, string option)
     {
         var counts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
@@ -352,7 +353,7 @@ internal static class EvalCommands
             : counts;
     }
 
-    private static JsonObject Provenance(ModelRuntime model, Abstractions.Tasks.ClassSource? classes) => new()
+    internal static JsonObject Provenance(ModelRuntime model, Abstractions.Tasks.ClassSource? classes) => new()
     {
         ["model"] = new JsonObject { ["id"] = model.Package.Identity.Id, ["version"] = model.Package.Identity.Version, ["sha256"] = model.Package.Identity.Sha256, ["name"] = model.Package.Manifest.Name },
         ["classSet"] = classes is null ? null : new JsonObject { ["kind"] = classes.Kind, ["id"] = classes.Id, ["version"] = classes.Version, ["sha256"] = classes.Sha256 },
@@ -360,7 +361,7 @@ internal static class EvalCommands
     };
 
     /// <summary>The options every subcommand takes, and what they resolve to.</summary>
-    private sealed class EvalOptions
+    internal sealed class EvalOptions
     {
         private readonly CommonOptions common = new();
         private readonly Argument<string> dataset = new("dataset") { Description = "A folder of class folders of tiles (CRC-100K style), or a CSV with columns path,label[,split]." };
@@ -399,6 +400,10 @@ internal static class EvalCommands
                     tiles = TileDataset.LoadCsv(source, "image");
                 }
             }
+            else if (pathColumn == "image" && File.Exists(source))
+            {
+                tiles = TileDataset.Empty(source); // image,mask pairs: read by the segmentation command itself
+            }
             else if (pathColumn != "path")
             {
                 tiles = File.Exists(source) ? TileDataset.LoadCsv(source, pathColumn) : throw new SettingsException([$"{source}: whole slides are listed in a CSV with columns {pathColumn},label[,split]."]);
@@ -436,7 +441,7 @@ internal static class EvalCommands
             (File.ReadLines(file).FirstOrDefault() ?? string.Empty).Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList();
     }
 
-    private sealed record EvalRun(EdgertSettings Settings, Microsoft.Extensions.Logging.ILoggerFactory Logging, TileDataset Dataset, LabelMapping Mapping, string? Split, IReadOnlyList<string> Models, string Output, int Seed, int Resamples, bool Ordered, PipelineImageEmbedder Embedder)
+    internal sealed record EvalRun(EdgertSettings Settings, Microsoft.Extensions.Logging.ILoggerFactory Logging, TileDataset Dataset, LabelMapping Mapping, string? Split, IReadOnlyList<string> Models, string Output, int Seed, int Resamples, bool Ordered, PipelineImageEmbedder Embedder)
     {
         /// <summary>Image–caption pairs (retrieval), when the dataset is such a CSV.</summary>
         public CaptionDataset? Captions { get; init; }
