@@ -97,6 +97,17 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Equal("test", report["dataset"]!["split"]!.GetValue<string>());
         Assert.Equal(8, report["runs"]![0]!["samples"]!.GetValue<int>());
 
+        // Two datasets side by side, as the seed papers' tables: a row per run, a column per dataset.
+        Eval(config, "zero-shot", crops, "folders");
+        var (compared, table, compareError) = Edgert.Run("eval", "compare", temp.File("csv/report.json"), temp.File("folders/report.json"), "--metric", "weightedF1", "-o", temp.File("table.md"));
+        Assert.True(compared == 0, compareError);
+        Assert.Contains("| run | dataset.csv | crops |", table, StringComparison.Ordinal);
+        Assert.Contains("| texture-test-model 1.0.0 · textures 1.0.0 · zero-shot |", table, StringComparison.Ordinal);
+        Assert.Equal(table, File.ReadAllText(temp.File("table.md")));
+        (compared, _, compareError) = Edgert.Run("eval", "compare", temp.File("csv/report.json"), "--metric", "dice");
+        Assert.Equal(1, compared);
+        Assert.Contains("has no metric 'dice'", compareError, StringComparison.Ordinal);
+
         // Without the map the codes are not classes: the error names the file, the labels and the way out.
         var (code, _, error) = Edgert.Run("eval", "zero-shot", csv, "-o", temp.File("refused"), "--config", config);
         Assert.Equal(1, code);
