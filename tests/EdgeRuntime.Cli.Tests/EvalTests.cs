@@ -104,6 +104,10 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("| run | dataset.csv | crops |", table, StringComparison.Ordinal);
         Assert.Contains("| texture-test-model 1.0.0 · textures 1.0.0 · zero-shot |", table, StringComparison.Ordinal);
         Assert.Equal(table, File.ReadAllText(temp.File("table.md")));
+        // Four crops per class and four shots leave nothing to test on: refused, naming the classes.
+        var (fewShot, _, fewShotError) = Edgert.Run("eval", "few-shot", crops, "--shots", "4", "-o", temp.File("refused-fs"), "--config", config);
+        Assert.Equal(1, fewShot);
+        Assert.Contains("4 shots leave no test image of brick, grass, gravel, ihc", fewShotError, StringComparison.Ordinal);
         (compared, _, compareError) = Edgert.Run("eval", "compare", temp.File("csv/report.json"), "--metric", "dice");
         Assert.Equal(1, compared);
         Assert.Contains("has no metric 'dice'", compareError, StringComparison.Ordinal);

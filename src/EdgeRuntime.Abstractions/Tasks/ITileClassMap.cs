@@ -3,7 +3,8 @@ namespace EdgeRuntime.Abstractions.Tasks;
 /// <summary>
 /// Implemented by a task run that gives every tile a class (zero-shot tagging, segmentation). After the run
 /// completes, the host draws the map over the slide's thumbnail (<c>overlay.png</c>), so that tasks need no
-/// image library. The first active task that implements it draws the overlay.
+/// image library. The first active task with a finer <see cref="ICellClassMap"/> draws the overlay; without one, the
+/// first that implements this interface.
 /// </summary>
 public interface ITileClassMap
 {

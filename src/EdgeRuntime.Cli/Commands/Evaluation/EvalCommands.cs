@@ -169,6 +169,12 @@ internal static class EvalCommands
                             Mean(drawn.Select(i => byImage[i].vector), prototypes.AsSpan(c * model.Package.Manifest.EmbeddingSize, model.Package.Manifest.EmbeddingSize));
                         }
 
+                        var untested = Enumerable.Range(0, labels.Count).Where(c => test.All(t => t.Label != c)).Select(c => labels[c]).ToList();
+                        if (untested.Count > 0)
+                        {
+                            throw new InvalidDataException($"{run.Dataset.Source}: {k} shots leave no test image of {string.Join(", ", untested)}; use fewer shots or a dataset with a test split.");
+                        }
+
                         var classifier = new ZeroShotClassifier(prototypes, labels.Count, model.Package.Manifest.LogitScale);
                         var probabilities = test.Select(t => Score(classifier, byImage[t.Index].vector)).ToList();
                         reports.Add(ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed + r, resamples: 0, run.Ordered));
@@ -401,13 +407,14 @@ internal static class EvalCommands
                     tiles = TileDataset.LoadCsv(source, "image");
                 }
             }
-            else if (pathColumn == "image" && File.Exists(source))
+            else if (pathColumn == "image")
             {
-                tiles = TileDataset.Empty(source); // image,mask pairs: read by the segmentation command itself
+                // Image,mask pairs: read by the segmentation command itself.
+                tiles = File.Exists(source) ? TileDataset.Empty(source) : throw new SettingsException([$"{source}: segmentation pairs are listed in a CSV with columns image,mask."]);
             }
             else if (pathColumn != "path")
             {
-                tiles = File.Exists(source) ? TileDataset.LoadCsv(source, pathColumn) : throw new SettingsException([$"{source}: whole slides are listed in a CSV with columns {pathColumn},label[,split]."]);
+                tiles = File.Exists(source) ? TileDataset.LoadCsv(source, pathColumn) : throw new SettingsException([$"{source}: whole slides are listed in a CSV with columns slide,label[,split]."]);
             }
             else
             {
