@@ -61,24 +61,19 @@ internal static class PrototypeCommands
             using var logging = ModelLoading.Logging(output.Error);
             using var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
             var entries = new JsonArray();
-            var done = 0;
             var total = classes.Sum(c => c.Files.Count);
+            // The same embedding path as edgert eval (each image through the slide pipeline), without its cache.
+            var embedder = new Evaluation.PipelineImageEmbedder(settings, logging, cacheRoot: null, parse.GetValue(common.TargetMpp), output.Error);
             foreach (var (name, files) in classes)
             {
                 var sum = new double[model.Package.Manifest.EmbeddingSize];
-                foreach (var file in files)
+                output.Error.WriteLine($"class {name}: {files.Count} images");
+                foreach (var vector in await embedder.EmbedAsync(model, files, cancellationToken))
                 {
-                    var capture = new QueryImageTask();
-                    using var scratch = new ScratchDirectory(null);
-                    using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "prototypes", string.Empty)], [], null);
-                    await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, parse.GetValue(common.TargetMpp), null, cancellationToken);
-                    var vector = capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found).");
                     for (var d = 0; d < sum.Length; d++)
                     {
                         sum[d] += vector[d]; // a unit vector already
                     }
-
-                    output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {++done}/{total} images"));
                 }
 
                 var length = Math.Sqrt(sum.Sum(v => v * v));
