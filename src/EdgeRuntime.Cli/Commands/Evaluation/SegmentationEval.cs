@@ -23,7 +23,7 @@ internal static class SegmentationEval
 
     public static Command Create(CliOutput output)
     {
-        var o = new EvalCommands.EvalOptions();
+        var o = new EvalOptions();
         var palette = new Option<FileInfo>("--palette") { Description = "JSON: class name → [r, g, b] or grey level of the masks; other colours are not scored.", Required = true };
         var command = new Command("segmentation", "Run the zero-shot segmentation task on image,mask pairs (a CSV) and report Dice, precision and recall per class.") { palette };
         o.AddTo(command);
