@@ -77,6 +77,6 @@ public sealed class ActiveFileWatcher(PluginOptions options, PluginController co
         }
 
         tried = wanted;
-        await controller.ApplyAsync(wanted, "active file", "active-file", cancellationToken);
+        await controller.ApplyActiveFileAsync(wanted, cancellationToken);
     }
 }

@@ -60,34 +60,51 @@ public sealed class PluginController(
             return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{definingFile}: no such plugin version ({plugin})."));
         }
 
-        return ApplyAsync(Active.With(plugin, ConfiguredTasks), origin, correlationId, cancellationToken);
+        return ChangeAsync(now => now.With(plugin, ConfiguredTasks), plugin.ToString(), origin, correlationId, cancellationToken);
     }
 
     /// <summary>Stops a task plugin (any version of <paramref name="plugin"/>'s id). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
     public Task<PluginOutcome> DeactivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
-        ActivePlugins wanted;
-        try
-        {
-            wanted = Active.Without(plugin.Kind, plugin.Id, ConfiguredTasks);
-        }
-        catch (InvalidDataException e)
-        {
-            return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, e.Message));
-        }
-
-        return ApplyAsync(wanted, origin, correlationId, cancellationToken);
+        return ChangeAsync(now => now.Without(plugin.Kind, plugin.Id, ConfiguredTasks), plugin.ToString(), origin, correlationId, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="wanted"/> what runs, or refuses it with the reason and keeps what runs.</summary>
-    public async Task<PluginOutcome> ApplyAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
+    public Task<PluginOutcome> ApplyAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wanted);
+        return ChangeAsync(_ => wanted, Subject(wanted), origin, correlationId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies the active file's content if it is still <paramref name="seen"/> once no other change is running.
+    /// The file is read again under the lock that every change holds while it writes the file, so content that
+    /// a change replaced after the watcher read it (an activation by MQTT or by the plugins root) is never taken
+    /// for a new request and rolled back to. Returns null when there was nothing to apply.
+    /// </summary>
+    public async Task<PluginOutcome?> ApplyActiveFileAsync(ActivePlugins seen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ApplyLockedAsync(wanted, origin, correlationId, cancellationToken).ConfigureAwait(false);
+            ActivePlugins now;
+            try
+            {
+                now = ActivePlugins.Read(options.ActiveFile);
+            }
+            catch (InvalidDataException)
+            {
+                return null; // the watcher reports it when it reads the file next
+            }
+
+            if (!now.Equals(seen) || now.Equals(Active))
+            {
+                return null;
+            }
+
+            return await ApplyLockedAsync(now, "active file", "active-file", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -149,6 +166,33 @@ public sealed class PluginController(
 
     /// <inheritdoc />
     public void Dispose() => gate.Dispose();
+
+    /// <summary>
+    /// Computes the wanted state from what runs once the lock is held, so that two changes at once (an MQTT task
+    /// activation while the plugins root activates a new model) compose instead of the later undoing the earlier.
+    /// </summary>
+    private async Task<PluginOutcome> ChangeAsync(Func<ActivePlugins, ActivePlugins> change, string subject, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ActivePlugins wanted;
+            try
+            {
+                wanted = change(Active);
+            }
+            catch (InvalidDataException e)
+            {
+                return Refuse(subject, origin, correlationId, e.Message);
+            }
+
+            return await ApplyLockedAsync(wanted, origin, correlationId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     private async Task<PluginOutcome> ApplyLockedAsync(ActivePlugins wanted, string origin, string correlationId, CancellationToken cancellationToken)
     {

@@ -115,6 +115,27 @@ public sealed class PluginControllerTests
     }
 
     [Fact]
+    public async Task Active_file_content_read_before_another_change_landed_is_not_rolled_back_to()
+    {
+        // CI saw this race: the watcher read the file (1.0.0), a plugins-root activation of a newer version then
+        // swapped and rewrote the file, and the watcher applied its stale 1.0.0 over it.
+        using var w = await PluginWorkspace.CreateAsync();
+        var stale = new ActivePlugins(PluginWorkspace.Model("1.0.0"), null);
+        stale.Write(w.Options.ActiveFile);
+        Assert.True((await Activate(w, PluginWorkspace.Model("1.0.1"))).Accepted);
+
+        Assert.Null(await w.Controller.ApplyActiveFileAsync(stale, CancellationToken.None));
+        Assert.Equal("1.0.1", w.Models.Current.Package.Identity.Version);
+        Assert.Equal(PluginWorkspace.Model("1.0.1"), ActivePlugins.Read(w.Options.ActiveFile).Model);
+
+        // The same content written again by an admin afterwards is a request, and applies.
+        stale.Write(w.Options.ActiveFile);
+        var outcome = await w.Controller.ApplyActiveFileAsync(stale, CancellationToken.None);
+        Assert.True(outcome?.Accepted, outcome?.Reason);
+        Assert.Equal("1.0.0", w.Models.Current.Package.Identity.Version);
+    }
+
+    [Fact]
     public async Task Only_task_plugins_can_be_deactivated_and_only_when_active()
     {
         using var w = await PluginWorkspace.CreateAsync();
