@@ -3,14 +3,19 @@ using System.Text.Json;
 namespace EdgeRuntime.Plugins;
 
 /// <summary>
-/// Which model, prompt set and task plugin versions are active, kept in a small JSON file so that the running
-/// service, <c>edgert plugins</c> and the MQTT admin commands agree. A part that is absent (null) means "as
-/// configured". Written atomically.
+/// Which model, prompt set, prototype set and task plugin versions are active, kept in a small JSON file so that
+/// the running service, <c>edgert plugins</c> and the MQTT admin commands agree. A part that is absent (null)
+/// means "as configured". Written atomically.
 /// </summary>
 /// <param name="Model">The active model version, or null for the configured model.</param>
 /// <param name="Prompts">The active prompt set version, or null for the configured prompt set.</param>
 /// <param name="Tasks">The active task plugin versions, or null for <c>EdgeRuntime:Plugins:Tasks</c>.</param>
-public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOnlyList<PluginRef>? Tasks = null)
+/// <param name="Prototypes">
+/// Prototype sets by the name of the task that scores against them, over <c>EdgeRuntime:Processing:TaskPrototypeSets</c>:
+/// a task named here uses this set, any other task what the configuration gives it. An overlay rather than a
+/// replacement, because configured sets may lie outside the plugins root, where a plugin reference cannot name them.
+/// </param>
+public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOnlyList<PluginRef>? Tasks = null, IReadOnlyDictionary<string, PluginRef>? Prototypes = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -41,7 +46,10 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
             return None;
         }
 
-        foreach (var (expected, plugin) in new[] { (PluginRef.Models, read.Model), (PluginRef.Prompts, read.Prompts) }.Concat((read.Tasks ?? []).Select(t => (PluginRef.Tasks, (PluginRef?)t))))
+        var parts = new[] { (PluginRef.Models, read.Model), (PluginRef.Prompts, read.Prompts) }
+            .Concat((read.Tasks ?? []).Select(t => (PluginRef.Tasks, (PluginRef?)t)))
+            .Concat((read.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Select(p => (PluginRef.Prototypes, (PluginRef?)p)));
+        foreach (var (expected, plugin) in parts)
         {
             if (plugin is not null && plugin.Kind != expected)
             {
@@ -52,22 +60,41 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
         return read;
     }
 
-    /// <summary>This with <paramref name="plugin"/> active (a task is added; a model or prompt set replaces the current one).</summary>
-    public ActivePlugins With(PluginRef plugin, IReadOnlyList<PluginRef> configuredTasks)
+    /// <summary>
+    /// This with <paramref name="plugin"/> active: a task is added (replacing another version of itself); a model or
+    /// prompt set replaces the current one; a prototype set serves <paramref name="forTasks"/>, or, when none are
+    /// named, replaces its other versions wherever they serve (how a newer version of a set takes over).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A prototype set that serves no task yet and was given none; or tasks named for another kind.</exception>
+    public ActivePlugins With(PluginRef plugin, IReadOnlyList<PluginRef> configuredTasks, IReadOnlyList<string>? forTasks = null)
     {
         ArgumentNullException.ThrowIfNull(plugin);
+        if (forTasks is { Count: > 0 } && plugin.Kind != PluginRef.Prototypes)
+        {
+            throw new InvalidDataException($"{plugin}: only a prototype set is activated for named tasks; a {plugin.Kind} plugin serves all of them.");
+        }
+
         return plugin.Kind switch
         {
             PluginRef.Models => this with { Model = plugin },
             PluginRef.Prompts => this with { Prompts = plugin },
+            PluginRef.Prototypes => this with { Prototypes = WithPrototypes(plugin, forTasks) },
             _ => this with { Tasks = [.. TasksOr(configuredTasks).Where(t => t.Id != plugin.Id), plugin] },
         };
     }
 
-    /// <summary>This without the task plugin <paramref name="id"/> (any version).</summary>
-    /// <exception cref="InvalidDataException">Not a task (a model or prompt set is replaced, never left out), or not active; the message says which.</exception>
+    /// <summary>This without the task plugin, or the prototype set, <paramref name="id"/> (any version; a prototype set's tasks go back to their configured classes).</summary>
+    /// <exception cref="InvalidDataException">A model or prompt set (replaced, never left out), or not active; the message says which.</exception>
     public ActivePlugins Without(string kind, string id, IReadOnlyList<PluginRef> configuredTasks)
     {
+        if (kind == PluginRef.Prototypes)
+        {
+            var bound = Prototypes ?? new Dictionary<string, PluginRef>();
+            return bound.Values.Any(p => p.Id == id)
+                ? this with { Prototypes = bound.Where(b => b.Value.Id != id).ToDictionary(StringComparer.Ordinal) }
+                : throw new InvalidDataException($"prototype set '{id}' is not active (a set named in EdgeRuntime:Processing:TaskPrototypeSets is changed there).");
+        }
+
         if (kind != PluginRef.Tasks)
         {
             throw new InvalidDataException($"{kind} cannot be deactivated: slides always need one; activate another version instead.");
@@ -82,6 +109,22 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
     /// <summary>The active tasks: the file's list, or <paramref name="configured"/> when the file has none.</summary>
     public IReadOnlyList<PluginRef> TasksOr(IReadOnlyList<PluginRef> configured) => Tasks ?? configured;
 
+    /// <summary>
+    /// The prototype set file of each task: <paramref name="configured"/> (task name to file), overlaid with this
+    /// file's <see cref="Prototypes"/> under <paramref name="root"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PrototypeFiles(IReadOnlyDictionary<string, string> configured, string root)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        var files = new Dictionary<string, string>(configured, StringComparer.Ordinal);
+        foreach (var (task, set) in Prototypes ?? new Dictionary<string, PluginRef>())
+        {
+            files[task] = set.DefiningFile(root);
+        }
+
+        return files;
+    }
+
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path)
     {
@@ -91,8 +134,44 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
     /// <inheritdoc />
     public bool Equals(ActivePlugins? other) =>
         other is not null && Model == other.Model && Prompts == other.Prompts
-        && (Tasks is null ? other.Tasks is null : other.Tasks is not null && Tasks.SequenceEqual(other.Tasks));
+        && (Tasks is null ? other.Tasks is null : other.Tasks is not null && Tasks.SequenceEqual(other.Tasks))
+        && SameBindings(Prototypes, other.Prototypes);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Model, Prompts, Tasks?.Count);
+    public override int GetHashCode() => HashCode.Combine(Model, Prompts, Tasks?.Count, Prototypes?.Count);
+
+    private static bool SameBindings(IReadOnlyDictionary<string, PluginRef>? a, IReadOnlyDictionary<string, PluginRef>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, PluginRef>()).All(p => b!.TryGetValue(p.Key, out var other) && other == p.Value);
+
+    private Dictionary<string, PluginRef> WithPrototypes(PluginRef set, IReadOnlyList<string>? forTasks)
+    {
+        var bound = new Dictionary<string, PluginRef>(Prototypes ?? new Dictionary<string, PluginRef>(), StringComparer.Ordinal);
+        if (forTasks is { Count: > 0 })
+        {
+            foreach (var task in forTasks)
+            {
+                if (string.IsNullOrWhiteSpace(task))
+                {
+                    throw new InvalidDataException($"{set}: a task name is empty.");
+                }
+
+                bound[task] = set;
+            }
+
+            return bound;
+        }
+
+        var serving = bound.Where(b => b.Value.Id == set.Id).Select(b => b.Key).ToList();
+        if (serving.Count == 0)
+        {
+            throw new InvalidDataException($"{set}: name the task(s) it serves (edgert plugins activate ... --task NAME, or the field 'tasks'); it serves none yet.");
+        }
+
+        foreach (var task in serving)
+        {
+            bound[task] = set;
+        }
+
+        return bound;
+    }
 }

@@ -41,8 +41,15 @@ public sealed class PluginController(
     /// <summary>The configured tasks (what runs when the active file names none).</summary>
     public IReadOnlyList<PluginRef> ConfiguredTasks => options.ConfiguredTasks;
 
-    /// <summary>Makes one plugin version active (a model or prompt set replaces the current one; a task joins, replacing another version of itself).</summary>
-    public Task<PluginOutcome> ActivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
+    /// <summary>Makes one plugin version active (a model or prompt set replaces the current one; a task joins, replacing another version of itself; a prototype set replaces its other versions).</summary>
+    public Task<PluginOutcome> ActivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken) =>
+        ActivateAsync(plugin, null, origin, correlationId, cancellationToken);
+
+    /// <summary>
+    /// Makes one plugin version active; a prototype set for <paramref name="forTasks"/> (task names), or, when none
+    /// are named, for the tasks its other versions serve now.
+    /// </summary>
+    public Task<PluginOutcome> ActivateAsync(PluginRef plugin, IReadOnlyList<string>? forTasks, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
         string definingFile;
@@ -60,7 +67,12 @@ public sealed class PluginController(
             return Task.FromResult(Refuse(plugin.ToString(), origin, correlationId, $"{definingFile}: no such plugin version ({plugin})."));
         }
 
-        return ChangeAsync(now => now.With(plugin, ConfiguredTasks), plugin.ToString(), origin, correlationId, cancellationToken);
+        return ChangeAsync(
+            now => now.With(plugin, ConfiguredTasks, forTasks is { Count: > 0 } || plugin.Kind != PluginRef.Prototypes ? forTasks : TasksServedBy(now, plugin.Id)),
+            plugin.ToString(),
+            origin,
+            correlationId,
+            cancellationToken);
     }
 
     /// <summary>Stops a task plugin (any version of <paramref name="plugin"/>'s id). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
@@ -124,6 +136,7 @@ public sealed class PluginController(
         {
             PluginRef.Models => now.Model is { } m ? (m.Id == id ? m.Version : null) : running.Package.Identity.Id == id ? running.Package.Identity.Version : null,
             PluginRef.Prompts => now.Prompts is { } p ? (p.Id == id ? p.Version : null) : running.Prompts.Set.Id == id ? running.Prompts.Set.Version : null,
+            PluginRef.Prototypes => PrototypeRefs(now).Where(p => p.Id == id).Select(p => p.Version).Order(PluginVersion.Comparer).LastOrDefault(),
             _ => now.TasksOr(ConfiguredTasks).FirstOrDefault(t => t.Id == id)?.Version,
         };
     }
@@ -145,10 +158,11 @@ public sealed class PluginController(
         var activeTasks = now.TasksOr(ConfiguredTasks);
         var model = now.Model ?? PluginRef.Under(options.Root, running.Package.Directory);
         var prompts = now.Prompts ?? PluginRef.Under(options.Root, running.Prompts.Path);
+        var prototypes = PrototypeRefs(now).ToHashSet();
         var versions = new JsonArray();
         foreach (var plugin in PluginCatalog.Scan(options.Root))
         {
-            var isActive = plugin == model || plugin == prompts || activeTasks.Contains(plugin);
+            var isActive = plugin == model || plugin == prompts || activeTasks.Contains(plugin) || prototypes.Contains(plugin);
             versions.Add(new JsonObject { ["kind"] = plugin.Kind, ["id"] = plugin.Id, ["version"] = plugin.Version, ["active"] = isActive });
         }
 
@@ -159,6 +173,8 @@ public sealed class PluginController(
                 ["model"] = new JsonObject { ["id"] = running.Package.Identity.Id, ["version"] = running.Package.Identity.Version, ["sha256"] = running.Package.Identity.Sha256 },
                 ["prompts"] = new JsonObject { ["id"] = running.Prompts.Set.Id, ["version"] = running.Prompts.Set.Version, ["sha256"] = running.Prompts.Sha256 },
                 ["tasks"] = new JsonArray(tasks.Current.Tasks.Select(t => (JsonNode)new JsonObject { ["name"] = t.Task.Name, ["plugin"] = t.Plugin, ["version"] = t.Version, ["sha256"] = t.Sha256 }).ToArray()),
+                ["prototypes"] = new JsonArray(running.TaskPrototypes.OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => (JsonNode)new JsonObject { ["task"] = p.Key, ["id"] = p.Value.Source.Id, ["version"] = p.Value.Source.Version, ["sha256"] = p.Value.Source.Sha256 }).ToArray()),
             },
             ["versions"] = versions,
         };
@@ -210,7 +226,9 @@ public sealed class PluginController(
             return Refuse(subject, origin, correlationId, e.Message);
         }
 
-        var modelChanges = modelDirectory != current.Package.Directory || promptFile != current.Prompts.Path;
+        var prototypeFiles = wanted.PrototypeFiles(processing.TaskPrototypeSets, options.Root);
+        var modelChanges = modelDirectory != current.Package.Directory || promptFile != current.Prompts.Path
+            || !SameFiles(prototypeFiles, current.TaskPrototypeSets);
         var wantedTasks = wanted.TasksOr(ConfiguredTasks);
         var tasksChange = !wantedTasks.SequenceEqual(Active.TasksOr(ConfiguredTasks));
         if (!modelChanges && !tasksChange)
@@ -227,13 +245,21 @@ public sealed class PluginController(
             {
                 PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
                 PluginAllowList.Check(options, promptFile);
-                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, current.TaskPrototypeSets, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
+                foreach (var set in (wanted.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
+                {
+                    PluginAllowList.Check(options, set.DefiningFile(options.Root));
+                }
+
+                // A prototype set is checked against the model it will run with (its id and width) as it loads.
+                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, prototypeFiles, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasksChange)
             {
                 nextTasks = TaskSetLoader.Load(wantedTasks, options, TaskHost.For(processing, loggers, models), logger);
             }
+
+            CheckPrototypeTasks(wanted, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task.Name).ToList());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -265,6 +291,37 @@ public sealed class PluginController(
         Publish(PluginEvents.Event(EventKinds.PluginActivated, origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
         return new PluginOutcome(true, null, wanted);
     }
+
+    /// <summary>
+    /// A prototype set newly bound to a task name that no active task has would silently serve nothing (a typo, say):
+    /// refused with the names there are. Bindings that were already in place are left alone, so that stopping a task
+    /// is never refused because a prototype set still names it.
+    /// </summary>
+    private void CheckPrototypeTasks(ActivePlugins wanted, IReadOnlyList<string> taskNames)
+    {
+        var before = Active.Prototypes ?? new Dictionary<string, PluginRef>();
+        foreach (var (task, set) in wanted.Prototypes ?? new Dictionary<string, PluginRef>())
+        {
+            if (!taskNames.Contains(task) && !(before.TryGetValue(task, out var was) && was == set))
+            {
+                throw new InvalidDataException($"{set}: no active task is named '{task}' (active: {string.Join(", ", taskNames.DefaultIfEmpty("none"))}).");
+            }
+        }
+    }
+
+    /// <summary>The prototype set plugins that serve tasks in <paramref name="now"/>: the active file's, and configured files that lie under the plugins root.</summary>
+    private IEnumerable<PluginRef> PrototypeRefs(ActivePlugins now) =>
+        now.PrototypeFiles(processing.TaskPrototypeSets, options.Root).Values
+            .Select(file => PluginRef.Under(options.Root, file)).OfType<PluginRef>().Where(p => p.Kind == PluginRef.Prototypes).Distinct();
+
+    /// <summary>The task names that a version of prototype set <paramref name="id"/> serves in <paramref name="now"/>.</summary>
+    private List<string> TasksServedBy(ActivePlugins now, string id) =>
+        now.PrototypeFiles(processing.TaskPrototypeSets, options.Root)
+            .Where(f => PluginRef.Under(options.Root, f.Value) is { Kind: PluginRef.Prototypes } p && p.Id == id)
+            .Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+
+    private static bool SameFiles(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Path.GetFullPath(other) == Path.GetFullPath(p.Value));
 
     private PluginOutcome Refuse(string subject, string origin, string correlationId, string reason)
     {

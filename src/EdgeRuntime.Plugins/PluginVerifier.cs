@@ -1,6 +1,7 @@
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.Prompts;
+using EdgeRuntime.Inference.Prototypes;
 using EdgeRuntime.Plugins.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -8,8 +9,8 @@ namespace EdgeRuntime.Plugins;
 
 /// <summary>
 /// Checks one plugin version the way the service will load it, without keeping it: present, on the allow-list,
-/// and loadable (a model's manifest, hashes and ONNX signature; a prompt set's structure; a task assembly and
-/// its contract version). Used by <c>edgert plugins activate</c>, so that a damaged version never reaches the
+/// and loadable (a model's manifest, hashes and ONNX signature; a prompt set's structure; a prototype set's
+/// structure, model id and width against the model it will serve; a task assembly and its contract version). Used by <c>edgert plugins activate</c>, so that a damaged version never reaches the
 /// active file.
 /// </summary>
 public static class PluginVerifier
@@ -17,7 +18,12 @@ public static class PluginVerifier
     /// <summary>Throws unless <paramref name="plugin"/> can be used.</summary>
     /// <exception cref="InvalidDataException">Missing, not allowed, or unusable; the message says which and why.</exception>
     /// <exception cref="ModelPackageException">A model that fails verification.</exception>
-    public static void Verify(PluginRef plugin, PluginOptions options, InferenceOptions inference, ILogger logger)
+    /// <param name="plugin">The version to check.</param>
+    /// <param name="options">The plugins root and allow-list.</param>
+    /// <param name="inference">How a model's sessions are made.</param>
+    /// <param name="logger">Where loading reports.</param>
+    /// <param name="modelDirectory">The model package a prototype set will serve (the running one); needed for prototype sets only.</param>
+    public static void Verify(PluginRef plugin, PluginOptions options, InferenceOptions inference, ILogger logger, string? modelDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +45,13 @@ public static class PluginVerifier
                 break;
             case PluginRef.Prompts:
                 PromptSetFile.Load(definingFile);
+                break;
+            case PluginRef.Prototypes:
+                using (var model = ModelPackage.Load(modelDirectory ?? throw new ArgumentNullException(nameof(modelDirectory), "a prototype set is verified against a model"), inference, logger))
+                {
+                    PrototypeSetFile.Load(definingFile, model.Identity, model.Manifest.EmbeddingSize, model.Manifest.LogitScale);
+                }
+
                 break;
             default:
                 TaskSetLoader.Load([plugin], options, TaskHost.Quiet, logger).Dispose();

@@ -47,6 +47,61 @@ public sealed class PluginCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_prototype_set_is_activated_for_a_task_checked_against_the_model_listed_with_its_task_and_deactivated()
+    {
+        var root = temp.File("plugins");
+        BuiltInPlugins.InstallInto(root);
+        var path = temp.File("config.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new { Root = root, ActiveFile = temp.File("state/active.json") },
+                Processing = new { ModelPackage = ReferenceModels.Package(ReferenceModels.Tiny) },
+            },
+        }));
+
+        // Two classes as the tiny reference model's 32-wide embeddings; 2.0.0 is 48 wide, as another model's would be.
+        void Write(string version, int width) => PrototypeFile(root, version, ReferenceModels.Tiny, width);
+        Write("1.0.0", 32);
+        Write("2.0.0", 48);
+
+        var unbound = Edgert.Run("plugins", "activate", "prototypes", "lab", "1.0.0", "--config", path);
+        Assert.Equal(1, unbound.Code);
+        Assert.Contains("prototypes/lab/1.0.0: name the task(s) it serves", unbound.Error);
+
+        var activated = Edgert.Run("plugins", "activate", "prototypes", "lab", "1.0.0", "--task", "zero-shot-tagging", "--config", path);
+        Assert.True(activated.Code == 0, activated.Error);
+        Assert.Contains("active: prototypes/lab/1.0.0 for zero-shot-tagging", activated.Out);
+        var list = Edgert.Run("plugins", "list", "--config", path).Out;
+        Assert.Contains("* prototypes lab", list);
+        Assert.Contains("for zero-shot-tagging", list);
+
+        var wide = Edgert.Run("plugins", "activate", "prototypes", "lab", "2.0.0", "--config", path);
+        Assert.Equal(1, wide.Code);
+        Assert.Contains("classes[0].embedding has 48 values; the model's embeddings have 32.", wide.Error);
+        using (var active = JsonDocument.Parse(File.ReadAllText(temp.File("state/active.json"))))
+        {
+            Assert.Equal("1.0.0", active.RootElement.GetProperty("Prototypes").GetProperty("zero-shot-tagging").GetProperty("Version").GetString()); // the refusal changed nothing
+        }
+
+        var deactivated = Edgert.Run("plugins", "deactivate", "prototypes", "lab", "--config", path);
+        Assert.True(deactivated.Code == 0, deactivated.Error);
+        Assert.Contains("  prototypes lab", Edgert.Run("plugins", "list", "--config", path).Out);
+        var again = Edgert.Run("plugins", "deactivate", "prototypes", "lab", "--config", path);
+        Assert.Equal(1, again.Code);
+        Assert.Contains("prototype set 'lab' is not active", again.Error);
+    }
+
+    private static void PrototypeFile(string root, string version, string modelId, int width)
+    {
+        var folder = Path.Combine(root, "prototypes", "lab", version);
+        Directory.CreateDirectory(folder);
+        var classes = new[] { "tumor", "stroma" }.Select((name, c) => new { name, embedding = Enumerable.Range(0, width).Select(i => i % 2 == c ? 1f : 0f).ToArray() });
+        File.WriteAllText(Path.Combine(folder, "prototypes.json"), JsonSerializer.Serialize(new { schemaVersion = 1, id = "lab", version, modelId, classes }));
+    }
+
+    [Fact]
     public void Deactivating_a_model_or_an_inactive_task_and_activating_an_unusable_task_exit_1_with_the_reason()
     {
         var config = Config();

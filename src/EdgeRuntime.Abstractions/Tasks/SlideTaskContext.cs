@@ -25,8 +25,9 @@ public sealed class SlideTaskContext
     public required PromptClasses Classes { get; init; }
 
     /// <summary>
-    /// The classes the task scores against: its prototype set (<c>Processing:TaskPrototypeSets:{task}</c>) if it
-    /// has one, else its prompt set, as the same kind of unit vectors (added in 2.0).
+    /// The classes the task scores against: its prototype set (a prototype plugin activated for it, or
+    /// <c>Processing:TaskPrototypeSets:{task}</c>) if it has one, else its prompt set, as the same kind of unit
+    /// vectors (added in 2.0).
     /// </summary>
     public required ClassSet ClassSet { get; init; }
 

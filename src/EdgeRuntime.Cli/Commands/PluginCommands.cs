@@ -9,7 +9,7 @@ internal static class PluginCommands
 {
     public static Command Create(CliOutput output)
     {
-        var plugins = new Command("plugins", "Model, prompt and task plugins under EdgeRuntime:Plugins:Root (models|prompts|tasks/{id}/{version}).");
+        var plugins = new Command("plugins", "Model, prompt, prototype and task plugins under EdgeRuntime:Plugins:Root (models|prompts|prototypes|tasks/{id}/{version}).");
         plugins.Subcommands.Add(List(output));
         plugins.Subcommands.Add(Activate(output));
         plugins.Subcommands.Add(Deactivate(output));
@@ -30,11 +30,16 @@ internal static class PluginCommands
             // Until an admin activates one, the configured model and prompt set run: plugins too, if under the root.
             var model = active.Model ?? PluginRef.Under(settings.Plugins.Root, settings.ModelPackageDirectory);
             var prompts = active.Prompts ?? PluginRef.Under(settings.Plugins.Root, settings.PromptSetPath);
+            settings.ApplyActivePlugins();
+            var served = settings.TaskPrototypeSetPaths
+                .Select(p => (Task: p.Key, Set: PluginRef.Under(settings.Plugins.Root, p.Value)))
+                .Where(p => p.Set is not null).ToLookup(p => p.Set!, p => p.Task);
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
-                var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) ? "*" : " ";
+                var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
                 var hash = parse.GetValue(hashes) ? "  " + PluginHash.Of(plugin, settings.Plugins.Root) : string.Empty;
-                output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}".TrimEnd());
+                var forTasks = served.Contains(plugin) ? $"  for {string.Join(", ", served[plugin].Order(StringComparer.Ordinal))}" : string.Empty;
+                output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}{forTasks}".TrimEnd());
             }
 
             return ExitCodes.Success;
@@ -44,25 +49,38 @@ internal static class PluginCommands
 
     private static Command Activate(CliOutput output)
     {
-        var (kind, id, config) = Arguments("models, prompts or tasks.");
+        var (kind, id, config) = Arguments("models, prompts, prototypes or tasks.");
         var version = new Argument<string>("version") { Description = "Version to activate (the previous one, for a rollback)." };
-        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next; slides in flight finish on what they started with. A task plugin joins the active tasks, replacing another version of itself.")
+        var forTasks = new Option<string[]>("--task")
         {
-            kind, id, version, config,
+            Description = "Prototype sets only: the task that scores against the set in place of its prompt set (repeat for several). Default: the tasks another version of the set serves now.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next; slides in flight finish on what they started with. A task plugin joins the active tasks, replacing another version of itself; a prototype set serves the tasks named by --task.")
+        {
+            kind, id, version, forTasks, config,
         };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
             var plugin = new PluginRef(parse.GetValue(kind)!, parse.GetValue(id)!, parse.GetValue(version)!);
+            var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
+            settings.ApplyActivePlugins(); // a prototype set is checked against the model that runs
 
             // The same checks the service makes, before the service ever sees it.
             using (var logging = ModelLoading.Logging(output.Error))
             {
-                PluginVerifier.Verify(plugin, settings.Plugins, settings.Inference, logging.CreateLogger("edgert"));
+                PluginVerifier.Verify(plugin, settings.Plugins, settings.Inference, logging.CreateLogger("edgert"), settings.ModelPackageDirectory);
             }
 
-            ActivePlugins.Read(settings.Plugins.ActiveFile).With(plugin, settings.Plugins.ConfiguredTasks).Write(settings.Plugins.ActiveFile);
-            output.Out.WriteLine($"active: {plugin}");
+            var tasks = parse.GetValue(forTasks) is { Length: > 0 } named ? named : null;
+            if (tasks is null && plugin.Kind == PluginRef.Prototypes)
+            {
+                tasks = [.. settings.TaskPrototypeSetPaths.Where(p => PluginRef.Under(settings.Plugins.Root, p.Value) is { Kind: PluginRef.Prototypes } set && set.Id == plugin.Id).Select(p => p.Key)];
+            }
+
+            active.With(plugin, settings.Plugins.ConfiguredTasks, tasks).Write(settings.Plugins.ActiveFile);
+            output.Out.WriteLine(plugin.Kind == PluginRef.Prototypes ? $"active: {plugin} for {string.Join(", ", tasks ?? [])}" : $"active: {plugin}");
             return ExitCodes.Success;
         }));
         return command;
@@ -70,8 +88,8 @@ internal static class PluginCommands
 
     private static Command Deactivate(CliOutput output)
     {
-        var (kind, id, config) = Arguments("tasks (a model or prompt set is replaced with activate, never left out).");
-        var command = new Command("deactivate", "Stop running a task plugin: slides that start next no longer get it; slides in flight finish with it.")
+        var (kind, id, config) = Arguments("tasks or prototypes (a model or prompt set is replaced with activate, never left out).");
+        var command = new Command("deactivate", "Stop running a task plugin, or a prototype set (its tasks go back to their configured classes): slides that start next no longer get it; slides in flight finish with it.")
         {
             kind, id, config,
         };
@@ -80,7 +98,7 @@ internal static class PluginCommands
             var settings = Enabled(parse.GetValue(config));
             var name = parse.GetValue(id)!;
             ActivePlugins.Read(settings.Plugins.ActiveFile).Without(parse.GetValue(kind)!, name, settings.Plugins.ConfiguredTasks).Write(settings.Plugins.ActiveFile);
-            output.Out.WriteLine($"deactivated: tasks/{name}");
+            output.Out.WriteLine($"deactivated: {parse.GetValue(kind)}/{name}");
             return ExitCodes.Success;
         }));
         return command;

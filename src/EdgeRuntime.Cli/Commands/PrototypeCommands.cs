@@ -22,7 +22,7 @@ internal static class PrototypeCommands
     {
         var prototypes = new Command("prototypes", "Few-shot prototype sets: class means of labelled examples' image embeddings, used wherever a prompt set is.");
         var folder = new Argument<DirectoryInfo>("folder") { Description = "A folder of class folders of images (CRC-100K style): the folder names are the classes." };
-        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder to write prototypes.json into.", Required = true };
+        var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder to write prototypes.json into. Default: the plugins root's prototypes/{id}/{version}/, where edgert plugins activate prototypes finds it." };
         var shots = new Option<int?>("--shots") { Description = "Examples per class: the first N of each folder in name order (default: all)." };
         var id = new Option<string>("--id") { Description = "The set's id.", DefaultValueFactory = _ => "prototypes" };
         var version = new Option<string>("--version") { Description = "The set's version.", DefaultValueFactory = _ => "1.0.0" };
@@ -43,6 +43,7 @@ internal static class PrototypeCommands
                 throw new SettingsException([$"{root}: no such folder."]);
             }
 
+            var target = Target(settings, parse.GetValue(outDir), parse.GetValue(id)!, parse.GetValue(version)!);
             var perClass = parse.GetValue(shots);
             if (perClass is < 1)
             {
@@ -93,7 +94,6 @@ internal static class PrototypeCommands
                 ["modelId"] = model.Package.Identity.Id,
                 ["classes"] = entries,
             };
-            var target = Path.Combine(parse.GetValue(outDir)!.FullName, "prototypes.json");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             AtomicFile.WriteText(target, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             output.Out.WriteLine($"{target}: {classes.Count} classes from {total} images, model {model.Package.Identity.Id} {model.Package.Identity.Version}");
@@ -101,5 +101,36 @@ internal static class PrototypeCommands
         }));
         prototypes.Subcommands.Add(build);
         return prototypes;
+    }
+
+    /// <summary>
+    /// Where the set goes. A version is never overwritten: a service may be running it, and its hash is in
+    /// results already published; a changed set is a new version.
+    /// </summary>
+    private static string Target(EdgertSettings settings, DirectoryInfo? output, string id, string version)
+    {
+        if (!Plugins.PluginRef.IsFolderName(id) || !Plugins.PluginRef.IsFolderName(version))
+        {
+            throw new SettingsException([$"--id '{id}' and --version '{version}' must be plain folder names."]);
+        }
+
+        string folder;
+        if (output is not null)
+        {
+            folder = output.FullName;
+        }
+        else if (settings.Plugins.Enabled)
+        {
+            folder = new Plugins.PluginRef(Plugins.PluginRef.Prototypes, id, version).Directory(settings.Plugins.Root);
+        }
+        else
+        {
+            throw new SettingsException([$"--output is needed: {Plugins.PluginOptions.Section}:{nameof(Plugins.PluginOptions.Root)} is empty, so there is no plugins root to write the set into."]);
+        }
+
+        var target = Path.Combine(folder, "prototypes.json");
+        return File.Exists(target)
+            ? throw new SettingsException([$"{target}: exists; a prototype set version is never overwritten (give another --version)."])
+            : target;
     }
 }

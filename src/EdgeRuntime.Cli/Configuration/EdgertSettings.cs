@@ -21,6 +21,8 @@ namespace EdgeRuntime.Cli.Configuration;
 /// </summary>
 internal sealed class EdgertSettings
 {
+    private ActivePlugins activePrototypes = ActivePlugins.None;
+
     public SlideReadingOptions Slides { get; } = new();
 
     public TissueDetectionOptions Tissue { get; } = new();
@@ -68,6 +70,13 @@ internal sealed class EdgertSettings
             PluginAllowList.Check(Plugins, active.Prompts.DefiningFile(Plugins.Root));
             Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
         }
+
+        foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
+        {
+            PluginAllowList.Check(Plugins, set.DefiningFile(Plugins.Root));
+        }
+
+        activePrototypes = active;
     }
 
     /// <summary>The model package the service and one-shot commands use: Processing's, else the default.</summary>
@@ -80,9 +89,12 @@ internal sealed class EdgertSettings
     public IReadOnlyDictionary<string, string> TaskPromptSetPaths =>
         Processing.TaskPromptSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal);
 
-    /// <summary>The prototype sets tasks named for themselves, resolved like <see cref="PromptSetPath"/>.</summary>
+    /// <summary>
+    /// The prototype sets tasks score against: those configured, resolved like <see cref="PromptSetPath"/>, with
+    /// the active file's over them once <see cref="ApplyActivePlugins"/> has run.
+    /// </summary>
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
-        Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal);
+        activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
@@ -130,6 +142,12 @@ internal sealed class EdgertSettings
         if (!string.IsNullOrWhiteSpace(settings.Plugins.Root))
         {
             settings.Plugins.Root = Resolve(settings.Plugins.Root, AppContext.BaseDirectory);
+        }
+
+        // Resolved in place, so that the plugin controller overlays active prototype sets on the same full paths.
+        foreach (var (task, path) in settings.Processing.TaskPrototypeSets.Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToList())
+        {
+            settings.Processing.TaskPrototypeSets[task] = Resolve(path, AppContext.BaseDirectory);
         }
 
         settings.Validate();

@@ -49,6 +49,9 @@ public sealed class ModelRuntime : IDisposable
     /// <summary>The prototype set files tasks named for themselves, by task name (kept for the next swap).</summary>
     public IReadOnlyDictionary<string, string> TaskPrototypeSets { get; }
 
+    /// <summary>The prototype sets loaded for tasks, by task name.</summary>
+    public IReadOnlyDictionary<string, ClassSet> TaskPrototypes => taskPrototypes;
+
     /// <summary>The prompt classes task <paramref name="taskName"/> works with: its own prompt set's, else the default's.</summary>
     public PromptClasses ClassesFor(string taskName) => taskClasses.TryGetValue(taskName, out var own) ? own : Classes;
 

@@ -36,6 +36,7 @@ public sealed class ProcessingOptions
     /// Prototype sets (image embeddings of labelled examples, <c>prototypes.json</c>, made by the same model) that
     /// tasks score against instead of prompts, by task name: few-shot classification through the same class-set slot
     /// as zero-shot (<c>SlideTaskContext.ClassSet</c>). Relative paths are from the edgert folder. Default: none.
+    /// A prototype plugin activated for a task (the active file) takes that task's place here until deactivated.
     /// </summary>
     public Dictionary<string, string> TaskPrototypeSets { get; set; } = new(StringComparer.Ordinal);
 

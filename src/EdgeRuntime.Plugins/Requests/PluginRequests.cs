@@ -5,8 +5,8 @@ namespace EdgeRuntime.Plugins.Requests;
 
 /// <summary>
 /// The admin requests that change plugins, all through the same <see cref="PluginController"/> as the box's CLI:
-/// <c>plugins/list</c>, <c>plugins/activate</c> (<c>{"kind","id","version"}</c>) and <c>plugins/deactivate</c>
-/// (<c>{"kind","id"}</c>). Admin role only.
+/// <c>plugins/list</c>, <c>plugins/activate</c> (<c>{"kind","id","version"}</c>, and for a prototype set
+/// optionally <c>"tasks": [names]</c>) and <c>plugins/deactivate</c> (<c>{"kind","id"}</c>). Admin role only.
 /// </summary>
 public static class PluginRequests
 {
@@ -25,7 +25,7 @@ public static class PluginRequests
         {
             Enabled(plugins);
             var plugin = new PluginRef(Kind(request.Body), Field(request.Body, "id"), Field(request.Body, "version"));
-            return Answer(controller, await controller.ActivateAsync(plugin, request.Origin, request.Correlation, cancellationToken).ConfigureAwait(false));
+            return Answer(controller, await controller.ActivateAsync(plugin, Tasks(request.Body), request.Origin, request.Correlation, cancellationToken).ConfigureAwait(false));
         });
         registry.Add("plugins/deactivate", CallerRole.Admin, async (request, cancellationToken) =>
         {
@@ -54,6 +54,21 @@ public static class PluginRequests
     {
         var kind = Field(body, "kind");
         return PluginRef.Kinds.Contains(kind) ? kind : throw new RequestRefusedException($"payload: field 'kind' is '{kind}'; expected one of {string.Join(", ", PluginRef.Kinds)}.");
+    }
+
+    private static List<string>? Tasks(JsonObject body)
+    {
+        if (body["tasks"] is null)
+        {
+            return null;
+        }
+
+        if (body["tasks"] is not JsonArray names || names.Any(n => n is not JsonValue v || !v.TryGetValue<string>(out var s) || string.IsNullOrWhiteSpace(s)))
+        {
+            throw new RequestRefusedException("payload: field 'tasks' must be an array of task names.");
+        }
+
+        return names.Select(n => n!.GetValue<string>()).ToList();
     }
 
     private static string Field(JsonObject body, string name)
