@@ -4,21 +4,32 @@ using EdgeRuntime.Cli.Configuration;
 
 namespace EdgeRuntime.Cli.Commands;
 
-/// <summary><c>edgert models check</c>: validate a model package and print what it is.</summary>
+/// <summary><c>edgert models check</c>: validate a model package and print what it is, and with <c>--providers</c> which execution providers can run here.</summary>
 internal static class ModelCommands
 {
     public static Command Create(CliOutput output)
     {
         var models = new Command("models", "Work with model packages (a folder with model.json, ONNX graphs and tokenizer files).");
-        var directory = new Argument<DirectoryInfo>("directory") { Description = "The package folder." };
+        var directory = new Argument<DirectoryInfo?>("directory") { Description = "The package folder (optional with --providers).", Arity = ArgumentArity.ZeroOrOne };
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
+        var providers = new Option<bool>("--providers") { Description = "Also say, for each execution provider, whether this build has it and whether its libraries are installed here (docs/gpu.md)." };
         var check = new Command("check", "Validate a package (manifest, file hashes, ONNX inputs and outputs against the manifest) and print its summary.")
         {
-            directory, config,
+            directory, config, providers,
         };
         check.SetAction(parse => output.Guard(() =>
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+            if (parse.GetValue(providers))
+            {
+                PrintProviders(settings);
+            }
+
+            if (parse.GetValue(directory) is null)
+            {
+                return parse.GetValue(providers) ? ExitCodes.Success : throw new SettingsException(["models check: give the package folder (or --providers alone)."]);
+            }
+
             using var logging = ModelLoading.Logging(output.Error);
             using var package = Inference.Packages.ModelPackage.Load(parse.GetValue(directory)!.FullName, settings.Inference, logging.CreateLogger("edgert"));
             var m = package.Manifest;
@@ -39,5 +50,18 @@ internal static class ModelCommands
         }));
         models.Subcommands.Add(check);
         return models;
+
+        void PrintProviders(EdgertSettings settings)
+        {
+            output.Out.WriteLine($"ONNX Runtime: {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}, built with {string.Join(", ", Inference.Onnx.ProviderProbe.Built)}");
+            var chosen = settings.Inference.EffectiveProviders.FirstOrDefault(p => Inference.Onnx.ProviderProbe.WhyNot(p) is null) ?? "CPU";
+            foreach (var provider in Inference.Onnx.InferenceOptions.KnownProviders)
+            {
+                var why = Inference.Onnx.ProviderProbe.WhyNot(provider);
+                output.Out.WriteLine($"{provider,-9} {(why is null ? "can run here" : "not here: " + why)}");
+            }
+
+            output.Out.WriteLine($"Order:       {string.Join(" > ", settings.Inference.EffectiveProviders)} ({Inference.Onnx.InferenceOptions.Section}:ExecutionProviders); sessions start on {chosen}");
+        }
     }
 }

@@ -1,15 +1,19 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeRuntime.Inference.Onnx;
 
 /// <summary>
-/// Creates ONNX Runtime sessions on the first configured execution provider that works. The CPU package our
-/// registry serves has no CUDA or TensorRT: appending them throws <see cref="EntryPointNotFoundException"/>
-/// (not an ONNX Runtime exception), which is caught here and turned into a fallback with a warning.
+/// Creates ONNX Runtime sessions on the first configured execution provider that works. A GPU provider whose
+/// libraries are not installed (<see cref="ProviderProbe"/>) is passed over with one line, once per process, saying
+/// which library is missing; one that ONNX Runtime still refuses (a driver too old, no device) falls back with a
+/// warning naming its error. CPU always works.
 /// </summary>
 public sealed class SessionFactory(InferenceOptions options, ILogger logger)
 {
+    private static readonly ConcurrentDictionary<string, bool> Reported = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A session and the provider it runs on.</summary>
     /// <param name="Session">The session; the caller disposes it.</param>
     /// <param name="Provider">The execution provider in use.</param>
@@ -22,6 +26,16 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
         for (var i = 0; ; i++)
         {
             var provider = providers[i];
+            if (provider != "CPU" && ProviderProbe.WhyNot(provider) is { } missing)
+            {
+                if (Reported.TryAdd(provider, true))
+                {
+                    InferenceLog.ProviderMissing(logger, provider, missing, providers[i + 1]);
+                }
+
+                continue;
+            }
+
             var sessionOptions = BaseOptions();
             try
             {
