@@ -1,12 +1,18 @@
-// Pipeline throughput against the bare image encoder, on the same tiles, batch size and threads.
+// The pipeline against its two ceilings, on the same tiles, batch size and threads, measured in one run with
+// interleaved repeats (bare, pipeline, raw, bare, pipeline, raw, ...), so that drift hits all three alike.
 //
-//   dotnet run -c Release --project bench/EdgeRuntime.Bench -- <model-dir> <slide> [batch] [threads] [repeats]
+//   dotnet run -c Release --project bench/EdgeRuntime.Bench -- <model-dir> <slide> [batch] [threads] [repeats] [readers] [json-out] [modes]
 //
-// "Bare" runs the encoder (preprocessing included) over tiles already decoded in memory: the ceiling.
-// "Pipeline" is what the service does: read and resize tiles from the slide in parallel readers, batch,
-// encode, tag. The ratio says how much of the encoder's speed the pipeline keeps.
+// modes: a comma-separated subset of bare,pipeline,raw (default all three).
+//
+// "bare":     the image encoder (preprocessing included) over tiles already decoded in memory: the compute ceiling.
+// "raw":      OpenSlide read_region + decode (+ resize where the level needs it) of the same tiles by `readers`
+//             threads, each with its own reader, and nothing else: the I/O ceiling.
+// "pipeline": what the service does: readers, bounded channels, batches, the encoder.
+// Compute-bound (a big model) the pipeline is held to bare; I/O-bound (the tiny model) to raw.
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using EdgeRuntime.Abstractions.Tiles;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
@@ -20,13 +26,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: EdgeRuntime.Bench <model-dir> <slide> [batch=32] [threads=cores] [repeats=3]");
+    Console.Error.WriteLine("usage: EdgeRuntime.Bench <model-dir> <slide> [batch=32] [threads=cores] [repeats=3] [readers=2] [json-out]");
     return 2;
 }
 
-var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
-var threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
-var repeats = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+var inv = CultureInfo.InvariantCulture;
+var batch = args.Length > 2 ? int.Parse(args[2], inv) : 32;
+var threads = args.Length > 3 ? int.Parse(args[3], inv) : Environment.ProcessorCount;
+var repeats = args.Length > 4 ? int.Parse(args[4], inv) : 3;
+var readers = args.Length > 5 ? int.Parse(args[5], inv) : 2;
+var jsonOut = args.Length > 6 && args[6] != "-" ? args[6] : null;
+var modes = (args.Length > 7 ? args[7] : "bare,pipeline,raw").Split(',');
 
 using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = ["CPU"], IntraOpThreads = threads }, NullLogger.Instance);
 using var encoder = new OnnxImageEncoder(package, batch);
@@ -35,7 +45,9 @@ var tiling = new TilingOptions { TargetMicronsPerPixel = package.Manifest.Tiling
 var grid = new SlideTiler(new TissueDetectionOptions(), tiling).Plan(slide).Grid;
 var tiles = grid.Tiles.ToArray();
 var tileBytes = grid.TileSize * grid.TileSize * 3;
-Console.WriteLine($"model {package.Identity.Id}, slide {Path.GetFileName(args[1])}, {tiles.Length} tiles of {grid.TileSize} px, batch {batch}, {threads} intra-op threads, {repeats} repeats");
+var ort = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version!.ToString();
+var built = string.Join(",", ProviderProbe.Built);
+Console.WriteLine($"model {package.Identity.Id}, slide {Path.GetFileName(args[1])}, {tiles.Length} tiles of {grid.TileSize} px, batch {batch}, {threads} intra-op threads, {readers} readers, {repeats} repeats, ONNX Runtime {ort} ({built})");
 
 // Tiles decoded once, for the bare encoder.
 var pixels = new byte[tiles.Length * tileBytes];
@@ -46,21 +58,59 @@ for (var i = 0; i < tiles.Length; i++)
 }
 
 await BareAsync(); // warm-up: first runs pay for memory planning and caches
+Raw();
 var bare = new List<double>();
 var piped = new List<double>();
+var raw = new List<double>();
 for (var r = 0; r < repeats; r++)
 {
-    bare.Add(await BareAsync());
-    piped.Add(await PipelineAsync());
+    if (modes.Contains("bare"))
+    {
+        bare.Add(await BareAsync());
+    }
+
+    if (modes.Contains("pipeline"))
+    {
+        piped.Add(await PipelineAsync());
+    }
+
+    if (modes.Contains("raw"))
+    {
+        raw.Add(Raw());
+    }
 }
 
-double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-var bareRate = Median(bare);
-var pipeRate = Median(piped);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bare encoder: {bareRate:0.0} tiles/s (runs: {string.Join(", ", bare.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))})"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline:     {pipeRate:0.0} tiles/s (runs: {string.Join(", ", piped.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))})"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio pipeline / bare: {pipeRate / bareRate:0.00}"));
+static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
+string Runs(List<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", inv)));
+var (bareRate, pipeRate, rawRate) = (Median(bare), Median(piped), Median(raw));
+Console.WriteLine(string.Create(inv, $"bare encoder: {bareRate:0.0} tiles/s (runs: {Runs(bare)})"));
+Console.WriteLine(string.Create(inv, $"raw reads:    {rawRate:0.0} tiles/s (runs: {Runs(raw)})"));
+Console.WriteLine(string.Create(inv, $"pipeline:     {pipeRate:0.0} tiles/s (runs: {Runs(piped)})"));
+Console.WriteLine(string.Create(inv, $"ratio pipeline / bare: {pipeRate / bareRate:0.00}; pipeline / raw reads: {pipeRate / rawRate:0.00}; the lower ceiling: {Math.Min(bareRate, rawRate):0.0} tiles/s"));
+if (jsonOut is not null)
+{
+    var document = new
+    {
+        model = package.Identity.Id,
+        slide = Path.GetFileName(args[1]),
+        tiles = tiles.Length,
+        tileSize = grid.TileSize,
+        batch,
+        intraOpThreads = threads,
+        readers,
+        repeats,
+        onnxRuntime = ort,
+        providersBuilt = built,
+        tilesPerSecond = new { bare = Finite(bareRate), raw = Finite(rawRate), pipeline = Finite(pipeRate) },
+        runs = new { bare, raw, pipeline = piped },
+        ratios = new { pipelineOverBare = Finite(pipeRate / bareRate), pipelineOverRaw = Finite(pipeRate / rawRate) },
+    };
+    File.WriteAllText(jsonOut, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+}
+
 return 0;
+
+static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
 async Task<double> BareAsync()
 {
@@ -75,11 +125,28 @@ async Task<double> BareAsync()
     return tiles.Length / clock.Elapsed.TotalSeconds;
 }
 
+double Raw()
+{
+    var clock = Stopwatch.StartNew();
+    var next = -1;
+    var workers = Enumerable.Range(0, readers).Select(_ => Task.Run(() =>
+    {
+        var own = new TileReader(slide, grid);
+        var buffer = new byte[tileBytes];
+        for (var i = Interlocked.Increment(ref next); i < tiles.Length; i = Interlocked.Increment(ref next))
+        {
+            own.Read(tiles[i], buffer);
+        }
+    })).ToArray();
+    Task.WaitAll(workers);
+    return tiles.Length / clock.Elapsed.TotalSeconds;
+}
+
 async Task<double> PipelineAsync()
 {
     var clock = Stopwatch.StartNew();
     double sink = 0;
-    await new SlideEncodingPipeline(new EncodingOptions { BatchSize = batch, Readers = 2 }).RunAsync("bench", slide, grid, encoder, (b, _) =>
+    await new SlideEncodingPipeline(new EncodingOptions { BatchSize = batch, Readers = readers }).RunAsync("bench", slide, grid, encoder, (b, _) =>
     {
         sink += b.VectorOf(0)[0];
         return ValueTask.CompletedTask;

@@ -10,10 +10,11 @@ namespace EdgeRuntime.Pipeline.Encoding;
 
 /// <summary>
 /// Streams one slide's tiles through an image encoder. Readers (each with its own <see cref="TileReader"/>)
-/// fill batch buffers in parallel while the encoder runs the previous batch; a bounded set of buffers
-/// circulates between them through two channels, so memory is fixed by the batch size and the number of
-/// readers, never by the slide. The consumer sees every batch once, in completion order, with tile refs
-/// that say where each tile belongs.
+/// take tiles one at a time, in grid order, into the batch buffer each belongs to, so all readers fill the same
+/// batch together (the first batch is ready in 1/readers of the time, and no reader idles on the last) while the
+/// encoder runs the previous one; a bounded set of buffers circulates between them through two channels, so
+/// memory is fixed by the batch size and the number of readers, never by the slide. The consumer sees every batch
+/// once, in completion order, with tile refs that say where each tile belongs.
 /// </summary>
 public sealed class SlideEncodingPipeline
 {
@@ -68,24 +69,45 @@ public sealed class SlideEncodingPipeline
 
         var full = Channel.CreateBounded<(int First, int Count, byte[] Pixels)>(new BoundedChannelOptions(options.Readers) { SingleReader = true });
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var nextBatch = -1;
+        int CountOf(int batch) => Math.Min(batchSize, tiles.Length - (batch * batchSize));
+
+        // Tiles are claimed in grid order under one lock, which also asks for a batch's buffer at its first tile:
+        // buffers are therefore taken in batch order, and a reader that waits for one never holds a tile of an
+        // earlier batch, so every batch that has a buffer completes and gives it back (no deadlock).
+        var claim = new Lock();
+        var nextTile = -1;
+        var bufferOf = new Task<byte[]>?[batchCount];
+        var remaining = Enumerable.Range(0, batchCount).Select(CountOf).ToArray();
+
+        (int Tile, Task<byte[]> Buffer) Claim()
+        {
+            lock (claim)
+            {
+                var tile = ++nextTile;
+                if (tile >= tiles.Length)
+                {
+                    return (-1, Task.FromResult(Array.Empty<byte>()));
+                }
+
+                var batch = tile / batchSize;
+                return (tile, bufferOf[batch] ??= free.Reader.ReadAsync(failure.Token).AsTask());
+            }
+        }
 
         async Task ReadAsync()
         {
             var reader = new TileReader(slide, grid);
-            int batch;
-            while ((batch = Interlocked.Increment(ref nextBatch)) < batchCount)
+            while (Claim() is (>= 0 and var tile, var pending))
             {
-                var buffer = await free.Reader.ReadAsync(failure.Token).ConfigureAwait(false);
-                var first = batch * batchSize;
-                var count = Math.Min(batchSize, tiles.Length - first);
-                for (var i = 0; i < count; i++)
+                var buffer = await pending.ConfigureAwait(false);
+                failure.Token.ThrowIfCancellationRequested();
+                var batch = tile / batchSize;
+                reader.Read(tiles[tile], buffer.AsSpan((tile - (batch * batchSize)) * tileBytes, tileBytes));
+                if (Interlocked.Decrement(ref remaining[batch]) == 0)
                 {
-                    failure.Token.ThrowIfCancellationRequested();
-                    reader.Read(tiles[first + i], buffer.AsSpan(i * tileBytes, tileBytes));
+                    bufferOf[batch] = null; // the batch is done; its buffer goes round again
+                    await full.Writer.WriteAsync((batch * batchSize, CountOf(batch), buffer), failure.Token).ConfigureAwait(false);
                 }
-
-                await full.Writer.WriteAsync((first, count, buffer), failure.Token).ConfigureAwait(false);
             }
         }
 

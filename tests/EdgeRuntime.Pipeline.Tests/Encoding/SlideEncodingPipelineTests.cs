@@ -21,18 +21,20 @@ public sealed class SlideEncodingPipelineTests
     private static ModelPackage Tiny() => ModelPackage.Load(
         ReferenceModels.Package(ReferenceModels.Tiny), new InferenceOptions { ExecutionProviders = ["CPU"], IntraOpThreads = 2 }, NullLogger.Instance);
 
-    [Fact]
-    public async Task Every_tile_is_encoded_once_and_batching_does_not_change_its_embedding()
+    [Theory]
+    [InlineData(7, 3)] // the last batch partial, batches finishing out of order
+    [InlineData(1, 4)] // more readers than tiles in a batch: three wait for buffers at any time
+    [InlineData(500, 2)] // one batch for the whole slide, filled by both readers
+    public async Task Every_tile_is_encoded_once_and_batching_does_not_change_its_embedding(int batchSize, int readers)
     {
         using var slide = Opener.Open(TestData.Slide("CMU-1-Small-Region.svs"));
         var grid = new SlideTiler(new TissueDetectionOptions(), new TilingOptions()).Plan(slide).Grid;
         using var package = Tiny();
-        using var encoder = new OnnxImageEncoder(package, maxBatch: 7);
+        using var encoder = new OnnxImageEncoder(package, maxBatch: batchSize);
         var seen = new ConcurrentDictionary<int, float[]>();
         var reports = new List<EncodingProgress>();
 
-        // Batches of 7 over 3 readers: the last batch is partial and batches finish out of order.
-        await new SlideEncodingPipeline(new EncodingOptions { BatchSize = 7, Readers = 3 }).RunAsync(
+        await new SlideEncodingPipeline(new EncodingOptions { BatchSize = batchSize, Readers = readers }).RunAsync(
             "cmu", slide, grid, encoder,
             (batch, _) =>
             {
