@@ -97,7 +97,7 @@ public sealed class SlideEncodingPipeline
         async Task ReadAsync()
         {
             var reader = new TileReader(slide, grid);
-            while (Claim() is (>= 0 and var tile, var pending))
+            while (Claim() is ( >= 0 and var tile, var pending))
             {
                 var buffer = await pending.ConfigureAwait(false);
                 failure.Token.ThrowIfCancellationRequested();
