@@ -38,6 +38,7 @@ doc = {
     'package': {'gpuBuild': pkg_rate['gpu'], 'cpuBuild': pkg_rate['cpu'], 'bareRatioGpuOverCpu': pkg_rate['gpu']['bare'] / pkg_rate['cpu']['bare'], 'pipelineRatioGpuOverCpu': pkg_rate['gpu']['pipeline'] / pkg_rate['cpu']['pipeline']},
     'sweep': sweep,
     'memory': memory,
+    'service': load(f'{work}/service.json'),
 }
 doc['memory']['ratio16xOver1x'] = memory['m16']['peakRssMiB'] / memory['m1']['peakRssMiB']
 json.dump(doc, open(out + '.json', 'w'), indent=2)
@@ -52,6 +53,7 @@ lines = [
     f"| I/O-bound: pipeline ÷ raw read_region + decode, tiny reference ({io['readers']} readers) | {t[1]['pipeline']:.1f} ÷ {t[1]['raw']:.1f} tiles/s = **{io['ratios']['pipelineOverRaw']:.2f}** | ≥ 0.80 |",
     f"| Package: CPU throughput of the GPU build ÷ CPU-only build, ViT-B/32 bare (pipeline) | {pkg_rate['gpu']['bare']:.1f} ÷ {pkg_rate['cpu']['bare']:.1f} = **{doc['package']['bareRatioGpuOverCpu']:.3f}** ({doc['package']['pipelineRatioGpuOverCpu']:.3f}) | ≈ 1 |",
     f"| Memory: peak RSS at 16× ÷ 1× the tissue area ({memory['m1']['tiles']} → {memory['m16']['tiles']} tiles) | {memory['m16']['peakRssMiB']:.0f} ÷ {memory['m1']['peakRssMiB']:.0f} MiB = **{doc['memory']['ratio16xOver1x']:.2f}** | ≤ 1.2 |",
+    f"| Service: 50 slides dropped at once (tiny reference; done / failed / outbox) | **{doc['service']['slidesPerHour']:.0f} slides/h**, latency p50 {doc['service']['latencySeconds']['p50']:.1f} s, p90 {doc['service']['latencySeconds']['p90']:.1f} s; {doc['service']['done']} / {doc['service']['failed']} / {doc['service']['outbox']} | nothing lost |",
     '',
     '| Model | Intra-op threads | Batch | Tiles/s (bare encoder) | Batch latency (ms) |',
     '|---|---|---|---|---|',

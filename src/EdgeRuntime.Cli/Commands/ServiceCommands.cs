@@ -118,6 +118,8 @@ internal static class ServiceCommands
                         ["state"] = s.State.ToString().ToLowerInvariant(),
                         ["reason"] = s.Reason,
                         ["attempts"] = s.Attempts,
+                        ["discoveredAt"] = s.DiscoveredAt,
+                        ["finishedAt"] = s.FinishedAt,
                     }).ToArray()),
                 };
                 output.Out.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

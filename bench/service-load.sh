@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Service load: N slides dropped at once into a running `edgert run` (embedded broker on a loopback port, tiny
+# reference model, CPU): slides/hour from the first discovery to the last finish, per-slide latency percentiles
+# (found complete -> done, read from the journal by `edgert status --json`), and that nothing was lost (all done,
+# none failed, outbox empty). Prints one JSON document on stdout.
+#   bench/service-load.sh [slides=50] [model-dir]
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+count=${1:-50}
+model=${2:-$repo/artifacts/models/tiny-reference/1.0.0}
+edgert=$repo/artifacts/bin/edgert
+[ -x "$edgert" ] || { echo "service-load: $edgert not found: run install/install.sh first" >&2; exit 1; }
+work=$(mktemp -d)
+service=
+trap '[ -n "$service" ] && kill "$service" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/inbox" "$work/staging"
+cat > "$work/config.json" <<JSON
+{ "EdgeRuntime": {
+    "Inbox": { "Path": "$work/inbox", "QuietPeriodSeconds": 1, "RescanIntervalSeconds": 1, "AfterProcessing": "Keep" },
+    "Journal": { "DatabasePath": "$work/state/journal.db" },
+    "Processing": { "ModelPackage": "$model", "ResultsDirectory": "$work/results" },
+    "Plugins": { "ActiveFile": "$work/state/active.json" },
+    "Inference": { "ExecutionProviders": ["CPU"] },
+    "Mqtt": { "Port": $port, "MetricsIntervalSeconds": 2 } } }
+JSON
+# Distinct slides (their ids are content hashes): the IHC field in blocks of 2..4 copies, on slides of varied size.
+for i in $(seq "$count"); do
+  cols=$(( 2 + i % 3 )); rows=$(( 2 + (i / 3) % 3 ))
+  /usr/bin/python3 "$repo/tools/make-sample-slide.py" --image "$repo/artifacts/sample/ihc.png" --out "$work/staging/slide-$i.tiff" \
+    --width $(( 2048 + 16 * i )) --height 2048 --block-x 256 --block-y 256 --cols "$cols" --rows "$rows" > /dev/null
+done
+"$edgert" run --config "$work/config.json" > "$work/service.log" 2>&1 &
+service=$!
+for _ in $(seq 120); do grep -q "Watching" "$work/service.log" 2>/dev/null && break; sleep 0.5; done
+start=$(date +%s.%N)
+mv "$work/staging/"*.tiff "$work/inbox/" # at once, as a scanner's batch
+while :; do
+  "$edgert" status --json --config "$work/config.json" > "$work/status.json" 2>/dev/null || true
+  done=$(/usr/bin/python3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["counts"]; print(c.get("done", 0) + c.get("failed", 0))' "$work/status.json" 2>/dev/null || echo 0)
+  [ "$done" -ge "$count" ] && break
+  kill -0 "$service" 2>/dev/null || { echo "service-load: edgert run ended early:" >&2; tail -20 "$work/service.log" >&2; exit 1; }
+  sleep 2
+done
+sleep 3 # the outbox drains after the last slide
+"$edgert" status --json --config "$work/config.json" > "$work/status.json"
+/usr/bin/python3 - "$work/status.json" "$count" "$start" <<'PY'
+import json, sys, statistics
+from datetime import datetime
+status, count, start = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
+t = lambda s: datetime.fromisoformat(s).timestamp()
+slides = status['slides']
+latency = sorted(t(s['finishedAt']) - t(s['discoveredAt']) for s in slides if s['finishedAt'])
+span = max(t(s['finishedAt']) for s in slides) - min(t(s['discoveredAt']) for s in slides)
+q = lambda p: latency[min(len(latency) - 1, int(round(p * (len(latency) - 1))))]
+print(json.dumps({
+    'slides': count, 'done': status['counts'].get('done', 0), 'failed': status['counts'].get('failed', 0), 'outbox': status['outbox'],
+    'slidesPerHour': 3600 * len(latency) / span, 'spanSeconds': span,
+    'latencySeconds': {'p50': q(0.5), 'p90': q(0.9), 'max': latency[-1]},
+}, indent=2))
+PY
