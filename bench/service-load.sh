@@ -17,7 +17,7 @@ port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 mkdir -p "$work/inbox" "$work/staging"
 cat > "$work/config.json" <<JSON
 { "EdgeRuntime": {
-    "Inbox": { "Path": "$work/inbox", "QuietPeriodSeconds": 1, "RescanIntervalSeconds": 1, "AfterProcessing": "Keep" },
+    "Inbox": { "Path": "$work/inbox", "QuietPeriodSeconds": 1, "RescanIntervalSeconds": 1, "AfterProcessing": "Leave" },
     "Journal": { "DatabasePath": "$work/state/journal.db" },
     "Processing": { "ModelPackage": "$model", "ResultsDirectory": "$work/results" },
     "Plugins": { "ActiveFile": "$work/state/active.json" },
@@ -28,7 +28,7 @@ JSON
 for i in $(seq "$count"); do
   cols=$(( 2 + i % 3 )); rows=$(( 2 + (i / 3) % 3 ))
   /usr/bin/python3 "$repo/tools/make-sample-slide.py" --image "$repo/artifacts/sample/ihc.png" --out "$work/staging/slide-$i.tiff" \
-    --width $(( 2048 + 16 * i )) --height 2048 --block-x 256 --block-y 256 --cols "$cols" --rows "$rows" > /dev/null
+    --width $(( 2560 + 16 * i )) --height 2560 --block-x 256 --block-y 256 --cols "$cols" --rows "$rows" > /dev/null
 done
 "$edgert" run --config "$work/config.json" > "$work/service.log" 2>&1 &
 service=$!
