@@ -125,6 +125,25 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
         return files;
     }
 
+    /// <summary>
+    /// Which prototype set plugins serve which tasks, given each task's prototype set file (<see cref="PrototypeFiles"/>):
+    /// files under <paramref name="root"/> as <c>prototypes/{id}/{version}</c>, by the tasks that score against them.
+    /// The one place that answers "what does this set serve", for the controller and the CLI alike.
+    /// </summary>
+    public static ILookup<PluginRef, string> Serving(IReadOnlyDictionary<string, string> prototypeFiles, string root)
+    {
+        ArgumentNullException.ThrowIfNull(prototypeFiles);
+        return prototypeFiles
+            .Select(f => (Task: f.Key, Set: PluginRef.Under(root, f.Value)))
+            .Where(f => f.Set is { Kind: PluginRef.Prototypes })
+            .OrderBy(f => f.Task, StringComparer.Ordinal)
+            .ToLookup(f => f.Set!, f => f.Task);
+    }
+
+    /// <summary>The tasks that some version of prototype set <paramref name="id"/> serves, in name order.</summary>
+    public static List<string> TasksServedBy(IReadOnlyDictionary<string, string> prototypeFiles, string root, string id) =>
+        Serving(prototypeFiles, root).Where(g => g.Key.Id == id).SelectMany(g => g).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path)
     {

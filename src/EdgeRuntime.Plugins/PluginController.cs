@@ -311,14 +311,10 @@ public sealed class PluginController(
 
     /// <summary>The prototype set plugins that serve tasks in <paramref name="now"/>: the active file's, and configured files that lie under the plugins root.</summary>
     private IEnumerable<PluginRef> PrototypeRefs(ActivePlugins now) =>
-        now.PrototypeFiles(processing.TaskPrototypeSets, options.Root).Values
-            .Select(file => PluginRef.Under(options.Root, file)).OfType<PluginRef>().Where(p => p.Kind == PluginRef.Prototypes).Distinct();
+        ActivePlugins.Serving(now.PrototypeFiles(processing.TaskPrototypeSets, options.Root), options.Root).Select(g => g.Key);
 
-    /// <summary>The task names that a version of prototype set <paramref name="id"/> serves in <paramref name="now"/>.</summary>
     private List<string> TasksServedBy(ActivePlugins now, string id) =>
-        now.PrototypeFiles(processing.TaskPrototypeSets, options.Root)
-            .Where(f => PluginRef.Under(options.Root, f.Value) is { Kind: PluginRef.Prototypes } p && p.Id == id)
-            .Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        ActivePlugins.TasksServedBy(now.PrototypeFiles(processing.TaskPrototypeSets, options.Root), options.Root, id);
 
     private static bool SameFiles(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Path.GetFullPath(other) == Path.GetFullPath(p.Value));

@@ -31,14 +31,12 @@ internal static class PluginCommands
             var model = active.Model ?? PluginRef.Under(settings.Plugins.Root, settings.ModelPackageDirectory);
             var prompts = active.Prompts ?? PluginRef.Under(settings.Plugins.Root, settings.PromptSetPath);
             settings.ApplyActivePlugins();
-            var served = settings.TaskPrototypeSetPaths
-                .Select(p => (Task: p.Key, Set: PluginRef.Under(settings.Plugins.Root, p.Value)))
-                .Where(p => p.Set is not null).ToLookup(p => p.Set!, p => p.Task);
+            var served = ActivePlugins.Serving(settings.TaskPrototypeSetPaths, settings.Plugins.Root);
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
                 var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
                 var hash = parse.GetValue(hashes) ? "  " + PluginHash.Of(plugin, settings.Plugins.Root) : string.Empty;
-                var forTasks = served.Contains(plugin) ? $"  for {string.Join(", ", served[plugin].Order(StringComparer.Ordinal))}" : string.Empty;
+                var forTasks = served.Contains(plugin) ? $"  for {string.Join(", ", served[plugin])}" : string.Empty;
                 output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}{forTasks}".TrimEnd());
             }
 
@@ -76,7 +74,7 @@ internal static class PluginCommands
             var tasks = parse.GetValue(forTasks) is { Length: > 0 } named ? named : null;
             if (tasks is null && plugin.Kind == PluginRef.Prototypes)
             {
-                tasks = [.. settings.TaskPrototypeSetPaths.Where(p => PluginRef.Under(settings.Plugins.Root, p.Value) is { Kind: PluginRef.Prototypes } set && set.Id == plugin.Id).Select(p => p.Key)];
+                tasks = [.. ActivePlugins.TasksServedBy(settings.TaskPrototypeSetPaths, settings.Plugins.Root, plugin.Id)];
             }
 
             active.With(plugin, settings.Plugins.ConfiguredTasks, tasks).Write(settings.Plugins.ActiveFile);
