@@ -16,6 +16,7 @@ packages=(
   python3-shapely # tests check segmentation GeoJSON with an independent geometry library
   python3-sklearn # tests check every evaluation metric and the linear probe against scikit-learn
   python3-openslide # bench/run: the Python reference pipeline (openslide-python), as pathology users read slides
+  python3-paho-mqtt # bench/service-load.sh: a subscriber reading metrics and progress during the load
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
 )
 

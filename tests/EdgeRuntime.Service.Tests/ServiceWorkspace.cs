@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null, string tasks = "zero-shot-tagging/1.0.0", bool textureTestModel = false)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null, string tasks = "zero-shot-tagging/1.0.0", bool textureTestModel = false, int slidesInFlight = 1)
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -27,7 +27,7 @@ internal sealed class ServiceWorkspace : IDisposable
             {
                 Inbox = new { Path = Inbox, QuietPeriodSeconds = quietSeconds, RescanIntervalSeconds = 1 },
                 Journal = new { DatabasePath = root.File("state/journal.db") },
-                Processing = new { ResultsDirectory = Results, DiskFullRetrySeconds = 1, ModelPackage = textureTestModel ? TestModel.Package : ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks") },
+                Processing = new { ResultsDirectory = Results, DiskFullRetrySeconds = 1, ModelPackage = textureTestModel ? TestModel.Package : ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks"), SlidesInFlight = slidesInFlight },
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Broker = new { ReadOnlyAccounts = (readOnlyAccounts ?? []).Select(a => new { Username = a.Key, Password = a.Value }).ToArray() },
                 Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },

@@ -6,6 +6,9 @@ namespace EdgeRuntime.Abstractions.Tasks;
 /// A unit of work run over every slide's tile embeddings (zero-shot tagging, feature extraction,
 /// segmentation, retrieval indexing...). One instance serves many slides; it starts one
 /// <see cref="ISlideTaskRun"/> per slide, so that per-slide state never leaks between slides.
+/// The service may run several slides at once (<c>Processing:SlidesInFlight</c>), so <see cref="StartAsync"/> can
+/// be called while other runs are live, and anything the task shares between runs must be thread-safe; each
+/// <see cref="ISlideTaskRun"/> is called by one slide, one call at a time.
 /// </summary>
 public interface ISlideTask
 {

@@ -3,37 +3,43 @@ using EdgeRuntime.Pipeline.Encoding;
 namespace EdgeRuntime.Pipeline.Processing;
 
 /// <summary>
-/// The latest progress of the slide in flight, for the publisher to send on <c>slides/{id}/progress</c>.
+/// The latest progress of each slide in flight, for the publisher to send on <c>slides/{id}/progress</c>.
 /// Progress is only current, never queued: a subscriber wants where a slide is now, not every step it took,
-/// so it bypasses the durable outbox and only the newest value is kept.
+/// so it bypasses the durable outbox and only each slide's newest value is kept, until the slide ends.
 /// </summary>
 public sealed class LiveProgress
 {
     private readonly Lock gate = new();
-    private (string SlideId, EncodingProgress Progress, long Version) latest;
+    private readonly Dictionary<string, (EncodingProgress Progress, long Version)> latest = new(StringComparer.Ordinal);
+    private long version;
 
     /// <summary>Records the progress of <paramref name="slideId"/>.</summary>
     public void Report(string slideId, EncodingProgress progress)
     {
         lock (gate)
         {
-            latest = (slideId, progress, latest.Version + 1);
+            latest[slideId] = (progress, ++version);
         }
     }
 
-    /// <summary>The newest report if it is newer than <paramref name="seenVersion"/>.</summary>
-    public bool TryTakeNewer(ref long seenVersion, out string slideId, out EncodingProgress progress)
+    /// <summary>Forgets <paramref name="slideId"/>: it ended, and its end is reported through the outbox.</summary>
+    public void Ended(string slideId)
     {
         lock (gate)
         {
-            (slideId, progress) = (latest.SlideId, latest.Progress);
-            if (latest.Version <= seenVersion || latest.SlideId is null)
-            {
-                return false;
-            }
+            latest.Remove(slideId);
+        }
+    }
 
-            seenVersion = latest.Version;
-            return true;
+    /// <summary>Each slide's newest report that is newer than <paramref name="seenVersion"/>, oldest first; moves <paramref name="seenVersion"/> past them.</summary>
+    public IReadOnlyList<(string SlideId, EncodingProgress Progress)> TakeNewer(ref long seenVersion)
+    {
+        lock (gate)
+        {
+            var seen = seenVersion;
+            var newer = latest.Where(e => e.Value.Version > seen).OrderBy(e => e.Value.Version).Select(e => (e.Key, e.Value.Progress)).ToList();
+            seenVersion = version;
+            return newer;
         }
     }
 }

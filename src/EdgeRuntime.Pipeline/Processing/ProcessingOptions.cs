@@ -52,6 +52,14 @@ public sealed class ProcessingOptions
     /// </summary>
     public double DiskFullRetrySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Slides processed at the same time, each with its own readers, sharing the model's sessions: the next slide is
+    /// read while the one before runs its last batches and writes its results. Memory grows with it (one slide's
+    /// buffers each), so it is bounded. Default 1: on a CPU box the encoder already uses every core, and the service
+    /// load benchmark measured no gain from more (docs/performance.md); 2 on a GPU box, where reading is the limit.
+    /// </summary>
+    public int SlidesInFlight { get; set; } = 1;
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
@@ -89,6 +97,11 @@ public sealed class ProcessingOptions
         if (string.IsNullOrWhiteSpace(TaskStateDirectory))
         {
             yield return $"{Section}:{nameof(TaskStateDirectory)} must name a folder.";
+        }
+
+        if (SlidesInFlight is < 1 or > 16)
+        {
+            yield return $"{Section}:{nameof(SlidesInFlight)} must be between 1 and 16 (is {SlidesInFlight}).";
         }
 
         if (OverlaySize is < 64 or > 8192)

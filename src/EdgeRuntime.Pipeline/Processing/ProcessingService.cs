@@ -10,9 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRuntime.Pipeline.Processing;
 
 /// <summary>
-/// Takes pending slides from the journal one at a time and processes them. A slide's end (done with its
-/// result, or failed with its reason) and the messages that report it are one journal transaction. On a
-/// stop the slide in flight is abandoned as it is, still marked processing, and done again at the next start.
+/// Takes pending slides from the journal, oldest first, and processes up to
+/// <see cref="ProcessingOptions.SlidesInFlight"/> of them at a time, so that the next slide's reading overlaps the
+/// last batches of the one before. A slide's end (done with its result, or failed with its reason) and the messages
+/// that report it are one journal transaction. On a stop the slides in flight are abandoned as they are, still
+/// marked processing, and done again at the next start.
 /// </summary>
 public sealed class ProcessingService(
     SlideJournal journal,
@@ -25,12 +27,9 @@ public sealed class ProcessingService(
     ProcessingOptions options,
     ILogger<ProcessingService> logger) : BackgroundService
 {
-    private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
-
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
 
-    /// <summary>Slide being processed now, if any; for status and metrics.</summary>
-    public string? Current { get; private set; }
+    private long pausedUntilTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -54,45 +53,73 @@ public sealed class ProcessingService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+
+        // One loop takes slides, so the journal hands each out once; the slots bound how many run (and the memory).
+        using var slots = new SemaphoreSlim(options.SlidesInFlight, options.SlidesInFlight);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var running = new List<Task>();
+        try
         {
-            if (pausedUntil - DateTimeOffset.UtcNow is { Ticks: > 0 } pause)
+            while (!stopping.IsCancellationRequested)
             {
-                // The results disk was full: every slide would meet it too, so none is taken until the wait is over.
-                try
+                await slots.WaitAsync(stopping.Token);
+                var record = await TakeWhenAllowedAsync(stopping.Token);
+                if (record is null)
                 {
-                    await Task.Delay(pause, stoppingToken);
+                    slots.Release();
+                    await work.WaitAsync(IdleCheck, stopping.Token);
+                    continue;
                 }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+
+                outbox.Set();
+                running.RemoveAll(t => t.IsCompletedSuccessfully); // a faulted one is kept, for its exception
+                running.Add(RunOneAsync(record, slots, stopping));
             }
-
-            var record = journal.TakeNext(r => [SlideEvents.Started(r.Id, r.Path, r.Attempts)]);
-            if (record is null)
-            {
-                try
-                {
-                    await work.WaitAsync(IdleCheck, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            outbox.Set();
-            await ProcessOneAsync(record, stoppingToken);
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the slides in flight see the same token and end below.
+        }
+
+        // A slide that could not even be marked failed (the journal broken) stops the service, as one slide at a
+        // time did: the slides in flight are abandoned as processing and done again at the next start.
+        await Task.WhenAll(running);
+    }
+
+    private Task RunOneAsync(SlideRecord record, SemaphoreSlim slots, CancellationTokenSource stopping) => Task.Run(
+        async () =>
+        {
+            try
+            {
+                await ProcessOneAsync(record, stopping.Token);
+            }
+            catch
+            {
+                await stopping.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        },
+        CancellationToken.None);
+
+    /// <summary>The next pending slide, marked processing; none while the results disk was found full recently.</summary>
+    private async Task<SlideRecord?> TakeWhenAllowedAsync(CancellationToken stoppingToken)
+    {
+        if (new DateTimeOffset(Interlocked.Read(ref pausedUntilTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow is { Ticks: > 0 } pause)
+        {
+            // The results disk was full: every slide would meet it too, so none is taken until the wait is over.
+            await Task.Delay(pause, stoppingToken);
+        }
+
+        return journal.TakeNext(r => [SlideEvents.Started(r.Id, r.Path, r.Attempts)]);
     }
 
     private async Task ProcessOneAsync(SlideRecord record, CancellationToken stoppingToken)
     {
         using var scope = SlideLogScope.Begin(logger, record.Id);
-        Current = record.Id;
         ProcessingLog.Started(logger, record.Id, record.Path, record.Attempts);
         var clock = Stopwatch.StartNew();
         try
@@ -119,7 +146,7 @@ public sealed class ProcessingService(
         {
             var reason = e.Message;
             journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, $"waiting for space to write its results: {reason}")]);
-            pausedUntil = DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds);
+            Interlocked.Exchange(ref pausedUntilTicks, DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds).UtcTicks);
             ProcessingLog.DiskFull(logger, record.Id, reason, options.DiskFullRetrySeconds);
         }
         catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -133,7 +160,7 @@ public sealed class ProcessingService(
         }
         finally
         {
-            Current = null;
+            live.Ended(record.Id);
             outbox.Set();
         }
     }

@@ -76,7 +76,7 @@ public sealed class MqttPublisher(
 
                 metrics.Delivered(await OutboxDrain.DrainAsync(journal, sink, stoppingToken));
                 await requests.PublishRepliesAsync(connection.Client, stoppingToken);
-                if (live.TryTakeNewer(ref progressSeen, out var slideId, out var progress))
+                foreach (var (slideId, progress) in live.TakeNewer(ref progressSeen))
                 {
                     await connection.Client.PublishAsync(node.Progress(slideId, progress), stoppingToken);
                 }
