@@ -3,7 +3,10 @@
 tiles in reader threads that overlap inference, Pillow resizes (bicubic) where the level needs it, CLIP
 normalisation in torch, a tissue mask as CLAM makes it (HSV saturation, median blur, Otsu on a thumbnail), and the
 same seeded weights as the reference package in PyTorch (tools/make-reference-models.py's own modules), batched.
-Prints one JSON line: tiles, seconds (the whole run after interpreter start: model, mask, tiles, embeddings).
+Prints one JSON line: tiles, seconds (the whole run after interpreter start: model, mask, tiles, embeddings), and
+the BLAS library PyTorch's matrix products ran on (Debian's PyTorch links the generic libblas.so.3, which is the
+unoptimised reference BLAS unless an optimised one is installed or put on LD_LIBRARY_PATH, as bench/run does with
+Debian's OpenBLAS: a lab's pip-installed PyTorch brings MKL, so the reference BLAS would not be a fair opponent).
 
     bench/python_reference.py <slide> <model-package-dir> [batch=32] [threads=cores] [readers=2]
 
@@ -92,4 +95,6 @@ with torch.no_grad():
             out = vision(torch.stack(pending))
             embedded += out.shape[0]
             pending = []
-print(json.dumps({"tiles": embedded, "seconds": time.perf_counter() - start, "batch": batch, "threads": threads, "readers": readers}))
+seconds = time.perf_counter() - start
+blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.split()[-1]})
+print(json.dumps({"tiles": embedded, "seconds": seconds, "batch": batch, "threads": threads, "readers": readers, "blas": blas}))
