@@ -2,14 +2,14 @@
 # Service load: N slides dropped at once into a running `edgert run` (embedded broker on a loopback port, tiny
 # reference model, CPU): slides/hour from the first discovery to the last finish, per-slide latency percentiles
 # (found complete -> done, read from the journal by `edgert status --json`), that nothing was lost (all done,
-# none failed, outbox empty), and what a subscriber saw on MQTT meanwhile: the metrics messages (count, highest
+# none failed, outbox empty), the service's peak RSS, and what a subscriber saw on MQTT meanwhile: the metrics messages (count, highest
 # tiles/s, most slides processing at once) and the progress messages. Prints one JSON document on stdout.
-#   bench/service-load.sh [slides=50] [model-dir] [slides-in-flight=1]
+#   bench/service-load.sh [slides=50] [model-dir] [slides-in-flight=2]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 count=${1:-50}
 model=${2:-$repo/artifacts/models/tiny-reference/1.0.0}
-inflight=${3:-1}
+inflight=${3:-2}
 edgert=$repo/artifacts/bin/edgert
 [ -x "$edgert" ] || { echo "service-load: $edgert not found: run install/install.sh first" >&2; exit 1; }
 work=$(mktemp -d)
@@ -59,8 +59,9 @@ while :; do
   sleep 2
 done
 sleep 3 # the outbox drains after the last slide
+peak_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$service/status")
 "$edgert" status --json --config "$work/config.json" > "$work/status.json"
-/usr/bin/python3 - "$work/status.json" "$count" "$start" "$work/mqtt.jsonl" "$inflight" <<'PY'
+/usr/bin/python3 - "$work/status.json" "$count" "$start" "$work/mqtt.jsonl" "$inflight" "$peak_kib" <<'PY'
 import json, sys, statistics
 from datetime import datetime
 status, count, start = json.load(open(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
@@ -75,7 +76,7 @@ q = lambda p: latency[min(len(latency) - 1, int(round(p * (len(latency) - 1))))]
 print(json.dumps({
     'slidesInFlight': int(sys.argv[5]),
     'slides': count, 'done': status['counts'].get('done', 0), 'failed': status['counts'].get('failed', 0), 'outbox': status['outbox'],
-    'slidesPerHour': 3600 * len(latency) / span, 'spanSeconds': span,
+    'slidesPerHour': 3600 * len(latency) / span, 'spanSeconds': span, 'peakRssMiB': int(sys.argv[6]) / 1024,
     'latencySeconds': {'p50': q(0.5), 'p90': q(0.9), 'max': latency[-1]},
     'mqtt': {
         'metricsMessages': len(metrics),

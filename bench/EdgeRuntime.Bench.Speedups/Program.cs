@@ -31,7 +31,7 @@ if (args.Length < 2 || args[0] is "-h" or "--help")
 
 var inv = CultureInfo.InvariantCulture;
 var batch = args.Length > 2 ? int.Parse(args[2], inv) : 32;
-var threads = args.Length > 3 ? int.Parse(args[3], inv) : Environment.ProcessorCount;
+var threads = args.Length > 3 && int.Parse(args[3], inv) > 0 ? int.Parse(args[3], inv) : Environment.ProcessorCount; // 0: one per core, as the service
 var repeats = args.Length > 4 ? int.Parse(args[4], inv) : 3;
 var jsonOut = args.Length > 5 && args[5] != "-" ? args[5] : null;
 var int8Packages = args.Skip(6).ToList();

@@ -14,20 +14,25 @@ namespace EdgeRuntime.Pipeline.Encoding;
 /// batch together (the first batch is ready in 1/readers of the time, and no reader idles on the last) while the
 /// encoder runs the previous one; a bounded set of buffers circulates between them through two channels, so
 /// memory is fixed by the batch size and the number of readers, never by the slide. The consumer sees every batch
-/// once, in completion order, with tile refs that say where each tile belongs.
+/// once, in completion order, with tile refs that say where each tile belongs. Slides that share an encoder share
+/// its <see cref="EncoderTurns"/>: a batch is encoded and consumed within one turn.
 /// </summary>
 public sealed class SlideEncodingPipeline
 {
     private readonly EncodingOptions options;
+    private readonly EncoderTurns? turns;
 
     /// <summary>Creates a pipeline with validated options.</summary>
+    /// <param name="options">Readers and batch size.</param>
+    /// <param name="turns">The turns of every slide using the same encoder at once; null when this slide is its only user.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
-    public SlideEncodingPipeline(EncodingOptions options)
+    public SlideEncodingPipeline(EncodingOptions options, EncoderTurns? turns = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
+        this.turns = turns;
     }
 
     /// <summary>Encodes every tile of <paramref name="grid"/> and hands each batch of embeddings to <paramref name="consume"/>.</summary>
@@ -60,14 +65,14 @@ public sealed class SlideEncodingPipeline
         }
 
         var tileBytes = grid.TileSize * grid.TileSize * 3;
-        var bufferCount = options.Readers + 2;
+        var bufferCount = options.EffectiveReaders + 2;
         var free = Channel.CreateBounded<byte[]>(bufferCount);
         for (var i = 0; i < bufferCount; i++)
         {
             free.Writer.TryWrite(new byte[batchSize * tileBytes]);
         }
 
-        var full = Channel.CreateBounded<(int First, int Count, byte[] Pixels)>(new BoundedChannelOptions(options.Readers) { SingleReader = true });
+        var full = Channel.CreateBounded<(int First, int Count, byte[] Pixels)>(new BoundedChannelOptions(options.EffectiveReaders) { SingleReader = true });
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int CountOf(int batch) => Math.Min(batchSize, tiles.Length - (batch * batchSize));
 
@@ -112,7 +117,7 @@ public sealed class SlideEncodingPipeline
         }
 
         // Tile decoding is CPU work in native code: each reader gets a thread-pool thread of its own.
-        var readers = Enumerable.Range(0, options.Readers).Select(_ => Task.Run(ReadAsync, failure.Token)).ToArray();
+        var readers = Enumerable.Range(0, options.EffectiveReaders).Select(_ => Task.Run(ReadAsync, failure.Token)).ToArray();
         var readersDone = Task.WhenAll(readers).ContinueWith(
             t =>
             {
@@ -127,14 +132,19 @@ public sealed class SlideEncodingPipeline
             TaskScheduler.Default);
 
         var done = 0;
+        var place = turns?.Join() ?? 0;
         try
         {
             await foreach (var (first, count, pixels) in full.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))
             {
                 var refs = new ArraySegment<TileRef>(tiles, first, count);
                 var batch = new TileBatch(slideId, refs, grid.TileSize, pixels.AsMemory(0, count * tileBytes));
-                var embeddings = await encoder.EncodeAsync(batch, failure.Token).ConfigureAwait(false);
-                await consume(embeddings, failure.Token).ConfigureAwait(false);
+                using (turns is null ? null : await turns.TakeAsync(place, failure.Token).ConfigureAwait(false))
+                {
+                    var embeddings = await encoder.EncodeAsync(batch, failure.Token).ConfigureAwait(false);
+                    await consume(embeddings, failure.Token).ConfigureAwait(false);
+                }
+
                 free.Writer.TryWrite(pixels);
                 done += count;
                 progress?.Report(new EncodingProgress(done, tiles.Length));

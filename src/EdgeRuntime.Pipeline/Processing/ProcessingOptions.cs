@@ -53,12 +53,13 @@ public sealed class ProcessingOptions
     public double DiskFullRetrySeconds { get; set; } = 30;
 
     /// <summary>
-    /// Slides processed at the same time, each with its own readers, sharing the model's sessions: the next slide is
-    /// read while the one before runs its last batches and writes its results. Memory grows with it (one slide's
-    /// buffers each), so it is bounded. Default 1: on a CPU box the encoder already uses every core, and the service
-    /// load benchmark measured no gain from more (docs/performance.md); 2 on a GPU box, where reading is the limit.
+    /// Slides processed at the same time, each with its own readers, sharing the model's encoder in turns, oldest
+    /// slide first (<see cref="Encoding.EncoderTurns"/>): the next slide is opened, its tissue found and its first
+    /// batches read while the one before runs its last batches, completes its tasks and writes its results, without
+    /// slowing that one down. Default 2: the service-load benchmark measured 1.3–1.4× the slides per hour of 1 on
+    /// small slides, for about 110 MiB more peak memory (docs/performance.md). Each costs one slide's buffers.
     /// </summary>
-    public int SlidesInFlight { get; set; } = 1;
+    public int SlidesInFlight { get; set; } = 2;
 
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()

@@ -31,6 +31,9 @@ public sealed class SlidePipeline(
 {
     private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>();
 
+    // Every slide this pipeline runs at once takes turns at the encoder, oldest first (Processing:SlidesInFlight).
+    private readonly EncoderTurns turns = new();
+
     /// <summary>Runs one slide.</summary>
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideRun> RunAsync(SlideRunInput input, CancellationToken cancellationToken)
@@ -74,7 +77,7 @@ public sealed class SlidePipeline(
         }, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         await using (taskRuns.ConfigureAwait(false))
         {
-            await new SlideEncodingPipeline(encoding).RunAsync(input.SlideId, slide, grid, new TimedEncoder(model.Encoder, metrics), (batch, token) => new ValueTask(taskRuns.OnBatchAsync(batch, token)), input.Progress, cancellationToken).ConfigureAwait(false);
+            await new SlideEncodingPipeline(encoding, turns).RunAsync(input.SlideId, slide, grid, new TimedEncoder(model.Encoder, metrics), (batch, token) => new ValueTask(taskRuns.OnBatchAsync(batch, token)), input.Progress, cancellationToken).ConfigureAwait(false);
             var outcomes = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
             var encodeMs = clock.Elapsed.TotalMilliseconds;
 

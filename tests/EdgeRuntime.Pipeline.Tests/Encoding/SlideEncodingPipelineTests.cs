@@ -25,6 +25,7 @@ public sealed class SlideEncodingPipelineTests
     [InlineData(7, 3)] // the last batch partial, batches finishing out of order
     [InlineData(1, 4)] // more readers than tiles in a batch: three wait for buffers at any time
     [InlineData(500, 2)] // one batch for the whole slide, filled by both readers
+    [InlineData(32, 0)] // the default: one reader per core
     public async Task Every_tile_is_encoded_once_and_batching_does_not_change_its_embedding(int batchSize, int readers)
     {
         using var slide = Opener.Open(TestData.Slide("CMU-1-Small-Region.svs"));
