@@ -71,7 +71,7 @@ lines = [
     f"| Package: CPU throughput of the GPU build ÷ CPU-only build, ViT-B/32 bare (pipeline) | {pkg_rate['gpu']['bare']:.1f} ÷ {pkg_rate['cpu']['bare']:.1f} = **{doc['package']['bareRatioGpuOverCpu']:.3f}** ({doc['package']['pipelineRatioGpuOverCpu']:.3f}) | ≈ 1 |",
     f"| Memory: peak RSS at 16× ÷ 1× the tissue area ({memory['m1']['tiles']} → {memory['m16']['tiles']} tiles) | {memory['m16']['peakRssMiB']:.0f} ÷ {memory['m1']['peakRssMiB']:.0f} MiB = **{doc['memory']['ratio16xOver1x']:.2f}** | ≤ 1.2 |",
 ] + [
-    f"| Service: 50 slides dropped at once, {k[-1]} in flight (tiny reference; done / failed / outbox; MQTT metrics messages, most processing) | **{v['slidesPerHour']:.0f} slides/h**, latency p50 {v['latencySeconds']['p50']:.1f} s, p90 {v['latencySeconds']['p90']:.1f} s; {v['done']} / {v['failed']} / {v['outbox']}; {v['mqtt']['metricsMessages']} metrics, {v['mqtt']['maxProcessing']} at once | nothing lost |"
+    f"| Service: 50 slides dropped at once, {k[-1]} in flight (tiny reference; done / failed / outbox; MQTT metrics messages, most processing) | **{v['slidesPerHour']:.0f} slides/h**, latency p50 {v['latencySeconds']['p50']:.1f} s, p90 {v['latencySeconds']['p90']:.1f} s; {v['done']} / {v['failed']} / {v['outbox']}; {v['mqtt']['metricsMessages']} metrics, {v['mqtt']['maxProcessing']} at once; peak RSS {v['peakRssMiB']:.0f} MiB | nothing lost |"
     for k, v in doc['service'].items() if k.startswith('inFlight')
 ] + [
     f"| Service: slides/h with 2 in flight ÷ 1 | **{doc['service']['ratio2Over1']:.2f}** | more on a GPU box |",
