@@ -57,7 +57,7 @@ public sealed class ProcessingOptions
     /// slide first (<see cref="Encoding.EncoderTurns"/>): the next slide is opened, its tissue found and its first
     /// batches read while the one before runs its last batches, completes its tasks and writes its results, without
     /// slowing that one down. Default 2: the service-load benchmark measured 1.3–1.4× the slides per hour of 1 on
-    /// small slides, for about 110 MiB more peak memory (docs/performance.md). Each costs one slide's buffers.
+    /// small slides, for 70–115 MiB more peak memory (docs/performance.md). Each costs one slide's buffers.
     /// </summary>
     public int SlidesInFlight { get; set; } = 2;
 
