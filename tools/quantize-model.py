@@ -79,14 +79,6 @@ def quantise_matmuls(model, reduce_range, min_elements):
     return replaced
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("package", help="the model package folder (holds model.json)")
@@ -117,10 +109,12 @@ def main():
         shutil.copytree(args.package, staging, dirs_exist_ok=True)
         onnx.save(model, os.path.join(staging, image_file))
         bits = 7 if args.reduce_range else 8
-        manifest["version"] = args.version or manifest["version"] + "-int8"
+        original = manifest["version"]
+        manifest["version"] = args.version or original + "-int8"
         manifest["name"] = f"{manifest['name']} (image encoder int8: {replaced} weight matrices, {bits}-bit per column)"
-        manifest["source"] = f"{manifest['source']}; quantised by tools/quantize-model.py from version {json.dumps(json.load(open(manifest_path))['version'])}"
-        manifest["files"][image_file] = sha256(os.path.join(staging, image_file))
+        manifest["source"] = f"{manifest['source']}; quantised by tools/quantize-model.py from version {original}"
+        with open(os.path.join(staging, image_file), "rb") as f:
+            manifest["files"][image_file] = hashlib.file_digest(f, "sha256").hexdigest()
         with open(os.path.join(staging, "model.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")
@@ -128,7 +122,7 @@ def main():
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    print(f"wrote {args.out}: {replaced} MatMul weights int8 ({'7' if args.reduce_range else '8'}-bit), version {manifest['version']}")
+    print(f"wrote {args.out}: {replaced} MatMul weights int8 ({bits}-bit), version {manifest['version']}")
 
 
 if __name__ == "__main__":

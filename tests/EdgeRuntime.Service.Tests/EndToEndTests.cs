@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeRuntime.TestSupport;
 using Xunit;
+using static EdgeRuntime.Service.Tests.SlideMessages;
 
 namespace EdgeRuntime.Service.Tests;
 
@@ -8,8 +9,6 @@ namespace EdgeRuntime.Service.Tests;
 public sealed class EndToEndTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-
-    private static string Id(JsonElement payload) => payload.GetProperty("slideId").GetString()!;
 
     private static void ValidAgainstSchema(string json) => ResultSchema.Validate(json);
 

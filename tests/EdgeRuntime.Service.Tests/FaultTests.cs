@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeRuntime.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
+using static EdgeRuntime.Service.Tests.SlideMessages;
 
 namespace EdgeRuntime.Service.Tests;
 
@@ -13,8 +14,6 @@ namespace EdgeRuntime.Service.Tests;
 public sealed class FaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(600);
-
-    private static string Id(JsonElement payload) => payload.GetProperty("slideId").GetString()!;
 
     [Fact]
     public async Task A_thousand_damaged_files_never_crash_the_service_and_each_ends_failed_with_a_reason_or_done()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeRuntime.TestSupport;
 using Xunit;
+using static EdgeRuntime.Service.Tests.SlideMessages;
 
 namespace EdgeRuntime.Service.Tests;
 
@@ -8,11 +9,6 @@ namespace EdgeRuntime.Service.Tests;
 public sealed class RobustnessTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(180);
-
-    private static string Id(JsonElement payload) => payload.GetProperty("slideId").GetString()!;
-
-    private static Dictionary<string, int> ResultsPerSlide(MqttProbe probe) =>
-        probe.On("/result").GroupBy(r => Id(r.Payload)).ToDictionary(g => g.Key, g => g.Count());
 
     private static int ResultFolders(ServiceWorkspace workspace) =>
         Directory.Exists(workspace.Results) ? Directory.GetDirectories(workspace.Results).Count(d => !Path.GetFileName(d).StartsWith('.')) : 0;
