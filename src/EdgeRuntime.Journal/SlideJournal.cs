@@ -15,13 +15,18 @@ namespace EdgeRuntime.Journal;
 public sealed class SlideJournal
 {
     private readonly string connectionString;
+    private readonly string busyPragma;
 
     /// <summary>Opens (and creates, if needed) the journal at <paramref name="databasePath"/>.</summary>
-    public SlideJournal(string databasePath)
+    /// <param name="databasePath">The database file.</param>
+    /// <param name="busyTimeout">How long a write waits for another writer's lock before it fails. Default 30 s.</param>
+    public SlideJournal(string databasePath, TimeSpan? busyTimeout = null)
     {
         var full = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
+        var busy = busyTimeout ?? TimeSpan.FromSeconds(30);
+        busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)busy.TotalMilliseconds};");
+        connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busy.TotalSeconds)) }.ToString();
         DatabasePath = full;
         using var connection = Open();
         Execute(connection, null, """
@@ -362,7 +367,7 @@ public sealed class SlideJournal
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        pragma.CommandText = busyPragma;
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Ingest.Inbox;
@@ -16,8 +17,8 @@ public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideR
     private const string StampPrefix = "stamp: ";
 
     /// <summary>The line that records the file at <paramref name="path"/> as it is now (none if it is not there).</summary>
-    public static string Stamp(string path) => File.Exists(path)
-        ? string.Create(CultureInfo.InvariantCulture, $"{StampPrefix}size={new FileInfo(path).Length} modified={File.GetLastWriteTimeUtc(path).Ticks}")
+    public static string Stamp(string path) => FileNode.Of(path) is { Kind: not FileNodeKind.Missing } node
+        ? string.Create(CultureInfo.InvariantCulture, $"{StampPrefix}size={node.Size} modified={node.Modified.Ticks}")
         : $"{StampPrefix}none";
 
     /// <summary>Moves every changed failed file back into the inbox; returns how many.</summary>
@@ -34,7 +35,8 @@ public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideR
             var file = note[..^ReasonSuffix.Length];
             try
             {
-                if (!File.Exists(file) || File.ReadLines(note).FirstOrDefault(l => l.StartsWith(StampPrefix, StringComparison.Ordinal)) is not { } recorded || recorded == Stamp(file))
+                // Only a regular file comes back: a link, pipe or device refused on sight stays refused.
+                if (FileNode.Of(file).Kind != FileNodeKind.Regular || File.ReadLines(note).FirstOrDefault(l => l.StartsWith(StampPrefix, StringComparison.Ordinal)) is not { } recorded || recorded == Stamp(file))
                 {
                     continue;
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Slides.Files;
 
 namespace EdgeRuntime.Ingest.Inbox;
 
@@ -45,6 +46,45 @@ public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
 
             """);
         return target;
+    }
+
+    /// <summary>
+    /// Deals with an entry the inbox does not take (<see cref="InboxScan"/>): a movable one (a link, a pipe, a device
+    /// node) is renamed into the failed folder as itself, never copied or opened; the others stay. Either way
+    /// <c>&lt;name&gt;.reason.txt</c> in the failed folder says why, written once. Returns where the entry is now.
+    /// </summary>
+    public string Refuse(InboxRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        Directory.CreateDirectory(options.FailedPath);
+        var name = Path.GetFileName(refusal.Path).Replace('\uFFFD', '?');
+        var at = refusal.Path;
+        if (refusal.Movable)
+        {
+            var target = Path.Combine(options.FailedPath, name);
+            if (FileNode.Of(target).Kind != FileNodeKind.Missing)
+            {
+                target = Path.Combine(options.FailedPath, $"{Path.GetFileNameWithoutExtension(name)}.{DateTime.UtcNow.ToString(NameStampFormat, CultureInfo.InvariantCulture)}{Path.GetExtension(name)}");
+            }
+
+            // A rename or nothing: across file systems it fails, and the entry is noted where it is.
+            at = FileNode.TryRenameNode(refusal.Path, target) ? target : refusal.Path;
+        }
+
+        var note = Path.Combine(options.FailedPath, (at == refusal.Path ? name : Path.GetFileName(at)) + FailedSlideRetake.ReasonSuffix);
+        if (!File.Exists(note))
+        {
+            AtomicFile.WriteText(note, $"""
+                {refusal.Reason}
+
+                {(at == refusal.Path ? $"It is still at {refusal.Path}." : $"Moved here, to {at}, as it was (not opened, not copied).")} Nothing was read from it, and it is not in the journal.
+                What to do: put the slide itself (a regular file) into the inbox. Delete this note{(at == refusal.Path ? " and the entry" : " and the entry beside it")} to clear it.
+                {FailedSlideRetake.Stamp(at)}
+
+                """);
+        }
+
+        return at;
     }
 
     /// <summary>The time stamp that tells apart a file from an older namesake in done/ or failed/: <c>name.{stamp}.ext</c>.</summary>

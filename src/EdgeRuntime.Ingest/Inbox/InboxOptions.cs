@@ -18,6 +18,22 @@ public sealed class InboxOptions
     /// <summary>Seconds between full rescans, which catch what file-system events missed (their buffer overflows). Default 5.</summary>
     public double RescanIntervalSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds one entry may take at intake (opening it, and hashing a file that does not open as a slide). Default
+    /// 120. A file whose content cannot be read within it is refused with a reason note; intake runs beside the watcher,
+    /// so a slow entry never holds back the others.
+    /// </summary>
+    public double IntakeTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Entries taken at the same time, each on its own worker. Default 2 (1 to 16).</summary>
+    public int IntakeWorkers { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds before a file that could not be taken for a passing reason (the journal locked or unwritable, the file
+    /// replaced while being read) is tried again; doubled on each try, up to ten times this. Default 5.
+    /// </summary>
+    public double RetrySeconds { get; set; } = 5;
+
     /// <summary><c>Move</c> finished slides to <see cref="DoneFolder"/> (default), or <c>Leave</c> them in place.</summary>
     public string AfterProcessing { get; set; } = "Move";
 
@@ -49,6 +65,21 @@ public sealed class InboxOptions
         if (!(RescanIntervalSeconds > 0))
         {
             yield return $"{Section}:{nameof(RescanIntervalSeconds)} must be positive (is {RescanIntervalSeconds}).";
+        }
+
+        if (!(IntakeTimeoutSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(IntakeTimeoutSeconds)} must be positive (is {IntakeTimeoutSeconds}).";
+        }
+
+        if (IntakeWorkers is < 1 or > 16)
+        {
+            yield return $"{Section}:{nameof(IntakeWorkers)} must be between 1 and 16 (is {IntakeWorkers}).";
+        }
+
+        if (!(RetrySeconds > 0))
+        {
+            yield return $"{Section}:{nameof(RetrySeconds)} must be positive (is {RetrySeconds}).";
         }
 
         if (AfterProcessing is not ("Move" or "Leave"))

@@ -23,8 +23,14 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "File-system events for {Inbox} were lost ({Reason}); the periodic rescan will catch up.")]
     public static partial void WatcherError(ILogger logger, string inbox, string reason);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Could not take {Path} from the inbox; will retry.")]
-    public static partial void IntakeError(ILogger logger, string path, Exception exception);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Could not take {Path} from the inbox ({Reason}); trying again in {Seconds:0.#} s.")]
+    public static partial void IntakeError(ILogger logger, string path, string reason, double seconds);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Not taken: {Reason} Now at {Location}; its reason note is in the failed folder.")]
+    public static partial void NotTaken(ILogger logger, string reason, string location);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Taking {Path} from the inbox failed unexpectedly; trying again in {Seconds:0.#} s.")]
+    public static partial void IntakeUnexpected(ILogger logger, string path, double seconds, Exception exception);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{FailedPath} changed since it failed: taken again as {InboxPath}.")]
     public static partial void RetakingFailed(ILogger logger, string failedPath, string inboxPath);

@@ -2,6 +2,7 @@ using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Slides;
+using EdgeRuntime.Slides.Files;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
 
@@ -15,16 +16,42 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// </summary>
 public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
 {
-    /// <summary>Handles one file that has become complete.</summary>
-    public void Accept(string path)
+    /// <summary>Handles one entry that has become complete, with no time bound.</summary>
+    /// <returns>What came of it.</returns>
+    public IntakeOutcome Accept(string path) => Accept(path, Timeout.InfiniteTimeSpan, CancellationToken.None);
+
+    /// <summary>
+    /// Handles one entry that has become complete. Only a regular file is opened, by a handle that refuses a link and
+    /// cannot block on a pipe; its content is hashed from that handle, up to the size it had, for at most
+    /// <paramref name="timeBound"/>; and it must still be the same file once the reader has opened it. Anything else
+    /// is refused with a reason note and never read.
+    /// </summary>
+    /// <returns>What came of it.</returns>
+    /// <exception cref="IOException">The file changed while it was being taken, or the journal could not be written: try again later.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="stopping"/> was cancelled.</exception>
+    public IntakeOutcome Accept(string path, TimeSpan timeBound, CancellationToken stopping)
     {
-        if (!File.Exists(path))
+        var node = FileNode.Of(path);
+        if (node.Kind == FileNodeKind.Missing)
         {
-            return; // taken away between becoming complete and now
+            return IntakeOutcome.Gone; // taken away between becoming complete and now
         }
 
+        if (node.Kind == FileNodeKind.Directory && !path.EndsWith(".mrxs", StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(InboxScan.IsMiraxFolder(path) ? null : InboxScan.Folder(path));
+        }
+
+        if (node.Kind != FileNodeKind.Regular)
+        {
+            // Swapped for something else since the scan: refused on the same terms.
+            return Refuse(InboxScan.Look(Path.GetDirectoryName(path)!, new HashSet<string>()).Refused.FirstOrDefault(r => r.Path == path));
+        }
+
+        using var content = FileNode.OpenRegular(path, 1 << 20);
+        var opened = FileNode.Of(content.SafeFileHandle);
         string id;
-        long size;
+        long size = opened.Size;
         string? failure = null;
         string format = "unknown";
         try
@@ -32,13 +59,27 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             using var slide = opener.Open(path);
             id = SlideIdentity.Of(path, slide.Info.Properties);
             format = slide.Info.Format;
-            size = new FileInfo(path).Length;
         }
         catch (SlideException e)
         {
             failure = e.Reason;
-            size = File.Exists(path) ? new FileInfo(path).Length : 0;
-            id = SlideIdentity.OfFile(path);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            bound.CancelAfter(timeBound);
+            try
+            {
+                id = SlideIdentity.Of(content, size, bound.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                metrics.Taken("refused");
+                return Refuse(new InboxRefusal(path, $"{path}: {failure}; and its content ({size} bytes) could not be read within the intake's time bound (EdgeRuntime:Inbox:IntakeTimeoutSeconds), so it has no id and is not in the journal.", Movable: true));
+            }
+        }
+
+        // The reader opened the file by its name: it must still be the one checked and hashed.
+        if (!FileNode.Of(path).IsSameFile(opened))
+        {
+            throw new IOException($"{path}: replaced while it was being taken.");
         }
 
         using var scope = SlideLogScope.Begin(logger, id);
@@ -48,7 +89,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             // The same file where it was found, seen again after a restart or a rescan: known, not a duplicate.
             var state = record.State.ToString();
             IngestLog.AlreadyKnown(logger, path, id, state);
-            return;
+            return IntakeOutcome.Known;
         }
 
         if (!added)
@@ -67,7 +108,7 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
                 files.Done(path);
             }
 
-            return;
+            return IntakeOutcome.Duplicate;
         }
 
         if (failure is not null)
@@ -77,11 +118,24 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
             files.Failed(path, reason);
             metrics.Taken("refused");
             IngestLog.Refused(logger, id, reason);
-            return;
+            return IntakeOutcome.Failed;
         }
 
         metrics.Taken("accepted");
         IngestLog.Accepted(logger, id, path, size, format);
         processorSignal.Set();
+        return IntakeOutcome.Accepted;
+    }
+
+    private IntakeOutcome Refuse(InboxRefusal? refusal)
+    {
+        if (refusal is null)
+        {
+            return IntakeOutcome.Gone;
+        }
+
+        var at = files.Refuse(refusal);
+        IngestLog.NotTaken(logger, refusal.Reason, at);
+        return IntakeOutcome.Refused;
     }
 }

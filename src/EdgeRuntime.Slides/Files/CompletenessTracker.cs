@@ -38,6 +38,13 @@ public sealed class CompletenessTracker(TimeSpan quietPeriod)
         }
     }
 
+    /// <summary>Forgets <paramref name="path"/>, so that it is looked at afresh: a file to be taken again once it has settled.</summary>
+    public void Forget(string path)
+    {
+        taken.Remove(path);
+        seen.Remove(path);
+    }
+
     /// <summary>Looks at the candidates now; returns those that have just become complete. Each path is returned once.</summary>
     public IReadOnlyList<string> Update(IEnumerable<string> candidates, DateTimeOffset now)
     {

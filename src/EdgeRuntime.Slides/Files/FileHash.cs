@@ -11,4 +11,31 @@ public static class FileHash
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+
+    /// <summary>
+    /// The SHA-256 of the first <paramref name="length"/> bytes of <paramref name="stream"/> (the size the file had when
+    /// it was checked: a file that keeps growing, or anything endless, is never read past it), stopping when
+    /// <paramref name="cancellationToken"/> is cancelled (the caller's time bound).
+    /// </summary>
+    public static string Sha256(Stream stream, long length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var left = length;
+        while (left > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                break; // shorter than it was: hash what is there
+            }
+
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }
