@@ -14,6 +14,7 @@ public static class IngestServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(journal);
         services.AddSingleton(inbox);
+        services.TryAddSingleton(journal);
         services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
@@ -22,6 +23,7 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<IFinishedSlides>(p => p.GetRequiredService<InboxFiles>());
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<SlideIntake>();
+        services.AddHostedService<JournalGuard>();
         services.AddHostedService<InboxWatcher>();
         return services;
     }

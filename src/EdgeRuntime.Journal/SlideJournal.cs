@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Slides.Files;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeRuntime.Journal;
@@ -12,10 +13,14 @@ namespace EdgeRuntime.Journal;
 /// event is deleted once every sink in use is past it. Safe to use from several threads; each call opens its own
 /// pooled connection.
 /// </summary>
-public sealed class SlideJournal
+public sealed class SlideJournal : IDisposable
 {
     private readonly string connectionString;
     private readonly string busyPragma;
+    private readonly FileNode file;
+    private readonly Lock runLock = new();
+    private RunStart? run;
+    private FileStream? runLockFile;
 
     /// <summary>Opens (and creates, if needed) the journal at <paramref name="databasePath"/>.</summary>
     /// <param name="databasePath">The database file.</param>
@@ -28,7 +33,8 @@ public sealed class SlideJournal
         busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)busy.TotalMilliseconds};");
         connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busy.TotalSeconds)) }.ToString();
         DatabasePath = full;
-        using var connection = Open();
+        using var connection = Open(checkIdentity: false);
+        file = FileNode.Of(full);
         Execute(connection, null, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS slides (
@@ -51,12 +57,172 @@ public sealed class SlideJournal
             CREATE TABLE IF NOT EXISTS sinks (
                 name TEXT PRIMARY KEY,
                 delivered INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                pid INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                stopped_at TEXT);
             """);
+        AddColumnIfMissing(connection, "slides", "location", "TEXT");
         MigrateOutbox(connection);
     }
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>
+    /// Throws <see cref="JournalLostException"/> if the file at <see cref="DatabasePath"/> is no longer the one this
+    /// journal opened (deleted, or replaced: another device or inode). SQLite would go on writing into the open,
+    /// deleted file, and every history, duplicate check and failure reason would be gone at the next start; so every
+    /// transaction checks first, and the service checks on a timer.
+    /// </summary>
+    public void CheckIdentity()
+    {
+        var now = FileNode.Of(DatabasePath);
+        if (!now.IsSameFile(file))
+        {
+            throw new JournalLostException(DatabasePath, now.Kind == FileNodeKind.Missing ? "was deleted" : "was replaced by another file");
+        }
+    }
+
+    /// <summary>
+    /// Marks the start of a service run, once per journal object (later calls return the first answer): says whether
+    /// the run before ended uncleanly (started and never marked stopped: a kill, a crash, a power cut), and puts every
+    /// slide found processing back to pending with a <see cref="EventKinds.SlideInterrupted"/> event saying so, in one
+    /// transaction. Holds <c>{journal}.run</c> locked while the process lives, so a second service on the same journal
+    /// is refused and <see cref="IsServiceRunning"/> can tell whether one runs.
+    /// </summary>
+    /// <exception cref="IOException">Another service process is running on this journal.</exception>
+    public RunStart StartRun()
+    {
+        lock (runLock)
+        {
+            if (run is not null)
+            {
+                return run;
+            }
+
+            runLockFile = TakeRunLock(DatabasePath);
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            RunStart.Previous? previous = null;
+            using (var last = connection.CreateCommand())
+            {
+                last.Transaction = transaction;
+                last.CommandText = "SELECT started_at, stopped_at FROM runs ORDER BY id DESC LIMIT 1";
+                using var reader = last.ExecuteReader();
+                if (reader.Read())
+                {
+                    previous = new RunStart.Previous(DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
+                }
+            }
+
+            var interrupted = new List<SlideRecord>();
+            using (var list = connection.CreateCommand())
+            {
+                list.Transaction = transaction;
+                list.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at, location FROM slides WHERE state = 'Processing' ORDER BY discovered_at, id";
+                using var reader = list.ExecuteReader();
+                while (reader.Read())
+                {
+                    interrupted.Add(Read(reader));
+                }
+            }
+
+            var how = previous is { Clean: false } ? $"the service stopped uncleanly (a kill, a crash or a power cut; its run began {previous.StartedAt:u})" : "the service stopped";
+            foreach (var slide in interrupted)
+            {
+                Execute(connection, transaction, "UPDATE slides SET state = 'Pending' WHERE id = $id", ("$id", slide.Id));
+                Enqueue(connection, transaction, [SlideEvents.Interrupted(slide.Id, slide.Path, slide.Attempts, $"interrupted: {how} while it was being processed (attempt {slide.Attempts}); it is processed again")]);
+            }
+
+            Execute(connection, transaction, "INSERT INTO runs (pid, started_at) VALUES ($pid, $now)", ("$pid", Environment.ProcessId), ("$now", Now()));
+            transaction.Commit();
+            run = new RunStart(previous, [.. interrupted.Select(s => s.Id)]);
+            return run;
+        }
+    }
+
+    /// <summary>Marks the run <see cref="StartRun"/> began as stopped cleanly (nothing was left half done by the process dying).</summary>
+    public void EndRun()
+    {
+        lock (runLock)
+        {
+            if (run is null)
+            {
+                return;
+            }
+
+            using var connection = Open();
+            Execute(connection, null, "UPDATE runs SET stopped_at = $now WHERE id = (SELECT MAX(id) FROM runs)", ("$now", Now()));
+            runLockFile?.Dispose();
+            runLockFile = null;
+        }
+    }
+
+    /// <summary>
+    /// Lets go of the run lock without marking the run stopped: what a process that dies does. A run ended this way is
+    /// reported unclean at the next <see cref="StartRun"/> unless <see cref="EndRun"/> came first.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (runLock)
+        {
+            runLockFile?.Dispose();
+            runLockFile = null;
+        }
+    }
+
+    /// <summary>Whether a service process holds the run lock of the journal at <paramref name="databasePath"/> (see <see cref="StartRun"/>).</summary>
+    public static bool IsServiceRunning(string databasePath)
+    {
+        var lockPath = Path.GetFullPath(databasePath) + ".run";
+        if (!File.Exists(lockPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Records where a slide's file is now (moved to done or failed), for <c>edgert status</c>.</summary>
+    public void Moved(string id, string location)
+    {
+        using var connection = Open();
+        Execute(connection, null, "UPDATE slides SET location = $location WHERE id = $id", ("$location", location), ("$id", id));
+    }
+
+    // .NET's FileShare.None is an flock on Linux: held while this process lives, released by the kernel when it dies.
+    private static FileStream TakeRunLock(string databasePath)
+    {
+        var lockPath = databasePath + ".run";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{databasePath}: another edgert service is running on this journal ({lockPath} is locked); one journal serves one service.", e);
+        }
+    }
+
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            Execute(connection, null, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+    }
 
     /// <summary>Puts slides left in <see cref="SlideState.Processing"/> by a crash back to pending; returns how many.</summary>
     public int RequeueInterrupted()
@@ -214,7 +380,7 @@ public sealed class SlideJournal
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at FROM slides ORDER BY discovered_at DESC, id";
+        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at, location FROM slides ORDER BY discovered_at DESC, id";
         using var reader = command.ExecuteReader();
         var result = new List<SlideRecord>();
         while (reader.Read())
@@ -331,7 +497,7 @@ public sealed class SlideJournal
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at FROM slides WHERE id = $id";
+        command.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at, location FROM slides WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
@@ -345,7 +511,10 @@ public sealed class SlideJournal
         r.IsDBNull(4) ? null : r.GetString(4),
         r.GetInt32(5),
         DateTimeOffset.Parse(r.GetString(6), CultureInfo.InvariantCulture),
-        r.IsDBNull(7) ? null : DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture));
+        r.IsDBNull(7) ? null : DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture))
+    {
+        Location = r.IsDBNull(8) ? null : r.GetString(8),
+    };
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
@@ -362,8 +531,13 @@ public sealed class SlideJournal
         return command.ExecuteNonQuery();
     }
 
-    private SqliteConnection Open()
+    private SqliteConnection Open(bool checkIdentity = true)
     {
+        if (checkIdentity)
+        {
+            CheckIdentity();
+        }
+
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();

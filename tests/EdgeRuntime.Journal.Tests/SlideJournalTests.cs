@@ -163,4 +163,98 @@ public sealed class SlideJournalTests : IDisposable
             return ValueTask.FromResult(journalEvent.Subject != Refuse);
         }
     }
+
+    [Fact]
+    public void A_journal_file_deleted_under_it_refuses_every_write_naming_the_file()
+    {
+        var journal = Open();
+        journal.Discover("aaa", "/inbox/a.svs", 10, []);
+        foreach (var file in Directory.GetFiles(temp.File("state"), "journal.db*"))
+        {
+            File.Delete(file); // rm state/journal.db*
+        }
+
+        // SQLite alone would go on writing into the deleted file, and the history would be gone at the next start.
+        var e = Assert.Throws<JournalLostException>(() => journal.Discover("bbb", "/inbox/b.svs", 10, []));
+        Assert.Contains(temp.File("state/journal.db"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("deleted", e.Message, StringComparison.Ordinal);
+        Assert.Throws<JournalLostException>(journal.CheckIdentity);
+    }
+
+    [Fact]
+    public void A_journal_file_replaced_under_it_is_noticed_too()
+    {
+        var journal = Open();
+        var other = new SlideJournal(temp.File("other/journal.db"));
+        other.Discover("zzz", "/elsewhere/z.svs", 10, []);
+        File.Copy(temp.File("other/journal.db"), temp.File("state/journal.db.new"));
+        File.Move(temp.File("state/journal.db.new"), temp.File("state/journal.db"), overwrite: true);
+
+        Assert.Contains("replaced", Assert.Throws<JournalLostException>(() => journal.List()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_a_run_never_marked_stopped_the_next_start_says_unclean_and_records_each_interrupted_slide()
+    {
+        var killed = Open();
+        Assert.False(killed.StartRun().AfterUncleanStop); // the first run of a journal
+        killed.Discover("aaa", "/inbox/a.svs", 10, []);
+        killed.TakeNext(_ => []);
+        killed.Dispose(); // the process dies: the run lock goes, the run is not marked stopped
+
+        var next = Open();
+        next.UseSinks(["test"]);
+        var start = next.StartRun();
+        Assert.True(start.AfterUncleanStop);
+        Assert.Equal(["aaa"], start.Interrupted);
+        Assert.Same(start, next.StartRun()); // once per process
+        Assert.Equal(SlideState.Pending, next.Get("aaa")!.State);
+        var e = Assert.Single(next.PeekOutbox("test", 10));
+        Assert.Equal((EventKinds.SlideInterrupted, "aaa", 1), (e.Kind, e.Subject, e.Data["attempt"]!.GetValue<int>()));
+        Assert.Contains("uncleanly", e.Data["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        next.Dispose();
+    }
+
+    [Fact]
+    public void After_a_clean_stop_the_next_start_is_not_unclean()
+    {
+        var first = Open();
+        first.StartRun();
+        first.EndRun();
+        first.Dispose();
+
+        var second = Open();
+        var start = second.StartRun();
+        Assert.NotNull(start.Before);
+        Assert.False(start.AfterUncleanStop);
+        Assert.Empty(start.Interrupted);
+        second.Dispose();
+    }
+
+    [Fact]
+    public void A_second_service_on_the_same_journal_is_refused_and_status_can_tell_one_runs()
+    {
+        var path = temp.File("state/journal.db");
+        var running = Open();
+        Assert.False(SlideJournal.IsServiceRunning(path));
+        running.StartRun();
+        Assert.True(SlideJournal.IsServiceRunning(path));
+
+        var second = Open();
+        Assert.Contains("another edgert service", Assert.Throws<IOException>(second.StartRun).Message, StringComparison.Ordinal);
+
+        running.Dispose(); // killed: the kernel lets go of the lock
+        Assert.False(SlideJournal.IsServiceRunning(path));
+    }
+
+    [Fact]
+    public void Where_a_finished_slide_went_is_kept_beside_where_it_was_found()
+    {
+        var journal = Open();
+        journal.Discover("aaa", "/inbox/a.svs", 10, []);
+        Assert.Null(journal.Get("aaa")!.Location);
+        journal.Moved("aaa", "/inbox/done/a.svs");
+        Assert.Equal(("/inbox/a.svs", "/inbox/done/a.svs"), (journal.Get("aaa")!.Path, journal.Get("aaa")!.Location));
+        Assert.Equal("/inbox/done/a.svs", Open().List().Single().Location); // reopened: kept
+    }
 }

@@ -41,7 +41,9 @@ internal static class ServiceCommands
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
             host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert")));
             await host.RunAsync(cancellationToken);
-            return ExitCodes.Success;
+
+            // A component that stopped the service on a fault (the journal lost) set the process's exit code.
+            return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Success;
         }));
         return command;
     }
@@ -101,21 +103,31 @@ internal static class ServiceCommands
                 throw new IOException($"{path}: no journal yet (EdgeRuntime:Journal:DatabasePath); the service has not run with this configuration.");
             }
 
-            var journal = new SlideJournal(path);
+            using var journal = new SlideJournal(path);
             var slides = journal.List();
             var counts = journal.Counts();
+
+            // "processing" is only true while a service holds the journal's run lock; otherwise those slides were
+            // interrupted (a kill) and are redone at the next start.
+            var running = SlideJournal.IsServiceRunning(path);
+            var results = Path.GetFullPath(settings.Processing.ResultsDirectory);
+            string? ResultsOf(SlideRecord s) => s.State == SlideState.Done && Directory.Exists(Path.Combine(results, s.Id)) ? Path.Combine(results, s.Id) : null;
+            string StateOf(SlideRecord s) => s.State == SlideState.Processing && !running ? "interrupted" : s.State.ToString().ToLowerInvariant();
             if (parse.GetValue(json))
             {
                 var document = new JsonObject
                 {
                     ["journal"] = path,
+                    ["serviceRunning"] = running,
                     ["counts"] = new JsonObject(counts.Select(c => KeyValuePair.Create(c.Key.ToString().ToLowerInvariant(), (JsonNode?)c.Value))),
                     ["outbox"] = journal.OutboxLength(),
                     ["slides"] = new JsonArray(slides.Select(s => (JsonNode)new JsonObject
                     {
                         ["id"] = s.Id,
                         ["file"] = s.Path,
-                        ["state"] = s.State.ToString().ToLowerInvariant(),
+                        ["location"] = s.Location ?? s.Path,
+                        ["results"] = ResultsOf(s),
+                        ["state"] = StateOf(s),
                         ["reason"] = s.Reason,
                         ["attempts"] = s.Attempts,
                         ["discoveredAt"] = s.DiscoveredAt,
@@ -129,21 +141,24 @@ internal static class ServiceCommands
             var inv = CultureInfo.InvariantCulture;
             var text = new StringBuilder();
             text.AppendLine(inv, $"Journal:     {path}");
-            text.AppendLine(inv, $"Slides:      {counts[SlideState.Pending]} waiting, {counts[SlideState.Processing]} in progress, {counts[SlideState.Done]} done, {counts[SlideState.Failed]} failed");
+            text.AppendLine(inv, $"Service:     {(running ? "running" : "not running")}");
+            var inProgress = running ? $"{counts[SlideState.Processing]} in progress" : $"{counts[SlideState.Processing]} interrupted (processed again at the next start)";
+            text.AppendLine(inv, $"Slides:      {counts[SlideState.Pending]} waiting, {inProgress}, {counts[SlideState.Done]} done, {counts[SlideState.Failed]} failed");
             text.AppendLine(inv, $"Outbox:      {journal.OutboxLength()} message(s) waiting for the broker");
             foreach (var s in slides.Where(s => s.State is SlideState.Pending or SlideState.Processing))
             {
-                text.AppendLine(inv, $"  {s.State.ToString().ToLowerInvariant(),-10} {s.Id}  {s.Path}");
+                text.AppendLine(inv, $"  {StateOf(s),-11} {s.Id}  {s.Path}");
             }
 
             foreach (var s in slides.Where(s => s.State == SlideState.Failed))
             {
-                text.AppendLine(inv, $"  failed     {s.Id}  {s.Reason}");
+                text.AppendLine(inv, $"  failed      {s.Id}  {s.Location ?? s.Path}  {s.Reason}");
             }
 
             foreach (var s in slides.Where(s => s.State == SlideState.Done).Take(10))
             {
-                text.AppendLine(inv, $"  done       {s.Id}  {s.Path}  {s.FinishedAt:u}");
+                var at = ResultsOf(s) is { } folder ? $"  results {folder}" : string.Empty;
+                text.AppendLine(inv, $"  done        {s.Id}  {s.Location ?? s.Path}{at}  {s.FinishedAt:u}");
             }
 
             output.Out.Write(text.ToString());

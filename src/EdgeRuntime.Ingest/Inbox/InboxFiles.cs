@@ -111,9 +111,15 @@ public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
     private static string Move(string path, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(path))
+        var kind = FileNode.Of(path).Kind;
+        if (kind == FileNodeKind.Regular)
         {
             File.Move(path, target);
+        }
+        else if (kind != FileNodeKind.Missing && kind != FileNodeKind.Directory && !FileNode.TryRenameNode(path, target))
+        {
+            // Never File.Move: across file systems it copies, reading what a link points to or blocking on a pipe.
+            throw new IOException($"{path}: {FileNode.Describe(kind)}, which cannot be renamed to {target}; left where it is.");
         }
 
         var mirax = MiraxFolder(path);

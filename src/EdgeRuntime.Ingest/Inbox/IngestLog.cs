@@ -37,4 +37,7 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not take {FailedPath} again: {Reason}; will retry.")]
     public static partial void RetakeError(ILogger logger, string failedPath, string reason);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Critical, Message = "{Reason}")]
+    public static partial void JournalLost(ILogger logger, string reason);
 }

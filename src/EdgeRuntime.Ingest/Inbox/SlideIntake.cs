@@ -96,15 +96,19 @@ public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxF
         {
             metrics.Taken("duplicate");
             IngestLog.Duplicate(logger, path, id, record.State.ToString());
+
+            // Told before the file moves: if the move fails, intake is retried and says it again (at least once).
+            journal.Enqueue([SlideEvents.Duplicate(id, path, record.Path, record.State)]);
             if (record.State == SlideState.Failed)
             {
                 // Content that failed before (under this name or another): back to failed, saying so, rather than
                 // left in the inbox where it would never be looked at again.
                 files.Failed(path, $"{path}: the same content as {record.Path}, which failed before: {record.Reason ?? failure}");
             }
-            else if (record.Path != path)
+            else
             {
-                // The same content under another name: out of the inbox, so that it is not looked at again.
+                // The same content under another name, or again under its first name after it was done: out of the
+                // inbox, so that it is not looked at again.
                 files.Done(path);
             }
 

@@ -15,6 +15,18 @@ public static class EventKinds
     /// <summary>The slide could not be processed. Data: <c>file</c>, <c>reason</c>.</summary>
     public const string SlideFailed = "slide.failed";
 
+    /// <summary>
+    /// The slide was being processed when the service stopped (uncleanly, or without finishing it), and is pending
+    /// again. Data: <c>file</c>, <c>attempt</c>, <c>reason</c>.
+    /// </summary>
+    public const string SlideInterrupted = "slide.interrupted";
+
+    /// <summary>
+    /// A file dropped with the same content as a slide already known, under another name: not processed again.
+    /// Data: <c>file</c> (the new name), <c>firstFile</c> (the name it was known by), <c>state</c> (the slide's).
+    /// </summary>
+    public const string SlideDuplicate = "slide.duplicate";
+
     /// <summary>A plugin change is in effect. Data: <c>origin</c>, <c>plugins</c>.</summary>
     public const string PluginActivated = "plugin.activated";
 

@@ -21,6 +21,14 @@ public static class SlideEvents
         return Of(EventKinds.SlideDone, slideId, path, new() { ["result"] = result.DeepClone() });
     }
 
+    /// <summary>Was being processed (attempt <paramref name="attempt"/>) when the service stopped; pending again, as <paramref name="reason"/> says.</summary>
+    public static JournalEvent Interrupted(string slideId, string path, int attempt, string reason) =>
+        Of(EventKinds.SlideInterrupted, slideId, path, new() { ["attempt"] = attempt, ["reason"] = reason });
+
+    /// <summary>The file at <paramref name="path"/> is slide <paramref name="slideId"/> again, first known as <paramref name="firstPath"/>.</summary>
+    public static JournalEvent Duplicate(string slideId, string path, string firstPath, SlideState state) =>
+        Of(EventKinds.SlideDuplicate, slideId, path, new() { ["firstFile"] = Path.GetFileName(firstPath), ["state"] = state.ToString().ToLowerInvariant() });
+
     /// <summary>Could not be processed, and why.</summary>
     public static JournalEvent Failed(string slideId, string path, string reason) => Of(EventKinds.SlideFailed, slideId, path, new() { ["reason"] = reason });
 

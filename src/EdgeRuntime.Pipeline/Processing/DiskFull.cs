@@ -1,6 +1,10 @@
 namespace EdgeRuntime.Pipeline.Processing;
 
-/// <summary>Whether an I/O error means a full disk, which is not the slide's fault and passes once space is freed.</summary>
+/// <summary>
+/// Whether an error means the results store is unavailable, which is not the slide's fault and passes once the store
+/// is back: a full disk or quota anywhere (ENOSPC, EDQUOT), or any failure of the store's own writes
+/// (<see cref="ResultsStoreUnavailableException"/>: read-only, permission, not a folder, gone, I/O error).
+/// </summary>
 public static class DiskFull
 {
     // errno values .NET puts in an IOException's HResult on Linux: no space left (ENOSPC), quota exceeded (EDQUOT).
@@ -9,4 +13,7 @@ public static class DiskFull
 
     /// <summary>Whether <paramref name="exception"/> is a full disk or quota.</summary>
     public static bool Is(Exception exception) => exception is IOException { HResult: NoSpace or QuotaExceeded };
+
+    /// <summary>Whether <paramref name="exception"/> means the results store is unavailable (full, or its writes fail).</summary>
+    public static bool IsStoreUnavailable(Exception exception) => Is(exception) || exception is ResultsStoreUnavailableException;
 }

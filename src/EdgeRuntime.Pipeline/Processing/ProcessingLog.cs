@@ -17,8 +17,8 @@ internal static partial class ProcessingLog
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Slide {SlideId}: {Done}/{Total} tiles.")]
     public static partial void Progress(ILogger logger, string slideId, int done, int total);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "{Count} slide(s) interrupted by the last stop will be processed again.")]
-    public static partial void Requeued(ILogger logger, int count);
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "{Count} slide(s) interrupted by {How} will be processed again: {SlideIds}.")]
+    public static partial void Requeued(ILogger logger, int count, string how, string slideIds);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Slide {SlideId} failed on an unexpected error; the service goes on.")]
     public static partial void Unexpected(ILogger logger, string slideId, Exception exception);
@@ -31,4 +31,13 @@ internal static partial class ProcessingLog
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Removed {Count} half-written result folder(s) an interrupted run left in {Directory}.")]
     public static partial void LeftoversRemoved(ILogger logger, int count, string directory);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Slide {SlideId}: the results folder cannot be written ({Reason}); it stays queued, and slides are taken again in {Seconds:0.#} s. Make EdgeRuntime:Processing:ResultsDirectory writable.")]
+    public static partial void StoreUnavailable(ILogger logger, string slideId, string reason, double seconds);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Could not look for half-written result folders in {Directory} ({Reason}); slides wait until it can be written.")]
+    public static partial void LeftoversKept(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Could not mark this run as stopped cleanly in the journal ({Reason}); the next start will report an unclean stop.")]
+    public static partial void RunNotMarked(ILogger logger, string reason);
 }

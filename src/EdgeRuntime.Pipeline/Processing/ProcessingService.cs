@@ -34,19 +34,47 @@ public sealed class ProcessingService(
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var requeued = journal.RequeueInterrupted();
-        if (requeued > 0)
+        var run = journal.StartRun();
+        if (run.Interrupted.Count > 0)
         {
-            ProcessingLog.Requeued(logger, requeued);
+            ProcessingLog.Requeued(logger, run.Interrupted.Count, run.AfterUncleanStop ? "an unclean stop" : "the last stop", string.Join(", ", run.Interrupted));
         }
 
-        var removed = Results.ResultDirectory.RemoveLeftovers(options.ResultsDirectory);
-        if (removed > 0)
+        try
         {
-            ProcessingLog.LeftoversRemoved(logger, removed, options.ResultsDirectory);
+            var removed = Results.ResultDirectory.RemoveLeftovers(options.ResultsDirectory);
+            if (removed > 0)
+            {
+                ProcessingLog.LeftoversRemoved(logger, removed, options.ResultsDirectory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A results store that cannot be written now is waited for slide by slide, not refused at start.
+            ProcessingLog.LeftoversKept(logger, options.ResultsDirectory, e.Message);
         }
 
         return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+
+        // Stopped in order: the run is marked clean, so the next start does not report an unclean stop. Not after a
+        // fault that stopped the service (a lost journal): that stop is not clean, and the journal may not be written.
+        if (ExecuteTask is { IsFaulted: false })
+        {
+            try
+            {
+                journal.EndRun();
+            }
+            catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                ProcessingLog.RunNotMarked(logger, e.Message);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -124,6 +152,12 @@ public sealed class ProcessingService(
         var clock = Stopwatch.StartNew();
         try
         {
+            // Replaced since intake by a link, a pipe or a device: never handed to a reader, which would follow or block on it.
+            if (Slides.Files.FileNode.Of(record.Path).Kind is var kind and not (Slides.Files.FileNodeKind.Regular or Slides.Files.FileNodeKind.Missing))
+            {
+                throw new SlideException(record.Path, $"is now {Slides.Files.FileNode.Describe(kind)}, not the regular file taken into the inbox; not opened.");
+            }
+
             var progress = new ReportedProgress(logger, record.Id, live, outbox);
             var destination = files.DoneDestination(record.Path);
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken, destination);
@@ -136,18 +170,27 @@ public sealed class ProcessingService(
                 ProcessingLog.TaskFailed(logger, record.Id, failed.Task, failed.Error!);
             }
 
-            TryMove(() => files.Done(record.Path, destination));
+            TryMove(record.Id, () => files.Done(record.Path, destination));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Left as processing on purpose: the next start requeues it, and its results are rewritten whole.
         }
-        catch (IOException e) when (DiskFull.Is(e))
+        catch (IOException e) when (DiskFull.IsStoreUnavailable(e))
         {
+            // The store, not the slide: back to pending, and no slide is taken until the pause is over.
             var reason = e.Message;
-            journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, $"waiting for space to write its results: {reason}")]);
+            var waiting = DiskFull.Is(e) ? $"waiting for space to write its results: {reason}" : $"waiting for the results folder to be writable: {reason}";
+            journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, waiting)]);
             Interlocked.Exchange(ref pausedUntilTicks, DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds).UtcTicks);
-            ProcessingLog.DiskFull(logger, record.Id, reason, options.DiskFullRetrySeconds);
+            if (DiskFull.Is(e))
+            {
+                ProcessingLog.DiskFull(logger, record.Id, reason, options.DiskFullRetrySeconds);
+            }
+            else
+            {
+                ProcessingLog.StoreUnavailable(logger, record.Id, reason, options.DiskFullRetrySeconds);
+            }
         }
         catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -170,16 +213,16 @@ public sealed class ProcessingService(
         journal.MarkFailed(record.Id, reason, [SlideEvents.Failed(record.Id, record.Path, reason)]);
         metrics.SlideFinished(succeeded: false);
         ProcessingLog.Failed(logger, record.Id, reason);
-        TryMove(() => files.Failed(record.Path, reason));
+        TryMove(record.Id, () => files.Failed(record.Path, reason));
     }
 
-    private static void TryMove(Action move)
+    private void TryMove(string slideId, Func<string> move)
     {
         try
         {
-            move();
+            journal.Moved(slideId, move());
         }
-        catch (IOException)
+        catch (IOException e) when (e is not Journal.JournalLostException)
         {
             // The journal already knows the outcome; a file that could not be moved is only left in place.
         }

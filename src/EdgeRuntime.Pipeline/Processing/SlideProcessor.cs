@@ -27,19 +27,79 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
         using var lease = models.Acquire();
         using var taskLease = tasks.Acquire();
         var output = new ResultDirectory(processing.ResultsDirectory, slideId);
-        output.Begin();
+        Store(output.Begin);
         try
         {
-            var run = await pipeline.RunAsync(new SlideRunInput(slideId, path, lease.Value, taskLease.Value, output.Staging) { Progress = progress }, cancellationToken).ConfigureAwait(false);
+            SlideRun run;
+            try
+            {
+                run = await pipeline.RunAsync(new SlideRunInput(slideId, path, lease.Value, taskLease.Value, output.Staging) { Progress = progress }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !CanWrite(output.Staging))
+            {
+                // A write into the staging folder (the tile table, the overlay) failed and the folder cannot be written
+                // now: the store went away under the slide.
+                throw new ResultsStoreUnavailableException(processing.ResultsDirectory, e);
+            }
+
             var document = ResultDocument.Of(run, storedPath ?? path);
-            await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
-            output.Commit();
+            await StoreAsync(() => File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Indented), cancellationToken)).ConfigureAwait(false);
+            Store(output.Commit);
             return new SlideResult(slideId, document, output.Final, run);
         }
         catch
         {
-            output.Abandon();
+            try
+            {
+                output.Abandon();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The store that failed may not let the staging folder go either: the next start removes it.
+            }
+
             throw;
+        }
+    }
+
+    private static bool CanWrite(string folder)
+    {
+        var probe = Path.Combine(folder, $".probe.{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(probe, [0]);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // The results store's own writes: whatever fails here (read-only, permission, not a folder, gone, full) is the
+    // store's fault, never the slide's.
+    private void Store(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsStoreUnavailableException(processing.ResultsDirectory, e);
+        }
+    }
+
+    private async Task StoreAsync(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsStoreUnavailableException(processing.ResultsDirectory, e);
         }
     }
 }

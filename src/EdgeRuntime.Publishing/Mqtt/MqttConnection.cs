@@ -66,6 +66,7 @@ public sealed class MqttConnection : IDisposable
     public string Host => options.Embedded ? "127.0.0.1" : options.Host!;
 
     private bool ready;
+    private bool uncleanStopTold;
     private int brokerDisconnectReason = -1; // -1: none received
 
     private string ClientId => account.ClientId;
@@ -88,6 +89,13 @@ public sealed class MqttConnection : IDisposable
         }
 
         await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        if (!uncleanStopTold && journal.StartRun() is { AfterUncleanStop: true, Before: { } previous })
+        {
+            // The truth about the run before goes first, once: it ended uncleanly.
+            await Client.PublishAsync(node.UncleanStop(previous), cancellationToken).ConfigureAwait(false);
+        }
+
+        uncleanStopTold = true;
         await Client.PublishAsync(node.Status("online"), cancellationToken).ConfigureAwait(false);
         ready = true;
         var pending = journal.OutboxLength();

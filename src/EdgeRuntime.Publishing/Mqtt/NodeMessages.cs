@@ -40,6 +40,27 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
     }.ToJsonString());
 
     /// <summary>
+    /// The retained status a node publishes first after it restarts from an unclean stop: <c>offline</c>, <c>clean</c>
+    /// false, with when that run began, so that the retained state says the truth (with the embedded broker no will
+    /// was ever published) before <c>online</c> replaces it.
+    /// </summary>
+    public MqttApplicationMessage UncleanStop(RunStart.Previous previous) => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.Status)
+        .WithPayload(Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = TopicMap.SchemaVersion,
+            ["node"] = options.NodeId,
+            ["state"] = "offline",
+            ["clean"] = false,
+            ["since"] = previous.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        }.ToJsonString()))
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithRetainFlag(true)
+        .WithContentType("application/json")
+        .Build();
+
+    /// <summary>
     /// The last will, which the broker publishes when the node goes away without saying so. It is fixed when the node
     /// connects, so it carries no time of its own (MQTT cannot update a will); when the node was last seen alive is
     /// the retained <see cref="TopicMap.Heartbeat"/>, which the will does not replace, and the will names it.

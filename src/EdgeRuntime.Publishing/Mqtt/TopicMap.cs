@@ -34,6 +34,9 @@ public sealed class TopicMap(MqttOptions options)
     /// <summary>A slide's result document.</summary>
     public string SlideResult(string slideId) => $"{Root}/slides/{slideId}/result";
 
+    /// <summary>A file dropped with the same content as the slide, under another name.</summary>
+    public string SlideDuplicate(string slideId) => $"{Root}/slides/{slideId}/duplicate";
+
     /// <summary>A slide's progress (newest only).</summary>
     public string SlideProgress(string slideId) => $"{Root}/slides/{slideId}/progress";
 
@@ -94,6 +97,20 @@ public sealed class TopicMap(MqttOptions options)
                 break;
             case EventKinds.SlideFailed:
                 yield return State(e, "failed");
+                break;
+            case EventKinds.SlideInterrupted:
+                yield return State(e, "pending"); // with the reason: interrupted, and by what
+                break;
+            case EventKinds.SlideDuplicate:
+                yield return Durable(e, SlideDuplicate(e.Subject), new JsonObject
+                {
+                    ["schemaVersion"] = SchemaVersion,
+                    ["slideId"] = e.Subject,
+                    ["file"] = data["file"]?.DeepClone(),
+                    ["firstFile"] = data["firstFile"]?.DeepClone(),
+                    ["state"] = data["state"]?.DeepClone(),
+                    ["at"] = At(e),
+                }.ToJsonString(), retain: false);
                 break;
             case EventKinds.PluginActivated or EventKinds.PluginRefused or EventKinds.PluginAvailable:
                 yield return Durable(e, PluginEvents, new JsonObject

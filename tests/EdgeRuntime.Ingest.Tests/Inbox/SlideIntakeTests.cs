@@ -67,8 +67,13 @@ public sealed class SlideIntakeTests : IDisposable
         var copy = Drop("CMU-1-Small-Region.svs", "copy.svs");
         intake.Accept(copy);
 
-        Assert.Single(journal.List());
-        Assert.Single(journal.PeekOutbox("test", 10));
+        var slide = Assert.Single(journal.List());
+        var events = journal.PeekOutbox("test", 10);
+        Assert.Equal([EventKinds.SlideAccepted, EventKinds.SlideDuplicate], events.Select(e => e.Kind));
+
+        // An LIS learns that the second name is the same slide: which slide, the new name and the first one.
+        var duplicate = events[1];
+        Assert.Equal((slide.Id, "copy.svs", "CMU-1-Small-Region.svs", "pending"), (duplicate.Subject, duplicate.Data["file"]!.GetValue<string>(), duplicate.Data["firstFile"]!.GetValue<string>(), duplicate.Data["state"]!.GetValue<string>()));
         Assert.False(File.Exists(copy));
         Assert.True(File.Exists(Path.Combine(inbox.DonePath, "copy.svs")));
     }
