@@ -12,7 +12,7 @@ public static class EdgertApp
         var cli = new CliOutput(output, error);
         var root = new RootCommand(
             "EdgeRuntime: pathology vision-language models at the slide scanner. "
-            + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library.");
+            + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library, 4 a plugin change queued for the running service and not yet answered.");
         root.Subcommands.Add(SlideCommands.Create(cli));
         root.Subcommands.Add(TagCommand.Create(cli));
         root.Subcommands.Add(EmbedCommand.Create(cli));
@@ -21,6 +21,7 @@ public static class EdgertApp
         root.Subcommands.Add(ServiceCommands.Process(cli));
         root.Subcommands.Add(ServiceCommands.Status(cli));
         root.Subcommands.Add(PluginCommands.Create(cli));
+        root.Subcommands.Add(PluginVerificationChildCommand.Create(cli));
         root.Subcommands.Add(TaskCommands.Create(cli));
         root.Subcommands.Add(SearchCommand.Create(cli));
         root.Subcommands.Add(PrototypeCommands.Create(cli));

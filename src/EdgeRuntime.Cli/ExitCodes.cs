@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A native dependency (libopenslide) is missing; the message says which package to install.</summary>
     public const int MissingDependency = 3;
+
+    /// <summary>A plugin change was queued for the running service, which has not answered within the wait; the message says how to follow it.</summary>
+    public const int NotConfirmed = 4;
 }

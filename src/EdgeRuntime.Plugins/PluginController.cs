@@ -217,8 +217,14 @@ public sealed class PluginController(
         string modelDirectory, promptFile;
         try
         {
-            modelDirectory = wanted.Model?.Directory(options.Root) ?? current.Package.Directory;
+            // Real paths: a link in the root that leads elsewhere is refused, never loaded.
+            modelDirectory = wanted.Model?.CheckedDirectory(options.Root) ?? current.Package.Directory;
+            _ = wanted.Prompts?.CheckedDirectory(options.Root);
             promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
+            foreach (var set in (wanted.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
+            {
+                set.CheckedDirectory(options.Root);
+            }
         }
         catch (InvalidDataException e)
         {

@@ -28,4 +28,10 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "Could not record the active plugins in {Path} ({Reason}); they are in effect, but a restart would start with the file's older content.")]
     public static partial void ActiveFileNotWritten(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "The plugin state folder {Path} is locked by another process (a second service with the same state folder?); plugin change requests made at the box may go unanswered.")]
+    public static partial void StateLockTaken(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "Plugin change requests in {Path} cannot be read ({Reason}); looking again shortly.")]
+    public static partial void RequestFolderUnreadable(ILogger logger, string path, string reason);
 }

@@ -56,6 +56,22 @@ public sealed class PluginOptions
     /// <summary>Seconds between checks of the active file, besides file-system events. Default 2.</summary>
     public double CheckIntervalSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// Seconds a task plugin may take to load in the verification child process (<c>edgert</c> started apart, so
+    /// that a plugin that crashes, hangs or eats memory cannot take the service with it) before it is killed and
+    /// refused. Default 60.
+    /// </summary>
+    public double VerifyTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// MiB of memory the verification child process may use (its managed heap, and its data segment over what the
+    /// runtime needs to start) before a plugin that allocates without bound is refused. Default 1024.
+    /// </summary>
+    public int VerifyMemoryMiB { get; set; } = 1024;
+
+    /// <summary>The folder of the active file: the private plugin snapshots, change requests and the service's lock live there.</summary>
+    public string StateDirectory => Path.GetDirectoryName(Path.GetFullPath(ActiveFile))!;
+
     /// <summary>Whether plugins are in use.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Root);
 
@@ -107,6 +123,16 @@ public sealed class PluginOptions
         if (string.IsNullOrWhiteSpace(ActiveFile))
         {
             yield return $"{Section}:{nameof(ActiveFile)} must name a file.";
+        }
+
+        if (!(VerifyTimeoutSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(VerifyTimeoutSeconds)} must be positive (is {VerifyTimeoutSeconds}).";
+        }
+
+        if (VerifyMemoryMiB < 64)
+        {
+            yield return $"{Section}:{nameof(VerifyMemoryMiB)} must be at least 64 (is {VerifyMemoryMiB}).";
         }
 
         if (!(CheckIntervalSeconds > 0))

@@ -37,6 +37,22 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     }
 
     /// <summary>
+    /// The plugin's folder, once it and everything in it are known to really lie inside <paramref name="root"/>:
+    /// what loading uses, so that a link placed in the root never brings in files from elsewhere.
+    /// </summary>
+    /// <exception cref="InvalidDataException">As <see cref="Directory"/>, or a link in it leads out of the root.</exception>
+    public string CheckedDirectory(string root)
+    {
+        var directory = Directory(root);
+        if (System.IO.Directory.Exists(directory))
+        {
+            PluginRealPath.CheckTreeInside(root, directory);
+        }
+
+        return directory;
+    }
+
+    /// <summary>
     /// The file that defines the plugin and whose hash the allow-list holds: <c>model.json</c> for a model,
     /// <c>prompts.json</c> for a prompt set, <c>prototypes.json</c> for a prototype set, and for a task the assembly named by the folder's single
     /// <c>*.deps.json</c> (the file <c>dotnet publish</c> writes beside a plugin's main assembly). A path that does

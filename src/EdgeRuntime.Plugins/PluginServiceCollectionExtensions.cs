@@ -26,6 +26,7 @@ public static class PluginServiceCollectionExtensions
             return registry;
         });
         services.AddSingleton<RequestDispatcher>();
+        services.AddHostedService<Changes.PluginRequestWatcher>();
         services.AddHostedService<ActiveFileWatcher>();
         services.AddHostedService<PluginRootWatcher>();
         return services;

@@ -27,6 +27,7 @@ public static class PluginVerifier
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(options);
+        plugin.CheckedDirectory(options.Root); // a link that leads out of the root is refused before anything is read
         var definingFile = plugin.DefiningFile(options.Root);
         if (!File.Exists(definingFile))
         {

@@ -11,6 +11,13 @@ public sealed class PluginCommandTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary><c>plugins list</c>'s lines with the padding between columns squeezed to one space.</summary>
+    internal static string Listing(string config)
+    {
+        var list = Edgert.Run("plugins", "list", "--config", config);
+        Assert.True(list.Code == 0, list.Error);
+        return string.Join('\n', list.Out.Split('\n').Select(l => l.Length > 2 ? l[..2] + System.Text.RegularExpressions.Regex.Replace(l[2..], " +", " ") : l));
+    }
 
     private string Config(string? tasks = null)
     {
@@ -30,18 +37,18 @@ public sealed class PluginCommandTests : IDisposable
     public void A_task_is_activated_listed_as_active_and_deactivated()
     {
         var config = Config();
-        Assert.Contains("* tasks    zero-shot-tagging", Edgert.Run("plugins", "list", "--config", config).Out); // the configured default
+        Assert.Contains("* tasks zero-shot-tagging", Listing(config)); // the configured default
 
         var activated = Edgert.Run("plugins", "activate", "tasks", "embedding-summary", "1.0.0", "--config", config);
         Assert.True(activated.Code == 0, activated.Error);
-        var list = Edgert.Run("plugins", "list", "--config", config).Out;
-        Assert.Contains("* tasks    embedding-summary", list);
-        Assert.Contains("* tasks    zero-shot-tagging", list);
-        Assert.Contains("  tasks    features", list);
+        var list = Listing(config);
+        Assert.Contains("* tasks embedding-summary", list);
+        Assert.Contains("* tasks zero-shot-tagging", list);
+        Assert.Contains("  tasks features", list);
 
         var deactivated = Edgert.Run("plugins", "deactivate", "tasks", "zero-shot-tagging", "--config", config);
         Assert.True(deactivated.Code == 0, deactivated.Error);
-        Assert.Contains("  tasks    zero-shot-tagging", Edgert.Run("plugins", "list", "--config", config).Out);
+        Assert.Contains("  tasks zero-shot-tagging", Listing(config));
         using var active = JsonDocument.Parse(File.ReadAllText(temp.File("state/active.json")));
         Assert.Equal(["embedding-summary"], active.RootElement.GetProperty("Tasks").EnumerateArray().Select(t => t.GetProperty("Id").GetString()));
     }
@@ -73,7 +80,7 @@ public sealed class PluginCommandTests : IDisposable
         var activated = Edgert.Run("plugins", "activate", "prototypes", "lab", "1.0.0", "--task", "zero-shot-tagging", "--config", path);
         Assert.True(activated.Code == 0, activated.Error);
         Assert.Contains("active: prototypes/lab/1.0.0 for zero-shot-tagging", activated.Out);
-        var list = Edgert.Run("plugins", "list", "--config", path).Out;
+        var list = Listing(path);
         Assert.Contains("* prototypes lab", list);
         Assert.Contains("for zero-shot-tagging", list);
 
@@ -87,7 +94,7 @@ public sealed class PluginCommandTests : IDisposable
 
         var deactivated = Edgert.Run("plugins", "deactivate", "prototypes", "lab", "--config", path);
         Assert.True(deactivated.Code == 0, deactivated.Error);
-        Assert.Contains("  prototypes lab", Edgert.Run("plugins", "list", "--config", path).Out);
+        Assert.Contains("  prototypes lab", Listing(path));
         var again = Edgert.Run("plugins", "deactivate", "prototypes", "lab", "--config", path);
         Assert.Equal(1, again.Code);
         Assert.Contains("prototype set 'lab' is not active", again.Error);
@@ -129,5 +136,60 @@ public sealed class PluginCommandTests : IDisposable
         var bad = Edgert.Run("plugins", "list", "--config", Config(tasks: "features/1.0.0, zero-shot-tagging"));
         Assert.Equal(2, bad.Code);
         Assert.Contains("EdgeRuntime:Plugins:Tasks: 'zero-shot-tagging' is not id/version", bad.Error);
+    }
+
+    [Fact]
+    public void List_columns_line_up_for_every_kind_and_any_length_of_id_or_version()
+    {
+        var config = Config();
+        var root = temp.File("plugins");
+        PrototypeFile(root, "1.0.0", ReferenceModels.Tiny, 32);
+        TaskPlugins.Install(root, TaskPlugins.EmbeddingSummary, "a-task-id-longer-than-twenty-eight-characters", "1.0.0-rc.1+build.20261207");
+
+        var list = Edgert.Run("plugins", "list", "--config", config);
+        Assert.True(list.Code == 0, list.Error);
+        var lines = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l[2..].StartsWith("prototypes", StringComparison.Ordinal));
+        var columns = lines.Select(line =>
+        {
+            var fields = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var id = line.IndexOf(" " + fields[1] + " ", 2, StringComparison.Ordinal) + 1;
+            return (Id: id, Version: line.IndexOf(fields[2], id + fields[1].Length, StringComparison.Ordinal));
+        }).ToList();
+        Assert.Single(columns.Select(c => c.Id).Distinct());
+        Assert.Single(columns.Select(c => c.Version).Distinct());
+    }
+
+    [Fact]
+    public void A_refused_version_is_listed_with_its_reason_and_embed_passes_over_it()
+    {
+        var config = Config();
+        var root = temp.File("plugins");
+        BrokenTaskPlugins.Install(root, "bad-il", "features", "1.0.1"); // the field report: features 1.0.1 refused by the service
+
+        var refused = Edgert.Run("plugins", "activate", "tasks", "features", "1.0.1", "--config", config);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("Bad IL format", refused.Error);
+        var lines = Listing(config).Split('\n');
+        var bad = Assert.Single(lines, l => l.Contains("tasks features 1.0.1", StringComparison.Ordinal));
+        Assert.Contains("refused: ", bad);
+        Assert.Contains("Bad IL format", bad);
+        Assert.DoesNotContain("refused", Assert.Single(lines, l => l.Contains("tasks features 1.0.0", StringComparison.Ordinal)));
+
+        // embed does not ask for 1.0.1: it runs on 1.0.0 and says what it passed over.
+        var settings = temp.File("embed.json");
+        File.WriteAllText(settings, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new { Root = root, ActiveFile = temp.File("state/active.json") },
+                ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+            },
+        }));
+        var embed = Edgert.Run("embed", TestData.Image("ihc.png"), "-m", ReferenceModels.Package(ReferenceModels.Tiny), "-o", temp.File("f.h5"), "--config", settings);
+        Assert.True(embed.Code == 0, embed.Error);
+        Assert.True(File.Exists(temp.File("f.h5")));
+        Assert.Contains("tasks/features/1.0.1", embed.Error);
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Plugins;
+using EdgeRuntime.Plugins.Changes;
+using EdgeRuntime.Plugins.Tasks;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -32,12 +34,22 @@ internal static class PluginCommands
             var prompts = active.Prompts ?? PluginRef.Under(settings.Plugins.Root, settings.PromptSetPath);
             settings.ApplyActivePlugins();
             var served = ActivePlugins.Serving(settings.TaskPrototypeSetPaths, settings.Plugins.Root);
+            var rows = new List<string[]>();
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
                 var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
-                var hash = parse.GetValue(hashes) ? "  " + PluginHash.Of(plugin, settings.Plugins.Root) : string.Empty;
-                var forTasks = served.Contains(plugin) ? $"  for {string.Join(", ", served[plugin])}" : string.Empty;
-                output.Out.WriteLine($"{mark} {plugin.Kind,-8} {plugin.Id,-28} {plugin.Version,-10}{hash}{forTasks}".TrimEnd());
+                var hash = parse.GetValue(hashes) ? Hash(plugin, settings.Plugins.Root) : null;
+                var forTasks = served.Contains(plugin) ? $"for {string.Join(", ", served[plugin])}" : null;
+                var refused = Refusal(plugin, settings.Plugins) is { } reason ? $"refused: {reason}" : null;
+                rows.Add([mark, plugin.Kind, plugin.Id, plugin.Version, .. new[] { hash, forTasks, refused }.OfType<string>()]);
+            }
+
+            // Columns as wide as their longest entry: kinds, ids and versions of any length line up.
+            var widths = Enumerable.Range(1, 3).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                var cells = new[] { row[1].PadRight(widths[0]), row[2].PadRight(widths[1]), row[3].PadRight(widths[2]) }.Concat(row.Skip(4));
+                output.Out.WriteLine($"{row[0]} {string.Join("  ", cells)}".TrimEnd());
             }
 
             return ExitCodes.Success;
@@ -54,15 +66,15 @@ internal static class PluginCommands
             Description = "Prototype sets only: the task that scores against the set in place of its prompt set (repeat for several). Default: the tasks another version of the set serves now.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next; slides in flight finish on what they started with. A task plugin joins the active tasks, replacing another version of itself; a prototype set serves the tasks named by --task.")
+        var (noWait, waitSeconds) = WaitOptions();
+        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next (this waits for its word); slides in flight finish on what they started with. With no service running, it takes effect when the service starts. A task plugin joins the active tasks, replacing another version of itself; a prototype set serves the tasks named by --task.")
         {
-            kind, id, version, forTasks, config,
+            kind, id, version, forTasks, config, noWait, waitSeconds,
         };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
             var plugin = new PluginRef(parse.GetValue(kind)!, parse.GetValue(id)!, parse.GetValue(version)!);
-            var active = ActivePlugins.Read(settings.Plugins.ActiveFile);
             settings.ApplyActivePlugins(); // a prototype set is checked against the model that runs
 
             // The same checks the service makes, before the service ever sees it.
@@ -72,14 +84,21 @@ internal static class PluginCommands
             }
 
             var tasks = parse.GetValue(forTasks) is { Length: > 0 } named ? named : null;
-            if (tasks is null && plugin.Kind == PluginRef.Prototypes)
-            {
-                tasks = [.. ActivePlugins.TasksServedBy(settings.TaskPrototypeSetPaths, settings.Plugins.Root, plugin.Id)];
-            }
-
-            active.With(plugin, settings.Plugins.ConfiguredTasks, tasks).Write(settings.Plugins.ActiveFile);
-            output.Out.WriteLine(plugin.Kind == PluginRef.Prototypes ? $"active: {plugin} for {string.Join(", ", tasks ?? [])}" : $"active: {plugin}");
-            return ExitCodes.Success;
+            var wait = new ChangeWait(parse.GetValue(noWait), parse.GetValue(waitSeconds));
+            return PluginChanges.Apply(
+                output,
+                settings,
+                PluginChangeRequest.New(PluginChangeRequest.Activate, plugin.ToString(), tasks),
+                active =>
+                {
+                    // No service: the active file is the request, taken at the next start.
+                    var forThese = tasks ?? (plugin.Kind == PluginRef.Prototypes ? [.. ActivePlugins.TasksServedBy(settings.TaskPrototypeSetPaths, settings.Plugins.Root, plugin.Id)] : null);
+                    return active.With(plugin, settings.Plugins.ConfiguredTasks, forThese);
+                },
+                now => plugin.Kind == PluginRef.Prototypes
+                    ? $"active: {plugin} for {string.Join(", ", (now.Prototypes ?? new Dictionary<string, PluginRef>()).Where(p => p.Value == plugin).Select(p => p.Key).Order(StringComparer.Ordinal))}"
+                    : $"active: {plugin}",
+                wait);
         }));
         return command;
     }
@@ -87,20 +106,29 @@ internal static class PluginCommands
     private static Command Deactivate(CliOutput output)
     {
         var (kind, id, config) = Arguments("tasks or prototypes (a model or prompt set is replaced with activate, never left out).");
-        var command = new Command("deactivate", "Stop running a task plugin, or a prototype set (its tasks go back to their configured classes): slides that start next no longer get it; slides in flight finish with it.")
+        var (noWait, waitSeconds) = WaitOptions();
+        var command = new Command("deactivate", "Stop running a task plugin, or a prototype set (its tasks go back to their configured classes): slides that start next no longer get it; slides in flight finish with it. With a service running, waits for its word.")
         {
-            kind, id, config,
+            kind, id, config, noWait, waitSeconds,
         };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
-            var name = parse.GetValue(id)!;
-            ActivePlugins.Read(settings.Plugins.ActiveFile).Without(parse.GetValue(kind)!, name, settings.Plugins.ConfiguredTasks).Write(settings.Plugins.ActiveFile);
-            output.Out.WriteLine($"deactivated: {parse.GetValue(kind)}/{name}");
-            return ExitCodes.Success;
+            var (kindName, name) = (parse.GetValue(kind)!, parse.GetValue(id)!);
+            return PluginChanges.Apply(
+                output,
+                settings,
+                PluginChangeRequest.New(PluginChangeRequest.Deactivate, $"{kindName}/{name}/-", null),
+                active => active.Without(kindName, name, settings.Plugins.ConfiguredTasks),
+                _ => $"deactivated: {kindName}/{name}",
+                new ChangeWait(parse.GetValue(noWait), parse.GetValue(waitSeconds)));
         }));
         return command;
     }
+
+    private static (Option<bool> NoWait, Option<double> WaitSeconds) WaitOptions() => (
+        new Option<bool>("--no-wait") { Description = "With a service running: queue the change and return at once, without waiting for the service's word." },
+        new Option<double>("--wait-seconds") { Description = "With a service running: how long to wait for its word (a model takes a while to load). Default 300.", DefaultValueFactory = _ => 300 });
 
     private static (Argument<string> Kind, Argument<string> Id, Option<FileInfo?> Config) Arguments(string kindDescription)
     {
@@ -109,6 +137,33 @@ internal static class PluginCommands
         var id = new Argument<string>("id") { Description = "Plugin id (its folder under the kind's folder)." };
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };
         return (kind, id, config);
+    }
+
+    private static string Hash(PluginRef plugin, string root)
+    {
+        try
+        {
+            return PluginHash.Of(plugin, root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return "(unreadable)";
+        }
+    }
+
+    /// <summary>Why the version's present files were refused, if they were: a link out of the root, or a recorded verification.</summary>
+    private static string? Refusal(PluginRef plugin, PluginOptions options)
+    {
+        try
+        {
+            plugin.CheckedDirectory(options.Root);
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+
+        return plugin.Kind == PluginRef.Tasks ? TaskPluginIsolation.RecordedRefusal(plugin, options) : null;
     }
 
     private static EdgertSettings Enabled(FileInfo? config)

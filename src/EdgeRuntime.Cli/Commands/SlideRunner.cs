@@ -28,9 +28,11 @@ internal static class SlideRunner
     }
 
     /// <summary>
-    /// One built-in task plugin by id: the version the configuration or the active file runs, else the highest present.
+    /// One built-in task plugin by id: the version the configuration or the active file runs, else the highest
+    /// present that verifies. A version refused before (or refused now) is passed over with a warning: a broken
+    /// version left in the root never breaks a command that did not ask for it.
     /// </summary>
-    /// <exception cref="SettingsException">Plugins are off, or no version of the task is under the root.</exception>
+    /// <exception cref="SettingsException">Plugins are off, or no usable version of the task is under the root.</exception>
     public static SlideTaskSet LoadTask(EdgertSettings settings, string id, ILoggerFactory loggers, ModelProvider? models = null)
     {
         if (!settings.Plugins.Enabled)
@@ -38,10 +40,36 @@ internal static class SlideRunner
             throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)} is empty: this command runs the '{id}' task plugin from the plugins root."]);
         }
 
+        var logger = loggers.CreateLogger("edgert");
+        var host = TaskHost.For(settings.Processing, loggers, models);
         var running = ActivePlugins.Read(settings.Plugins.ActiveFile).TasksOr(settings.Plugins.ConfiguredTasks).FirstOrDefault(t => t.Id == id);
-        var plugin = running ?? PluginCatalog.Scan(settings.Plugins.Root).LastOrDefault(p => p.Kind == PluginRef.Tasks && p.Id == id)
-            ?? throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/."]);
-        return TaskSetLoader.Load([plugin], settings.Plugins, TaskHost.For(settings.Processing, loggers, models), loggers.CreateLogger("edgert"));
+        if (running is not null)
+        {
+            return TaskSetLoader.Load([running], settings.Plugins, host, logger);
+        }
+
+        var refusals = new List<string>();
+        foreach (var candidate in PluginCatalog.Scan(settings.Plugins.Root).Where(p => p.Kind == PluginRef.Tasks && p.Id == id).Reverse())
+        {
+            try
+            {
+                if (TaskPluginIsolation.RecordedRefusal(candidate, settings.Plugins) is { } before)
+                {
+                    throw new InvalidDataException(before);
+                }
+
+                return TaskSetLoader.Load([candidate], settings.Plugins, host, logger);
+            }
+            catch (InvalidDataException e)
+            {
+                CliLog.PluginVersionSkipped(logger, candidate.ToString(), e.Message);
+                refusals.Add($"{candidate}: {e.Message}");
+            }
+        }
+
+        throw new SettingsException([refusals.Count == 0
+            ? $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/."
+            : $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no usable version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/ ({string.Join("; ", refusals)})."]);
     }
 
     /// <summary>Runs <paramref name="path"/> through the service's pipeline with <paramref name="tasks"/>, its files in <paramref name="outputDirectory"/>.</summary>

@@ -62,17 +62,19 @@ internal sealed class EdgertSettings
         if (active.Model is not null)
         {
             PluginAllowList.Check(Plugins, active.Model.DefiningFile(Plugins.Root));
-            Processing.ModelPackage = active.Model.Directory(Plugins.Root);
+            Processing.ModelPackage = active.Model.CheckedDirectory(Plugins.Root);
         }
 
         if (active.Prompts is not null)
         {
+            active.Prompts.CheckedDirectory(Plugins.Root);
             PluginAllowList.Check(Plugins, active.Prompts.DefiningFile(Plugins.Root));
             Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
         }
 
         foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
         {
+            set.CheckedDirectory(Plugins.Root);
             PluginAllowList.Check(Plugins, set.DefiningFile(Plugins.Root));
         }
 

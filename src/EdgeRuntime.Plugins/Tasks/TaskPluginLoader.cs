@@ -120,7 +120,7 @@ public static class TaskPluginLoader
         {
             return (T)Activator.CreateInstance(type)!;
         }
-        catch (Exception e) when (e is TargetInvocationException or MissingMethodException or MemberAccessException)
+        catch (Exception e) when (e is TargetInvocationException { InnerException: not OutOfMemoryException } or MissingMethodException or MemberAccessException)
         {
             refused.Add($"{type.FullName}: could not be created ({(e.InnerException ?? e).Message}).");
             return null;

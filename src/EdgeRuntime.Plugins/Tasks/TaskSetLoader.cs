@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRuntime.Plugins.Tasks;
 
 /// <summary>
-/// Loads a set of task plugin versions from the plugins root into a <see cref="SlideTaskSet"/>: each assembly in
-/// its own collectible load context, released together when the set is disposed. A task built against another
+/// Loads a set of task plugin versions from the plugins root into a <see cref="SlideTaskSet"/>: each version
+/// verified first in a child process (<see cref="TaskPluginIsolation"/>), then its verified snapshot loaded in its
+/// own collectible load context, released together when the set is disposed. A task built against another
 /// contract is refused and logged while its siblings load; a plugin with no usable task, a missing one, or one not
 /// on the allow-list is refused as a whole.
 /// </summary>
@@ -39,13 +40,14 @@ public static class TaskSetLoader
                     throw new InvalidDataException($"{plugin}: {assembly} not found; a task plugin folder holds a published assembly with its .deps.json.");
                 }
 
-                var hash = PluginHash.OfFolder(plugin.Directory(options.Root)); // the dependencies load too
-                PluginAllowList.Check(options, hash, $"{plugin} ({plugin.Directory(options.Root)})");
-                var taskPlugin = TaskPluginLoader.Load(assembly, plugin.ToString(), host);
+                // Verified in a child process first, then loaded from the very snapshot that was verified.
+                var (verified, hash) = TaskPluginIsolation.Verify(plugin, options);
+                var taskPlugin = TaskPluginLoader.Load(verified, plugin.ToString(), host);
+                var folder = plugin.Directory(options.Root);
                 loaded.Add(taskPlugin);
                 foreach (var reason in taskPlugin.Refused)
                 {
-                    PluginLog.TaskRefused(logger, taskPlugin.Path, reason);
+                    PluginLog.TaskRefused(logger, folder, reason);
                 }
 
                 if (taskPlugin.Tasks.Count == 0)
@@ -62,7 +64,7 @@ public static class TaskSetLoader
 
                     entries.Add(task);
                     provenance.Add(new SlideTaskEntry(task, plugin.Id, plugin.Version, hash));
-                    PluginLog.TaskLoaded(logger, task.Name, taskPlugin.Path);
+                    PluginLog.TaskLoaded(logger, task.Name, folder);
                 }
 
                 foreach (var request in taskPlugin.Requests)
