@@ -1,3 +1,4 @@
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Pipeline.Processing;
@@ -34,7 +35,15 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<RequestMailbox>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<MqttRequestTransport>();
-        services.AddHostedService<EmbeddedBroker>();
+        services.AddSingleton<BrokerMetrics>();
+        services.AddHostedService(p => new EmbeddedBroker(
+            options,
+            brokerOptions,
+            p.GetRequiredService<BrokerAccounts>(),
+            p.GetRequiredService<BrokerAcl>(),
+            p.GetRequiredService<BrokerMetrics>(),
+            EmbeddedBrokerOptions.StateFile(brokerOptions, p.GetRequiredService<SlideJournal>().DatabasePath),
+            p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EmbeddedBroker>>()));
         services.AddHostedService<MqttPublisher>();
         services.AddHostedService(p => p.GetRequiredService<RequestService>());
         return services;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
@@ -15,11 +16,14 @@ internal sealed class BrokerClient : IAsyncDisposable
         client.ApplicationMessageReceivedAsync += e =>
         {
             Received.Enqueue(e.ApplicationMessage.Topic);
+            Payloads.Enqueue((e.ApplicationMessage.Topic, System.Text.Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray())));
             return Task.CompletedTask;
         };
     }
 
     public ConcurrentQueue<string> Received { get; } = new();
+
+    public ConcurrentQueue<(string Topic, string Payload)> Payloads { get; } = new();
 
     public MqttClientConnectResultCode Result { get; private set; }
 
@@ -27,13 +31,24 @@ internal sealed class BrokerClient : IAsyncDisposable
 
     public string? Error { get; private set; }
 
-    public static async Task<BrokerClient> ConnectAsync(int port, string? user, string? password, string? clientId = null, string host = "127.0.0.1", X509Certificate2Collection? trust = null)
+    public bool SessionPresent { get; private set; }
+
+    public string? AssignedClientId { get; private set; }
+
+    /// <summary>
+    /// Connects; <paramref name="sessionExpiry"/> above 0 (MQTT 5) or <paramref name="cleanStart"/> false (3.1.1)
+    /// asks for a persistent session.
+    /// </summary>
+    public static async Task<BrokerClient> ConnectAsync(int port, string? user, string? password, string? clientId = null, string host = "127.0.0.1", X509Certificate2Collection? trust = null,
+        MQTTnet.Formatter.MqttProtocolVersion version = MQTTnet.Formatter.MqttProtocolVersion.V500, bool cleanStart = true, uint sessionExpiry = 0)
     {
         var c = new BrokerClient();
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithProtocolVersion(version)
             .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
+            .WithCleanStart(cleanStart)
+            .WithSessionExpiryInterval(sessionExpiry)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (user is not null)
         {
@@ -47,7 +62,8 @@ internal sealed class BrokerClient : IAsyncDisposable
 
         try
         {
-            c.Result = (await c.client.ConnectAsync(options.Build())).ResultCode;
+            var result = await c.client.ConnectAsync(options.Build());
+            (c.Result, c.SessionPresent, c.AssignedClientId) = (result.ResultCode, result.IsSessionPresent, result.AssignedClientIdentifier);
         }
         catch (MQTTnet.Adapter.MqttConnectingFailedException e)
         {
@@ -66,6 +82,19 @@ internal sealed class BrokerClient : IAsyncDisposable
     public async Task<MqttClientPublishReasonCode> PublishAsync(string topic, bool retain = false) =>
         (await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{}").WithRetainFlag(retain)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())).ReasonCode;
+
+    /// <summary>Publishes <paramref name="payload"/> at QoS 1; a message expiry when <paramref name="expirySeconds"/> is above 0.</summary>
+    public async Task<MqttClientPublishReasonCode> PublishAsync(string topic, string payload, bool retain = false, uint expirySeconds = 0, string? responseTopic = null)
+    {
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithMessageExpiryInterval(expirySeconds);
+        if (responseTopic is not null)
+        {
+            message.WithResponseTopic(responseTopic);
+        }
+
+        return (await client.PublishAsync(message.Build())).ReasonCode;
+    }
 
     public async Task<MqttClientSubscribeResultCode> SubscribeAsync(string filter) =>
         (await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS()).Build())).Items.Single().ResultCode;

@@ -67,5 +67,10 @@ public sealed class BrokerAccounts
         return CryptographicOperations.FixedTimeEquals(given, account.Password) ? account.Role : null;
     }
 
+    /// <summary>The role of the account <paramref name="username"/> ("" for anonymous), or null if there is no such account now.</summary>
+    public CallerRole? RoleOf(string username) =>
+        string.IsNullOrEmpty(username) ? (AnonymousAllowed ? CallerRole.ReadOnly : null)
+        : accounts.TryGetValue(username, out var account) ? account.Role : null;
+
     private void Add(string username, string password, CallerRole role) => accounts[username] = (Encoding.UTF8.GetBytes(password), role);
 }

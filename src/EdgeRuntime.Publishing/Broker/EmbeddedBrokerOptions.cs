@@ -27,6 +27,50 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>The TLS endpoint; off unless a certificate is given.</summary>
     public EmbeddedBrokerTlsOptions Tls { get; } = new();
 
+    /// <summary>
+    /// Seconds a new connection has to finish its TLS handshake and send CONNECT; then it is closed. Default 5.
+    /// </summary>
+    public double ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Connections open at once, those still connecting included; one more is closed as soon as it is accepted.
+    /// Default 256.
+    /// </summary>
+    public int MaxConnections { get; set; } = 256;
+
+    /// <summary>
+    /// Largest MQTT packet a client may send, in bytes (the whole packet: header, topic, properties, payload); a
+    /// larger one closes its connection before its body is read. Announced to MQTT 5 clients in CONNACK. The first
+    /// packet (CONNECT, before the client is known) may be at most 64 KiB. Default 4 MiB (a result document is a few KiB).
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = 4 << 20;
+
+    /// <summary>
+    /// The broker's sessions, queued messages, retained messages and client-id reservations, SQLite. Empty (the
+    /// default): <c>broker.db</c> beside the journal (<c>EdgeRuntime:Journal:DatabasePath</c>).
+    /// </summary>
+    public string? StatePath { get; set; }
+
+    /// <summary>
+    /// Longest time, in hours, a persistent session (and what is queued for it) is kept after its client
+    /// disconnected, whatever expiry the client asked for (an MQTT 3.1.1 session asks for none, so never expires
+    /// without this). Default 168 (a week, as results expire).
+    /// </summary>
+    public double MaxSessionExpiryHours { get; set; } = 168;
+
+    /// <summary>Messages kept for one session while its client is away; beyond it the oldest is dropped. Default 10000.</summary>
+    public int MaxQueuedMessagesPerSession { get; set; } = 10000;
+
+    /// <summary>The broker's state file: <see cref="StatePath"/>, or <c>broker.db</c> beside the journal's file.</summary>
+    public static string StateFile(EmbeddedBrokerOptions options, string journalPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return !string.IsNullOrWhiteSpace(options.StatePath) ? options.StatePath : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(journalPath))!, "broker.db");
+    }
+
+    /// <summary>The size limit of the first packet (CONNECT) of a connection.</summary>
+    internal const int MaxConnectPacketBytes = 64 << 10;
+
     /// <summary>The plain endpoint's addresses, defaults applied.</summary>
     public IReadOnlyList<string> EffectiveAddresses => Addresses is { Length: > 0 } ? Addresses : DefaultAddresses;
 
@@ -50,7 +94,33 @@ public sealed class EmbeddedBrokerOptions
             }
         }
 
-        var names = new HashSet<string>(reservedNames, StringComparer.Ordinal);
+        if (!(ConnectTimeoutSeconds is > 0 and <= 600))
+        {
+            yield return $"{Section}:{nameof(ConnectTimeoutSeconds)} must be more than 0 and at most 600 (is {ConnectTimeoutSeconds}).";
+        }
+
+        if (MaxConnections is < 1 or > 100_000)
+        {
+            yield return $"{Section}:{nameof(MaxConnections)} must be between 1 and 100000 (is {MaxConnections}).";
+        }
+
+        if (MaxPacketBytes is < 1024 or > 268_435_455)
+        {
+            yield return $"{Section}:{nameof(MaxPacketBytes)} must be between 1024 and 268435455, MQTT's largest (is {MaxPacketBytes}).";
+        }
+
+        if (!(MaxSessionExpiryHours >= 0))
+        {
+            yield return $"{Section}:{nameof(MaxSessionExpiryHours)} must be 0 or more (is {MaxSessionExpiryHours}).";
+        }
+
+        if (MaxQueuedMessagesPerSession < 1)
+        {
+            yield return $"{Section}:{nameof(MaxQueuedMessagesPerSession)} must be at least 1 (is {MaxQueuedMessagesPerSession}).";
+        }
+
+        // The built-in service account's name is taken even when a configured service account replaces it.
+        var names = new HashSet<string>(reservedNames, StringComparer.Ordinal) { Mqtt.ServiceAccount.BuiltInUsername };
         for (var i = 0; i < ReadOnlyAccounts.Count; i++)
         {
             var account = ReadOnlyAccounts[i];
@@ -58,6 +128,10 @@ public sealed class EmbeddedBrokerOptions
             if (string.IsNullOrWhiteSpace(account.Username) || string.IsNullOrEmpty(account.Password))
             {
                 yield return $"{path}: Username and Password are both required.";
+            }
+            else if (account.Username.IndexOfAny(['/', '+', '#']) >= 0)
+            {
+                yield return $"{path}:Username '{account.Username}' must not contain '/', '+' or '#': it names the account's reply topics.";
             }
             else if (!names.Add(account.Username))
             {

@@ -103,6 +103,11 @@ public sealed class MqttOptions
         {
             yield return $"{Section}:{nameof(AdminUsername)} must differ from {nameof(Username)}: the service's own account must not be able to send admin commands.";
         }
+        else if (AdminEnabled && string.IsNullOrEmpty(Username) && AdminUsername == ServiceAccount.BuiltInUsername)
+        {
+            // The built-in service account would be replaced by the admin's, and the service refused by its own broker.
+            yield return $"{Section}:{nameof(AdminUsername)} must not be '{ServiceAccount.BuiltInUsername}': that name is the service's own built-in account.";
+        }
 
         if (AdminQueueLength < 1)
         {

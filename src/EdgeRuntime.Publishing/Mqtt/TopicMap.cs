@@ -58,8 +58,21 @@ public sealed class TopicMap(MqttOptions options)
     /// <summary>Below here, read-only accounts (an LIS) may send requests to tasks (<c>{task}/{request}</c>), as the read-only role.</summary>
     public string RequestRoot => $"{Root}/requests";
 
-    /// <summary>Where replies to read-only requests go when a request names no response topic.</summary>
+    /// <summary>
+    /// Below here, replies to read-only requests, one tree per account (<see cref="ReplyRootOf"/>): a read-only
+    /// account reads its own tree only, so one LIS never sees another's answers.
+    /// </summary>
     public string RequestReplyRoot => $"{RequestRoot}/replies";
+
+    /// <summary>The reply tree level anonymous clients share (they exist only while no account is configured).</summary>
+    public const string AnonymousReplyLevel = "anonymous";
+
+    /// <summary>
+    /// The reply tree of read-only account <paramref name="account"/> (<c>{root}/requests/replies/{account}</c>):
+    /// the response topic its requests name must be below it; on the embedded broker, a request that names none
+    /// is answered there.
+    /// </summary>
+    public string ReplyRootOf(string? account) => $"{RequestReplyRoot}/{(string.IsNullOrEmpty(account) ? AnonymousReplyLevel : account)}";
 
     /// <summary>The filters the service subscribes to for admin requests: the plugin commands and the tasks' requests.</summary>
     public IReadOnlyList<string> AdminFilters => [$"{AdminRoot}/plugins/+", $"{AdminRoot}/tasks/+/+"];
