@@ -54,7 +54,7 @@ try
     for (var s = 0; real is null && s * PerSlide < tiles; s++)
     {
         var id = s.ToString("x16", inv);
-        using var writer = new TileVectorFile.Writer(index.PathOf(id), dimension);
+        using var writer = new TileVectorFile.Writer(index.PathOf(id), dimension, $"{id}.tiff");
         for (var t = 0; t < Math.Min(PerSlide, tiles - (s * PerSlide)); t++)
         {
             writer.Add(new TileRef(t, t, 0, new TileBox(t * 224L, 0, 224, 224), 1), Unit());

@@ -12,8 +12,12 @@ public static class ContractVersion
     /// </summary>
     public const int Major = 2;
 
-    /// <summary>Incremented when members are added without breaking existing plugins. 1: the grid's shape (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query encoder.</summary>
-    public const int Minor = 1;
+    /// <summary>
+    /// Incremented when members are added without breaking existing plugins. 1: the grid's shape
+    /// (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query
+    /// encoder. 2: <see cref="Requests.RequestFields"/>, reading a request's fields with their names and bounds.
+    /// </summary>
+    public const int Minor = 2;
 
     /// <summary>The oldest major version still loaded: 1 (every 1.x member is unchanged).</summary>
     public const int OldestSupportedMajor = 1;

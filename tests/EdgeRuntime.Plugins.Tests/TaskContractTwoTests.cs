@@ -38,7 +38,7 @@ public sealed class TaskContractTwoTests : IDisposable
     {
         var set = Load("tile-tally/1.0.0");
         Assert.Equal(["tile-tally"], set.Tasks.Select(t => t.Task.Name));
-        Assert.Equal(["tasks/tile-tally/count", "tasks/tile-tally/hang", "tasks/tile-tally/reset"], set.Requests.Select(r => r.Name).Order());
+        Assert.Equal(["tasks/tile-tally/count", "tasks/tile-tally/hang", "tasks/tile-tally/reset", "tasks/tile-tally/spin"], set.Requests.Select(r => r.Name).Order());
         Assert.Equal(CallerRole.Admin, set.Requests.Single(r => r.Name.EndsWith("reset", StringComparison.Ordinal)).MinimumRole);
         var disposed = Path.Combine(State, "tile-tally", "disposed.json");
         Assert.False(File.Exists(disposed));
@@ -70,12 +70,34 @@ public sealed class TaskContractTwoTests : IDisposable
 
         var unknown = await Ask("tasks/tile-tally/search", CallerRole.Admin);
         Assert.False(unknown["ok"]!.GetValue<bool>());
-        Assert.Contains("unknown request 'tasks/tile-tally/search'; known: tasks/tile-tally/count, tasks/tile-tally/hang, tasks/tile-tally/reset", unknown["reason"]!.GetValue<string>());
+        Assert.Contains("unknown request 'tasks/tile-tally/search'; known: tasks/tile-tally/count, tasks/tile-tally/hang, tasks/tile-tally/reset, tasks/tile-tally/spin", unknown["reason"]!.GetValue<string>());
 
         // A plugin's handler that never answers is refused after the task timeout; the dispatcher goes on.
         var hung = await Ask("tasks/tile-tally/hang", CallerRole.ReadOnly);
-        Assert.Equal("tasks/tile-tally/hang did not answer within 1 s (tasks/tile-tally/1.0.0).", hung["reason"]!.GetValue<string>());
+        Assert.Equal("tasks/tile-tally/hang did not answer within 1 s (tasks/tile-tally/1.0.0); its work was cancelled.", hung["reason"]!.GetValue<string>());
         Assert.True((await Ask("tasks/tile-tally/count", CallerRole.ReadOnly))["ok"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_request_past_its_deadline_has_its_work_cancelled_not_only_its_answer()
+    {
+        using var tasks = new TaskProvider(Load("tile-tally/1.0.0"));
+        var dispatcher = new RequestDispatcher(new RequestRegistry(), tasks, new ProcessingOptions { TaskTimeoutSeconds = 1 }, NullLogger<RequestDispatcher>.Instance);
+        Task<JsonObject> Ask(string name) => dispatcher.DispatchAsync(new Request(name, [], CallerRole.ReadOnly, "test", "c"), CancellationToken.None);
+
+        var spun = await Ask("tasks/tile-tally/spin");
+        Assert.Equal("tasks/tile-tally/spin did not answer within 1 s (tasks/tile-tally/1.0.0); its work was cancelled.", spun["reason"]!.GetValue<string>());
+
+        // The handler saw its token cancelled at the deadline and stopped (it would spin for ever on a token that
+        // only the service's stop cancels).
+        var stopped = 0L;
+        for (var i = 0; i < 200 && stopped == 0; i++)
+        {
+            await Task.Delay(50);
+            stopped = (await Ask("tasks/tile-tally/count"))["spinsStopped"]!.GetValue<long>();
+        }
+
+        Assert.Equal(1, stopped);
     }
 
     [Fact]

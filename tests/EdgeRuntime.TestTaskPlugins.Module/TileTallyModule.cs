@@ -10,8 +10,8 @@ namespace EdgeRuntime.TestTaskPlugins.Module;
 
 /// <summary>
 /// Registers the <c>tile-tally</c> task, the tally it feeds (a service that lives between slides, as a retrieval
-/// index would), and three requests: <c>count</c> for anyone, <c>reset</c> for admins only, and <c>hang</c>, which
-/// never answers (the host must time it out).
+/// index would), and four requests: <c>count</c> for anyone, <c>reset</c> for admins only, <c>hang</c>, which
+/// never answers (the host must time it out), and <c>spin</c>, which works until its token is cancelled.
 /// </summary>
 public sealed class TileTallyModule : ITaskModule
 {
@@ -27,6 +27,17 @@ public sealed class TileTallyModule : ITaskModule
         registrar.AddRequestHandler("tile-tally", "hang", CallerRole.ReadOnly, async (request, _) =>
         {
             await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            return [];
+        });
+        registrar.AddRequestHandler("tile-tally", "spin", CallerRole.ReadOnly, async (request, cancellationToken) =>
+        {
+            // Works until its token says stop, as a search's scan does; the tally counts the spins that stopped.
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None);
+            }
+
+            tally.SpinStopped();
             return [];
         });
         registrar.AddRequestHandler("tile-tally", "reset", CallerRole.Admin, (request, _) =>
@@ -48,6 +59,9 @@ public sealed class Tally(string stateDirectory, ILogger logger) : IAsyncDisposa
     private readonly Lock gate = new();
     private long tiles;
     private long slides;
+    private long spinsStopped;
+
+    public void SpinStopped() => Interlocked.Increment(ref spinsStopped);
 
     public void Add(int slideTiles)
     {
@@ -70,7 +84,7 @@ public sealed class Tally(string stateDirectory, ILogger logger) : IAsyncDisposa
     {
         lock (gate)
         {
-            return new JsonObject { ["tiles"] = tiles, ["slides"] = slides };
+            return new JsonObject { ["tiles"] = tiles, ["slides"] = slides, ["spinsStopped"] = Interlocked.Read(ref spinsStopped) };
         }
     }
 

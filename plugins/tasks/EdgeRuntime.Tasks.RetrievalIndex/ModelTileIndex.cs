@@ -4,8 +4,11 @@ using EdgeRuntime.Abstractions.Models;
 
 namespace EdgeRuntime.Tasks.RetrievalIndex;
 
-/// <summary>A hit: a tile of an indexed slide and its cosine similarity to the query.</summary>
-internal readonly record struct TileHit(string SlideId, int TileIndex, Abstractions.Tiles.TileBox Box, float Score);
+/// <summary>A hit: a tile of an indexed slide (and the slide's file name, where recorded) and its cosine similarity to the query.</summary>
+internal readonly record struct TileHit(string SlideId, string? FileName, int TileIndex, Abstractions.Tiles.TileBox Box, float Score);
+
+/// <summary>The tiles a region query was made of (rows of one slide), which its answer leaves out.</summary>
+internal sealed record RegionQuery(string SlideId, float[] Vector, IReadOnlySet<int> Rows);
 
 /// <summary>
 /// The tiles one model (id and version) embedded, searchable by cosine similarity; embeddings of different models
@@ -16,6 +19,9 @@ internal readonly record struct TileHit(string SlideId, int TileIndex, Abstracti
 /// </summary>
 internal sealed class ModelTileIndex : IDisposable
 {
+    // Rows between looks at the request's deadline: a few microseconds of dot products.
+    private const int CancellationStride = 4096;
+
     private readonly Lock gate = new();
     private readonly Dictionary<string, SlideTiles> slides = new(StringComparer.Ordinal);
     private readonly RetrievalSettings settings;
@@ -109,8 +115,8 @@ internal sealed class ModelTileIndex : IDisposable
         }
     }
 
-    /// <summary>The unit mean of the slide's tiles that overlap the level-0 box, or null when none do.</summary>
-    public float[]? RegionVector(string slideId, Abstractions.Tiles.TileBox box)
+    /// <summary>The unit mean of the slide's tiles that overlap the level-0 box and which tiles they are, or null when none do.</summary>
+    public RegionQuery? RegionVector(string slideId, Abstractions.Tiles.TileBox box, CancellationToken cancellationToken)
     {
         lock (gate)
         {
@@ -120,18 +126,23 @@ internal sealed class ModelTileIndex : IDisposable
             }
 
             var sum = new float[tiles.Dimension];
-            var found = 0;
+            var rows = new HashSet<int>();
             for (var i = 0; i < tiles.Count; i++)
             {
+                if (i % CancellationStride == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var b = tiles.Boxes[i];
                 if (b.X < box.X + box.Width && box.X < b.X + b.Width && b.Y < box.Y + box.Height && box.Y < b.Y + b.Height)
                 {
                     TensorPrimitives.Add(sum, tiles.VectorOf(i), sum);
-                    found++;
+                    rows.Add(i);
                 }
             }
 
-            return found == 0 ? null : Normalised(sum);
+            return rows.Count == 0 ? null : new RegionQuery(slideId, Normalised(sum), rows);
         }
     }
 
@@ -139,18 +150,20 @@ internal sealed class ModelTileIndex : IDisposable
     /// <param name="unitQuery">A unit vector of this model's width.</param>
     /// <param name="top">How many hits.</param>
     /// <param name="exact">Scan every vector even above the approximate threshold (the reference).</param>
-    public (IReadOnlyList<TileHit> Hits, string Method) Search(float[] unitQuery, int top, bool exact)
+    /// <param name="leaveOut">A region query's own tiles, which are not hits (each would be found first, by itself).</param>
+    /// <param name="cancellationToken">The request's deadline: the scan stops when it passes.</param>
+    public (IReadOnlyList<TileHit> Hits, string Method) Search(float[] unitQuery, int top, bool exact, RegionQuery? leaveOut = null, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
             var total = slides.Values.Sum(s => (long)s.Count);
             if (!exact && total >= settings.ApproximateAbove)
             {
-                EnsureGraph();
-                return (GraphSearch(unitQuery, top), "approximate: HNSW graph (USearch), cosine");
+                EnsureGraph(cancellationToken);
+                return (GraphSearch(unitQuery, top, leaveOut), "approximate: HNSW graph (USearch), cosine");
             }
 
-            return (Scan(unitQuery, top), "exact: every vector, SIMD dot products");
+            return (Scan(unitQuery, top, leaveOut, cancellationToken), "exact: every vector, SIMD dot products");
         }
     }
 
@@ -175,14 +188,25 @@ internal sealed class ModelTileIndex : IDisposable
         }
     }
 
-    private List<TileHit> Scan(float[] query, int top)
+    private List<TileHit> Scan(float[] query, int top, RegionQuery? leaveOut, CancellationToken cancellationToken)
     {
         // A min-heap of the best so far: the weakest leaves when a better tile comes.
         var heap = new PriorityQueue<(SlideTiles Slide, int Row), float>(top + 1);
         foreach (var tiles in slides.Values)
         {
+            var skip = leaveOut is not null && leaveOut.SlideId == tiles.SlideId ? leaveOut.Rows : null;
             for (var i = 0; i < tiles.Count; i++)
             {
+                if (i % CancellationStride == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (skip?.Contains(i) == true)
+                {
+                    continue;
+                }
+
                 var score = TensorPrimitives.Dot(query, tiles.VectorOf(i));
                 if (heap.Count < top)
                 {
@@ -198,40 +222,57 @@ internal sealed class ModelTileIndex : IDisposable
         var hits = new List<TileHit>(heap.Count);
         while (heap.TryDequeue(out var hit, out var score))
         {
-            hits.Add(new TileHit(hit.Slide.SlideId, hit.Slide.Indices[hit.Row], hit.Slide.Boxes[hit.Row], score));
+            hits.Add(Hit(hit.Slide, hit.Row, score));
         }
 
         hits.Reverse();
         return hits;
     }
 
-    private List<TileHit> GraphSearch(float[] query, int top)
+    private List<TileHit> GraphSearch(float[] query, int top, RegionQuery? leaveOut)
     {
-        var found = graph!.Search(query, top, out var keys, out var distances);
+        // Asked for as many more as are left out, so that the answer still has top hits.
+        var found = graph!.Search(query, top + (leaveOut?.Rows.Count ?? 0), out var keys, out var distances);
         var hits = new List<TileHit>(found);
-        for (var i = 0; i < found; i++)
+        for (var i = 0; i < found && hits.Count < top; i++)
         {
-            if (byKey.TryGetValue(keys[i], out var at))
+            if (byKey.TryGetValue(keys[i], out var at) && !(leaveOut is not null && leaveOut.SlideId == at.Slide.SlideId && leaveOut.Rows.Contains(at.Row)))
             {
                 // USearch's cosine distance is 1 - cosine.
-                hits.Add(new TileHit(at.Slide.SlideId, at.Slide.Indices[at.Row], at.Slide.Boxes[at.Row], 1 - distances[i]));
+                hits.Add(Hit(at.Slide, at.Row, 1 - distances[i]));
             }
         }
 
         return hits;
     }
 
-    private void EnsureGraph()
+    private static TileHit Hit(SlideTiles slide, int row, float score) => new(slide.SlideId, slide.FileName, slide.Indices[row], slide.Boxes[row], score);
+
+    private void EnsureGraph(CancellationToken cancellationToken)
     {
         if (graph is not null)
         {
             return;
         }
 
-        graph = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)Dimension, (ulong)settings.Connectivity, (ulong)settings.ExpansionAdd, (ulong)settings.ExpansionSearch, false);
-        foreach (var tiles in slides.Values)
+        var built = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)Dimension, (ulong)settings.Connectivity, (ulong)settings.ExpansionAdd, (ulong)settings.ExpansionSearch, false);
+        try
         {
-            AddToGraph(tiles);
+            graph = built;
+            foreach (var tiles in slides.Values)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                AddToGraph(tiles);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A graph half built is dropped whole; the next search builds it again.
+            byKey.Clear();
+            keysOf.Clear();
+            graph = null;
+            built.Dispose();
+            throw;
         }
     }
 

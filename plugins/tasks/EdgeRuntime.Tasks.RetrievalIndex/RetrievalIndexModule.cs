@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions;
 using EdgeRuntime.Abstractions.Models;
@@ -15,6 +14,9 @@ namespace EdgeRuntime.Tasks.RetrievalIndex;
 /// </summary>
 public sealed class RetrievalIndexModule : ITaskModule
 {
+    // The widest vector a query may carry: wider than any image encoder's embedding.
+    private const int MaxDimension = 8192;
+
     /// <inheritdoc />
     public int ContractMajorVersion => ContractVersion.Major;
 
@@ -34,76 +36,98 @@ public sealed class RetrievalIndexModule : ITaskModule
 
     private static async ValueTask<JsonObject> SearchAsync(TileIndexes indexes, IQueryEncoder queries, JsonObject body, CancellationToken cancellationToken)
     {
-        var top = body["top"] is { } t ? (int)Math.Min(int.MaxValue, Whole(t, "top")) : indexes.Settings.DefaultTop;
-        if (top < 1 || top > indexes.Settings.MaxTop)
+        // Every field is read with its name and bounds before any work; the text is cut by the tokenizer, which
+        // reads a bounded prefix of it; ids are at most 255 bytes; the vector at most MaxDimension numbers.
+        var top = RequestFields.Whole(body, "top", 1, indexes.Settings.MaxTop, indexes.Settings.DefaultTop);
+        var exact = RequestFields.Flag(body, "exact", false);
+        var text = body["text"] is null ? null : RequestFields.RequiredText(body, "text", int.MaxValue);
+        var vector = RequestFields.OptionalArray(body, "vector", MaxDimension);
+        var slide = RequestFields.OptionalId(body, "slide");
+        if ((text is null ? 0 : 1) + (vector is null ? 0 : 1) + (slide is null ? 0 : 1) != 1)
         {
-            throw new RequestRefusedException($"payload: field 'top' must be 1 to {indexes.Settings.MaxTop} (is {top}).");
+            throw new RequestRefusedException("payload: give one of 'text', a 'vector' with its 'model', or a 'slide' with a 'box' [x, y, width, height].");
         }
 
-        var exact = body["exact"]?.GetValue<bool>() ?? false;
+        var named = ModelOf(body);
         ModelIdentity model;
         float[] query;
         string by;
-        if (body["text"] is { } text)
+        RegionQuery? region = null;
+        if (text is not null)
         {
-            var words = text.GetValue<string>();
-            if (string.IsNullOrWhiteSpace(words))
-            {
-                throw new RequestRefusedException("payload: field 'text' is empty.");
-            }
-
-            var encoded = await queries.EncodeTextAsync(words, cancellationToken).ConfigureAwait(false);
+            var encoded = await queries.EncodeTextAsync(text, cancellationToken).ConfigureAwait(false);
             (model, query, by) = (encoded.Model, ModelTileIndex.Normalised(encoded.Vector), "text");
         }
-        else if (body["vector"] is JsonArray vector)
+        else if (vector is not null)
         {
-            model = ModelOf(body) ?? throw new RequestRefusedException("payload: a 'vector' needs 'model' {id, version}: embeddings of different models are never compared.");
-            query = vector.Select(v => v?.GetValue<float>() ?? float.NaN).ToArray();
-            if (query.Any(v => !float.IsFinite(v)) || query.All(v => v == 0))
+            model = named ?? throw new RequestRefusedException("payload: a 'vector' needs 'model' {id, version}: embeddings of different models are never compared.");
+            query = vector.Select((v, i) => RequestFields.Number(v, $"vector[{i}]")).ToArray();
+            if (query.All(v => v == 0))
             {
-                throw new RequestRefusedException("payload: field 'vector' must be finite numbers, not all zero.");
+                throw new RequestRefusedException("payload: field 'vector' must not be all zero.");
             }
 
             query = ModelTileIndex.Normalised(query);
             by = "vector";
         }
-        else if (body["slide"] is { } slideNode)
-        {
-            var slide = slideNode.GetValue<string>();
-            model = ModelOf(body) ?? queries.Model ?? indexes.Models().SingleOrDefault()
-                ?? throw new RequestRefusedException("payload: name the 'model' {id, version} whose index to search (several are indexed).");
-            var box = BoxOf(body);
-            query = indexes.For(model).RegionVector(slide, box)
-                ?? throw new RequestRefusedException($"payload: slide '{slide}' has no indexed tile in box [{box.X}, {box.Y}, {box.Width}, {box.Height}] for model {model.Id} {model.Version}.");
-            by = "region";
-        }
         else
         {
-            throw new RequestRefusedException("payload: give 'text', a 'vector' with its 'model', or a 'slide' with a 'box' [x, y, width, height].");
+            model = named ?? queries.Model ?? indexes.Models().SingleOrDefault()
+                ?? throw new RequestRefusedException("payload: name the 'model' {id, version} whose index to search (several are indexed).");
+            var box = BoxOf(body);
+            region = Index(indexes, queries, model).RegionVector(slide!, box, cancellationToken)
+                ?? throw new RequestRefusedException($"payload: slide {RequestFields.Quote(slide!)} has no indexed tile in box [{box.X}, {box.Y}, {box.Width}, {box.Height}] for model {model.Id} {model.Version}.");
+            (query, by) = (region.Vector, "region");
         }
 
-        var index = indexes.For(model);
+        var index = Index(indexes, queries, model);
         if (index.Tiles > 0 && index.Dimension != query.Length)
         {
             throw new RequestRefusedException($"payload: the query has {query.Length} values; model {model.Id} {model.Version} embeds {index.Dimension}.");
         }
 
-        var (hits, method) = index.Search(query, top, exact);
-        return new JsonObject
+        var (hits, method) = index.Search(query, top, exact, region, cancellationToken);
+        var answer = new JsonObject
         {
             ["model"] = new JsonObject { ["id"] = model.Id, ["version"] = model.Version },
             ["by"] = by,
             ["method"] = method,
             ["tilesSearched"] = index.Tiles,
+            ["indexFolder"] = indexes.RelativeFolderOf(model),
             ["hits"] = new JsonArray(hits.Select(h => (JsonNode)new JsonObject
             {
                 ["slideId"] = h.SlideId,
+                ["fileName"] = h.FileName,
                 ["tileIndex"] = h.TileIndex,
                 ["box"] = new JsonArray(h.Box.X, h.Box.Y, h.Box.Width, h.Box.Height),
                 ["score"] = Math.Round(h.Score, 6),
             }).ToArray()),
         };
+        if (region is not null)
+        {
+            answer["leftOut"] = new JsonObject
+            {
+                ["slideId"] = region.SlideId,
+                ["tiles"] = region.Rows.Count,
+                ["why"] = "the query region's own tiles: each would be found first, by itself",
+            };
+        }
+
+        if (index.Tiles == 0)
+        {
+            answer["empty"] = $"nothing has been indexed yet for model {model.Id} {model.Version} (index folder {answer["indexFolder"]} in the node's task state folder): slides are indexed as the retrieval-index task processes them.";
+        }
+
+        return answer;
     }
+
+    // Only the model ids this node has an index for (or the active model's) are opened: never one per id a caller sends.
+    private static ModelTileIndex Index(TileIndexes indexes, IQueryEncoder queries, ModelIdentity model) =>
+        indexes.Find(model, queries.Model) ?? throw new RequestRefusedException(
+            $"payload: model {RequestFields.Quote(model.Id)} {RequestFields.Quote(model.Version)} has no index on this node (indexed: {Indexed(indexes)}).");
+
+    private static string Indexed(TileIndexes indexes) =>
+        indexes.Models() is { Count: > 0 } models ? string.Join(", ", models.Select(m => $"{m.Id} {m.Version}")) : "none yet";
 
     private static JsonObject Stats(TileIndexes indexes)
     {
@@ -130,11 +154,7 @@ public sealed class RetrievalIndexModule : ITaskModule
 
     private static JsonObject Delete(TileIndexes indexes, JsonObject body)
     {
-        var slide = body["slide"]?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(slide))
-        {
-            throw new RequestRefusedException("payload: field 'slide' (the slide id) is missing.");
-        }
+        var slide = RequestFields.RequiredId(body, "slide");
 
         var removed = new JsonArray();
         foreach (var m in indexes.Models())
@@ -148,25 +168,32 @@ public sealed class RetrievalIndexModule : ITaskModule
         return new JsonObject { ["slide"] = slide, ["removedFrom"] = removed };
     }
 
-    private static ModelIdentity? ModelOf(JsonObject body) =>
-        body["model"] is JsonObject m && m["id"]?.GetValue<string>() is { } id && m["version"]?.GetValue<string>() is { } version
-            ? new ModelIdentity(id, version, string.Empty)
-            : null;
+    private static ModelIdentity? ModelOf(JsonObject body)
+    {
+        if (RequestFields.OptionalObject(body, "model") is not { } m)
+        {
+            return null;
+        }
+
+        var model = new ModelIdentity(RequestFields.RequiredId(m, "model.id"), RequestFields.RequiredId(m, "model.version"), string.Empty);
+        if (!IsFolderName(model.Id) || !IsFolderName(model.Version))
+        {
+            throw new RequestRefusedException($"payload: field 'model' ({RequestFields.Quote(model.Id)} {RequestFields.Quote(model.Version)}) must be a model id and version as they name folders.");
+        }
+
+        return model;
+    }
+
+    private static bool IsFolderName(string name) => name is not ("." or "..") && name.IndexOfAny(['/', '\\']) < 0;
 
     private static TileBox BoxOf(JsonObject body)
     {
-        if (body["box"] is not JsonArray { Count: 4 } box)
+        if (RequestFields.OptionalArray(body, "box", 4) is not { Count: 4 } box)
         {
             throw new RequestRefusedException("payload: field 'box' must be [x, y, width, height] in level-0 pixels.");
         }
 
-        var v = box.Select((n, i) => Whole(n, $"box[{i}]")).ToArray();
-        return v[2] > 0 && v[3] > 0 ? new TileBox(v[0], v[1], v[2], v[3]) : throw new RequestRefusedException("payload: 'box' width and height must be positive.");
+        var v = box.Select((n, i) => RequestFields.Whole(n, $"box[{i}]", i < 2 ? 0 : 1, int.MaxValue)).ToArray();
+        return new TileBox(v[0], v[1], v[2], v[3]);
     }
-
-    // Read from the node's JSON text: a body parsed from MQTT and one built in process hold numbers differently.
-    private static long Whole(JsonNode? node, string field) =>
-        node is JsonValue && long.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new RequestRefusedException($"payload: field '{field}' must be a whole number.");
 }

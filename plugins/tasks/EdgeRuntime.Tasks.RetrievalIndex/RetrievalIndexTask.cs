@@ -23,10 +23,11 @@ internal sealed class RetrievalIndexTask(TileIndexes indexes) : ISlideTask
     {
         ArgumentNullException.ThrowIfNull(context);
         var index = indexes.For(context.Model);
-        return ValueTask.FromResult<ISlideTaskRun>(new Run(index, context));
+        ArgumentNullException.ThrowIfNull(slide);
+        return ValueTask.FromResult<ISlideTaskRun>(new Run(index, context, Path.GetFileName(slide.FilePath)));
     }
 
-    private sealed class Run(ModelTileIndex index, SlideTaskContext context) : ISlideTaskRun
+    private sealed class Run(ModelTileIndex index, SlideTaskContext context, string fileName) : ISlideTaskRun
     {
         private TileVectorFile.Writer? writer;
         private float[] unit = [];
@@ -36,7 +37,7 @@ internal sealed class RetrievalIndexTask(TileIndexes indexes) : ISlideTask
         {
             if (writer is null)
             {
-                writer = new TileVectorFile.Writer(index.PathOf(context.SlideId), batch.Dimension);
+                writer = new TileVectorFile.Writer(index.PathOf(context.SlideId), batch.Dimension, fileName);
                 unit = new float[batch.Dimension];
             }
 

@@ -13,7 +13,7 @@ internal sealed class TileIndexes(string stateDirectory, RetrievalSettings setti
 
     public RetrievalSettings Settings { get; } = settings;
 
-    /// <summary>The index of <paramref name="model"/>, opened (read from its files) on first use.</summary>
+    /// <summary>The index of <paramref name="model"/>, opened (read from its files) on first use: for a model that embeds slides here.</summary>
     public ModelTileIndex For(ModelIdentity model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -21,12 +21,40 @@ internal sealed class TileIndexes(string stateDirectory, RetrievalSettings setti
         {
             if (!open.TryGetValue((model.Id, model.Version), out var index))
             {
-                open[(model.Id, model.Version)] = index = new ModelTileIndex(model, Path.Combine(stateDirectory, Safe(model.Id), Safe(model.Version)), Settings);
+                open[(model.Id, model.Version)] = index = new ModelTileIndex(model, FolderOf(model), Settings);
             }
 
             return index;
         }
     }
+
+    /// <summary>
+    /// The index a request names: opened only for a model with an index folder on disk or the active model, so that
+    /// what stays in memory is bounded by what this node has indexed, never by the ids callers send; null for any
+    /// other model.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id or version cannot name a folder.</exception>
+    public ModelTileIndex? Find(ModelIdentity model, ModelIdentity? active)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        lock (gate)
+        {
+            if (open.TryGetValue((model.Id, model.Version), out var index))
+            {
+                return index;
+            }
+        }
+
+        var isActive = active is not null && active.Id == model.Id && active.Version == model.Version;
+        return isActive || Directory.Exists(FolderOf(model)) ? For(model) : null;
+    }
+
+    /// <summary>The index folder of <paramref name="model"/>, relative to the node's task state folder (for answers, which never show the node's paths).</summary>
+    public string RelativeFolderOf(ModelIdentity model) =>
+        Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(stateDirectory))!, FolderOf(model));
+
+    /// <summary>The index folder of <paramref name="model"/>.</summary>
+    public string FolderOf(ModelIdentity model) => Path.Combine(stateDirectory, Safe(model.Id), Safe(model.Version));
 
     /// <summary>The models that have an index on disk.</summary>
     public IReadOnlyList<ModelIdentity> Models()

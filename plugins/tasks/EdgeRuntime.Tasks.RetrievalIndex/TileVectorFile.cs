@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Text;
 using EdgeRuntime.Abstractions.Tiles;
 
 namespace EdgeRuntime.Tasks.RetrievalIndex;
 
 /// <summary>
 /// One slide's tile embeddings as the index keeps them on disk: <c>{slide id}.tiles</c>, a header (magic, format,
-/// dimension, count) and one record per tile (grid index, level-0 box, unit-length float32 vector). Written to a
+/// dimension, count; since format 2 the slide's file name as it was dropped, so that a hit names its file without the
+/// host's journal) and one record per tile (grid index, level-0 box, unit-length float32 vector). Written to a
 /// <c>.part</c> file as batches arrive and renamed into place when complete, so a crash leaves the old file or the
 /// new one, never half of one; re-processing a slide replaces its file whole.
 /// </summary>
@@ -15,8 +17,11 @@ internal static class TileVectorFile
     public const string Extension = ".tiles";
     public const string PartExtension = ".part";
     private const int Magic = 0x49545245; // "ERTI" little-endian
-    private const int Format = 1;
-    private const int HeaderBytes = 16;
+    private const int Format = 2;
+    private const int FixedHeaderBytes = 16;
+
+    /// <summary>The most bytes of a file name kept (a name on Linux is at most 255).</summary>
+    private const int MaxNameBytes = 1024;
 
     /// <summary>Record size for <paramref name="dimension"/>: index, four box values, the vector.</summary>
     public static int RecordBytes(int dimension) => 4 + (4 * 8) + (dimension * 4);
@@ -26,7 +31,7 @@ internal static class TileVectorFile
     public static SlideTiles Read(string path, string slideId)
     {
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < HeaderBytes || BinaryPrimitives.ReadInt32LittleEndian(bytes) != Magic)
+        if (bytes.Length < FixedHeaderBytes || BinaryPrimitives.ReadInt32LittleEndian(bytes) != Magic)
         {
             throw new InvalidDataException($"{path}: not a tile vector file.");
         }
@@ -34,16 +39,21 @@ internal static class TileVectorFile
         var format = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
         var dimension = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         var count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        if (format != Format || dimension < 1 || count < 0 || bytes.Length != HeaderBytes + ((long)count * RecordBytes(dimension)))
+
+        // Format 1 (before file names were kept) has no name; its slides answer without one.
+        var nameBytes = format == 2 && bytes.Length >= FixedHeaderBytes + 4 ? BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(FixedHeaderBytes)) : 0;
+        var headerBytes = format == 2 ? FixedHeaderBytes + 4 + nameBytes : FixedHeaderBytes;
+        if (format is not (1 or 2) || dimension < 1 || count < 0 || nameBytes is < 0 or > MaxNameBytes || bytes.Length != headerBytes + ((long)count * RecordBytes(dimension)))
         {
             throw new InvalidDataException($"{path}: format {format}, {count} tiles of {dimension} do not match its {bytes.Length} bytes.");
         }
 
-        var tiles = new SlideTiles(slideId, dimension, count);
+        var fileName = format == 2 ? Encoding.UTF8.GetString(bytes, FixedHeaderBytes + 4, nameBytes) : null;
+        var tiles = new SlideTiles(slideId, fileName, dimension, count);
         var record = RecordBytes(dimension);
         for (var i = 0; i < count; i++)
         {
-            var r = bytes.AsSpan(HeaderBytes + (i * record), record);
+            var r = bytes.AsSpan(headerBytes + (i * record), record);
             tiles.Indices[i] = BinaryPrimitives.ReadInt32LittleEndian(r);
             tiles.Boxes[i] = new TileBox(
                 BinaryPrimitives.ReadInt64LittleEndian(r[4..]), BinaryPrimitives.ReadInt64LittleEndian(r[12..]),
@@ -60,16 +70,23 @@ internal static class TileVectorFile
         private readonly FileStream stream;
         private readonly string target;
         private readonly byte[] record;
+        private readonly byte[] name;
         private int count;
 
-        public Writer(string target, int dimension)
+        public Writer(string target, int dimension, string fileName)
         {
             this.target = target;
             Dimension = dimension;
+            name = Encoding.UTF8.GetBytes(fileName);
+            if (name.Length > MaxNameBytes)
+            {
+                name = name[..MaxNameBytes];
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             stream = new FileStream(target + PartExtension, FileMode.Create, FileAccess.Write, FileShare.None);
             record = new byte[RecordBytes(dimension)];
-            stream.Write(new byte[HeaderBytes]);
+            stream.Write(new byte[FixedHeaderBytes + 4 + name.Length]);
         }
 
         public int Dimension { get; }
@@ -91,11 +108,13 @@ internal static class TileVectorFile
         /// <summary>Completes the header, flushes to the disk, and renames the file into place.</summary>
         public string Commit()
         {
-            Span<byte> header = stackalloc byte[HeaderBytes];
+            var header = new byte[FixedHeaderBytes + 4 + name.Length];
             BinaryPrimitives.WriteInt32LittleEndian(header, Magic);
-            BinaryPrimitives.WriteInt32LittleEndian(header[4..], Format);
-            BinaryPrimitives.WriteInt32LittleEndian(header[8..], Dimension);
-            BinaryPrimitives.WriteInt32LittleEndian(header[12..], count);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), Format);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), Dimension);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), count);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(FixedHeaderBytes), name.Length);
+            name.CopyTo(header, FixedHeaderBytes + 4);
             stream.Position = 0;
             stream.Write(header);
             stream.Flush(flushToDisk: true);
@@ -115,10 +134,13 @@ internal static class TileVectorFile
     }
 }
 
-/// <summary>One slide's tiles in memory: grid indices, level-0 boxes, and unit vectors row by row.</summary>
-internal sealed class SlideTiles(string slideId, int dimension, int count)
+/// <summary>One slide's tiles in memory: its file name, grid indices, level-0 boxes, and unit vectors row by row.</summary>
+internal sealed class SlideTiles(string slideId, string? fileName, int dimension, int count)
 {
     public string SlideId { get; } = slideId;
+
+    /// <summary>The slide's file name as it was dropped; null for a file indexed before names were kept (format 1).</summary>
+    public string? FileName { get; } = fileName;
 
     public int Dimension { get; } = dimension;
 

@@ -16,8 +16,9 @@ namespace EdgeRuntime.Cli.Commands;
 /// <summary>
 /// <c>edgert search</c>: the retrieval index's <c>search</c> request on the box, by text (the model's text tower), by
 /// an image (through the slide pipeline, as indexed tiles were), or by a region of an indexed slide; the same request
-/// an LIS sends over MQTT. <c>--preview</c> writes the hit tiles as PNGs, read from where each slide's result says
-/// its file is.
+/// an LIS sends over MQTT. Hits name their slide's file as it was dropped; a region search leaves out the region's own
+/// tiles; an empty index exits 1 naming the model and its folder. <c>--preview</c> writes the hit tiles as PNGs, read
+/// from where each slide's result says its file is.
 /// </summary>
 internal static class SearchCommand
 {
@@ -87,6 +88,20 @@ internal static class SearchCommand
                 return ExitCodes.InputError;
             }
 
+            // An empty index answers no hits, which a script must not read as "nothing matched": exit 1, naming the
+            // model and the folder where its index would be.
+            if (answer["empty"] is not null)
+            {
+                var folder = Path.GetFullPath(Path.Combine(settings.Processing.TaskStateDirectory, answer["indexFolder"]!.GetValue<string>()));
+                output.Error.WriteLine($"edgert: nothing has been indexed yet for model {answer["model"]!["id"]} {answer["model"]!["version"]}: its index folder {folder} holds no slide. Slides are indexed when the service (or edgert process) runs the retrieval-index task on them.");
+                if (parse.GetValue(json))
+                {
+                    output.Out.WriteLine(answer.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                }
+
+                return ExitCodes.InputError;
+            }
+
             if (parse.GetValue(preview) is { } folder)
             {
                 Preview(settings, answer["hits"]!.AsArray(), folder.FullName, output.Error);
@@ -114,11 +129,17 @@ internal static class SearchCommand
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(inv, $"Model:   {answer["model"]!["id"]} {answer["model"]!["version"]}   ({answer["method"]}, {answer["tilesSearched"]} tiles)");
+        if (answer["leftOut"] is { } leftOut)
+        {
+            text.AppendLine(inv, $"Left out: the query region's own {leftOut["tiles"]} tile(s) of slide {leftOut["slideId"]} (each would be found first, by itself).");
+        }
+
         var rank = 0;
         foreach (var hit in answer["hits"]!.AsArray())
         {
             var b = hit!["box"]!.AsArray();
-            text.AppendLine(inv, $"{++rank,4}  {hit["score"]!.GetValue<double>(),7:0.0000}  {hit["slideId"]}  x={b[0]} y={b[1]} w={b[2]} h={b[3]}");
+            var name = hit["fileName"]?.GetValue<string>() ?? "(file name not recorded: indexed before names were kept)";
+            text.AppendLine(inv, $"{++rank,4}  {hit["score"]!.GetValue<double>(),7:0.0000}  {name}  {hit["slideId"]}  x={b[0]} y={b[1]} w={b[2]} h={b[3]}");
         }
 
         return text.ToString();

@@ -69,11 +69,12 @@ internal static class TaskCommands
             JsonObject payload;
             try
             {
-                payload = parse.GetValue(body) is { } text ? JsonNode.Parse(text) as JsonObject ?? throw new SettingsException(["--body must be a JSON object."]) : [];
+                // The same reader, with the same bounds, as a body that comes over MQTT.
+                payload = RequestBody.Read(parse.GetValue(body) ?? string.Empty, settings.Mqtt.MaxRequestBytes);
             }
-            catch (JsonException e)
+            catch (RequestRefusedException e)
             {
-                throw new SettingsException([$"--body is not valid JSON: {e.Message}"]);
+                throw new SettingsException([$"--body: {e.Message}"]);
             }
 
             var caller = parse.GetValue(role) switch

@@ -40,6 +40,20 @@ public sealed class ClipTokenizer
     /// <summary>Id written after the end token up to the context length.</summary>
     public int PadId { get; }
 
+    /// <summary>
+    /// The most characters of a text the tokenizer reads, after leading whitespace: <see cref="CharactersPerToken"/>
+    /// times the context length. Every token covers at least one character, and a text's tokens past the context
+    /// length are dropped anyway, so ordinary text is encoded as if read whole; a megabyte-long text costs what this
+    /// prefix costs (byte-level BPE is worse than linear in the length of a word).
+    /// </summary>
+    public int MaxCharacters => ContextLength * CharactersPerToken;
+
+    /// <summary>
+    /// Characters read per token of context: 16, four times English's mean of about four characters per CLIP token,
+    /// so that even a text of long whole-word tokens fills the context before the cut.
+    /// </summary>
+    public const int CharactersPerToken = 16;
+
     /// <summary>Loads the tokenizer from a vocabulary (<c>vocab.json</c>) and merges (<c>merges.txt</c>).</summary>
     public static ClipTokenizer Load(string vocabPath, string mergesPath, int contextLength, int padId)
     {
@@ -57,21 +71,37 @@ public sealed class ClipTokenizer
         return new ClipTokenizer(BpeTokenizer.Create(options), contextLength, padId, specialTokens[StartToken], specialTokens[EndToken]);
     }
 
-    /// <summary>Token ids of <paramref name="text"/> with start and end tokens, without padding or truncation.</summary>
+    /// <summary>
+    /// Token ids of <paramref name="text"/>'s first <see cref="MaxCharacters"/> characters (after leading whitespace)
+    /// with start and end tokens, without padding or truncation to the context length.
+    /// </summary>
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int> { StartId };
-        ids.AddRange(bpe.EncodeToIds(text));
+        ids.AddRange(bpe.EncodeToIds(Readable(text)));
         ids.Add(EndId);
         return ids;
+    }
+
+    // The bounded prefix the tokenizer looks at; cut between characters, never inside a surrogate pair.
+    private ReadOnlySpan<char> Readable(string text)
+    {
+        var rest = text.AsSpan().TrimStart();
+        if (rest.Length <= MaxCharacters)
+        {
+            return rest;
+        }
+
+        var cut = char.IsHighSurrogate(rest[MaxCharacters - 1]) ? MaxCharacters - 1 : MaxCharacters;
+        return rest[..cut];
     }
 
     /// <summary>
     /// Writes <see cref="ContextLength"/> ids for <paramref name="text"/> into <paramref name="destination"/>:
     /// truncated so that the end token stays last, then padded with <see cref="PadId"/>.
     /// </summary>
-    /// <returns>True when the text had to be truncated.</returns>
+    /// <returns>True when the text had to be truncated (its tokens, or its characters past <see cref="MaxCharacters"/>).</returns>
     public bool EncodeFixed(string text, Span<long> destination)
     {
         if (destination.Length < ContextLength)
@@ -80,7 +110,7 @@ public sealed class ClipTokenizer
         }
 
         var ids = Encode(text);
-        var truncated = ids.Count > ContextLength;
+        var truncated = ids.Count > ContextLength || text.AsSpan().TrimStart().Length > MaxCharacters;
         var kept = Math.Min(ids.Count, ContextLength);
         for (var i = 0; i < kept; i++)
         {

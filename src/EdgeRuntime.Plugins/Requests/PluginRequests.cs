@@ -53,37 +53,19 @@ public static class PluginRequests
     private static string Kind(JsonObject body)
     {
         var kind = Field(body, "kind");
-        return PluginRef.Kinds.Contains(kind) ? kind : throw new RequestRefusedException($"payload: field 'kind' is '{kind}'; expected one of {string.Join(", ", PluginRef.Kinds)}.");
+        return PluginRef.Kinds.Contains(kind) ? kind : throw new RequestRefusedException($"payload: field 'kind' is {RequestFields.Quote(kind)}; expected one of {string.Join(", ", PluginRef.Kinds)}.");
     }
 
-    private static List<string>? Tasks(JsonObject body)
-    {
-        if (body["tasks"] is null)
-        {
-            return null;
-        }
+    // A prototype set serves a few tasks; 64 is far more than any node runs.
+    private static List<string>? Tasks(JsonObject body) =>
+        RequestFields.OptionalArray(body, "tasks", 64)?.Select((n, i) => RequestFields.Id(n, $"tasks[{i}]")).ToList();
 
-        if (body["tasks"] is not JsonArray names || names.Any(n => n is not JsonValue v || !v.TryGetValue<string>(out var s) || string.IsNullOrWhiteSpace(s)))
-        {
-            throw new RequestRefusedException("payload: field 'tasks' must be an array of task names.");
-        }
-
-        return names.Select(n => n!.GetValue<string>()).ToList();
-    }
-
+    // Bounded before anything else reads it: an id reaches the controller, its log, the journal and every
+    // plugins/events subscriber.
     private static string Field(JsonObject body, string name)
     {
-        var value = body[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new RequestRefusedException($"payload: field '{name}' is missing or not a string.");
-        }
-
-        if (!PluginRef.IsFolderName(value))
-        {
-            throw new RequestRefusedException($"payload: field '{name}' ('{value}') must be a plain folder name.");
-        }
-
-        return value;
+        var value = RequestFields.RequiredId(body, name);
+        return PluginRef.IsFolderName(value) ? value
+            : throw new RequestRefusedException($"payload: field '{name}' ({RequestFields.Quote(value)}) must be a plain folder name.");
     }
 }

@@ -19,6 +19,11 @@ public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tas
     public async Task<JsonObject> DispatchAsync(Request request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (RequestBody.NameError(request.Name) is { } wrongName)
+        {
+            return Refused(wrongName);
+        }
+
         if (registry.Find(request.Name) is { } own)
         {
             return await CallAsync(own, request, cancellationToken).ConfigureAwait(false);
@@ -29,7 +34,7 @@ public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tas
         if (task is null)
         {
             var known = registry.Names.Concat(lease.Value.Requests.Select(r => r.Name));
-            return Refused($"unknown request '{request.Name}'; known: {string.Join(", ", known)}.");
+            return Refused($"unknown request {RequestFields.Quote(request.Name)}; known: {string.Join(", ", known)}.");
         }
 
         return await CallAsync(task, request, cancellationToken).ConfigureAwait(false);
@@ -46,9 +51,13 @@ public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tas
         }
 
         // A plugin's handler runs on the pool under the task timeout, as its tasks do; the host's own (activating a
-        // model may take minutes on a CPU) run to their end.
+        // model may take minutes on a CPU) run to their end. The deadline cancels the handler's token as well as
+        // ending the wait: a search or a tokenisation stops its work, rather than spinning on unanswered.
         var timeout = registered.Plugin == RequestRegistry.Host ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(processing.TaskTimeoutSeconds);
-        var call = Task.Run(() => registered.Handler(request, cancellationToken).AsTask(), CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var work = deadline.Token;
+        var call = Task.Run(() => registered.Handler(request, work).AsTask(), CancellationToken.None);
         try
         {
             var answer = await call.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -59,9 +68,9 @@ public sealed class RequestDispatcher(RequestRegistry registry, TaskProvider tas
         {
             return Refused(e.Message);
         }
-        catch (TimeoutException) when (!call.IsCompleted)
+        catch (Exception e) when ((e is TimeoutException && !call.IsCompleted) || (e is OperationCanceledException && work.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
-            return Refused(string.Create(CultureInfo.InvariantCulture, $"{request.Name} did not answer within {timeout.TotalSeconds:0.#} s ({registered.Plugin})."));
+            return Refused(string.Create(CultureInfo.InvariantCulture, $"{request.Name} did not answer within {timeout.TotalSeconds:0.#} s ({registered.Plugin}); its work was cancelled."));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -44,6 +44,15 @@ public sealed class MqttOptions
     /// <summary>Admin commands waiting to be carried out before further ones are answered "busy". Default 16.</summary>
     public int AdminQueueLength { get; set; } = 16;
 
+    /// <summary>
+    /// Read-only requests (below <c>requests/</c>) waiting before further ones are answered "busy". Default 16. They
+    /// wait in a lane of their own: an admin command never waits behind them.
+    /// </summary>
+    public int RequestQueueLength { get; set; } = 16;
+
+    /// <summary>The largest request body accepted, in bytes; a larger one is refused before it is read. Default 65536 (64 KiB).</summary>
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
     /// <summary>First level of every topic. Default <c>edgeruntime</c>.</summary>
     public string TopicPrefix { get; set; } = "edgeruntime";
 
@@ -112,6 +121,16 @@ public sealed class MqttOptions
         if (AdminQueueLength < 1)
         {
             yield return $"{Section}:{nameof(AdminQueueLength)} must be at least 1 (is {AdminQueueLength}).";
+        }
+
+        if (RequestQueueLength is < 1 or > 10_000)
+        {
+            yield return $"{Section}:{nameof(RequestQueueLength)} must be 1 to 10000 (is {RequestQueueLength}).";
+        }
+
+        if (MaxRequestBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            yield return $"{Section}:{nameof(MaxRequestBytes)} must be 1024 to 16777216 bytes (is {MaxRequestBytes}).";
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeRuntime.Abstractions.Requests;
+using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Publishing.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -12,7 +13,7 @@ namespace EdgeRuntime.Publishing.Requests;
 /// <c>{root}/admin/...</c> is <see cref="CallerRole.Admin"/> (only the admin account may publish there: the embedded
 /// broker's ACL, or the shipped Mosquitto ACL), <c>{root}/requests/...</c> is <see cref="CallerRole.ReadOnly"/>.
 /// </summary>
-public sealed class MqttRequestTransport(TopicMap topics, RequestMailbox mailbox, RequestService service, ILogger<MqttRequestTransport> logger)
+public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, RequestMailbox mailbox, RequestService service, ILogger<MqttRequestTransport> logger)
 {
     /// <summary>Takes a received message as a request, if it is one; never waits (the client's receive loop calls it).</summary>
     public Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -29,6 +30,23 @@ public sealed class MqttRequestTransport(TopicMap topics, RequestMailbox mailbox
             : (string.Empty, CallerRole.ReadOnly);
         if (name.Length == 0)
         {
+            return Task.CompletedTask;
+        }
+
+        // Bounded here, on the client's receive loop, before a byte is decoded or queued: a lane holds at most its
+        // length times the largest body.
+        if (RequestBody.NameError(name) is { } wrongName)
+        {
+            RequestLog.TurnedAway(logger, RequestFields.Quote(name), wrongName);
+            mailbox.Reply(service.Refusal(new MqttRequest(RequestFields.Quote(name), string.Empty, role, message.ResponseTopic, message.CorrelationData), wrongName));
+            return Task.CompletedTask;
+        }
+
+        if (message.Payload.Length > options.MaxRequestBytes)
+        {
+            var tooLarge = RequestBody.TooLarge(message.Payload.Length, options.MaxRequestBytes).Message;
+            RequestLog.TurnedAway(logger, name, tooLarge);
+            mailbox.Reply(service.Refusal(new MqttRequest(name, string.Empty, role, message.ResponseTopic, message.CorrelationData), tooLarge));
             return Task.CompletedTask;
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Publishing.Mqtt;
 
@@ -7,24 +8,33 @@ namespace EdgeRuntime.Publishing.Requests;
 
 /// <summary>
 /// Requests on their way from the MQTT client to the <see cref="RequestService"/>, and replies on their way back.
-/// Requests are bounded: loading a model takes seconds, and a flood of requests must not pile up; the MQTT client's
-/// receive loop never waits on them. Replies wake the publisher, the only MQTT client.
+/// Requests wait in two lanes, admin and read-only, each bounded and each carried out by its own loop: an admin
+/// command never waits behind a flood of searches, and neither lane piles up (a full lane answers "busy"). The MQTT
+/// client's receive loop never waits on them. Replies wake the publisher, the only MQTT client.
 /// </summary>
 public sealed class RequestMailbox(MqttOptions options, OutboxSignal signal)
 {
-    private readonly Channel<MqttRequest> requests = Channel.CreateBounded<MqttRequest>(new BoundedChannelOptions(options.AdminQueueLength)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly Channel<MqttRequest> admin = Lane(options.AdminQueueLength);
+
+    private readonly Channel<MqttRequest> readOnly = Lane(options.RequestQueueLength);
 
     private readonly ConcurrentQueue<MqttReply> replies = new();
 
-    /// <summary>The requests, in arrival order.</summary>
-    public ChannelReader<MqttRequest> Requests => requests.Reader;
+    /// <summary>Admin requests, in arrival order.</summary>
+    public ChannelReader<MqttRequest> AdminRequests => admin.Reader;
 
-    /// <summary>Queues a request; false when the queue is full (the caller answers "busy").</summary>
-    public bool TryAdd(MqttRequest request) => requests.Writer.TryWrite(request);
+    /// <summary>Read-only requests, in arrival order.</summary>
+    public ChannelReader<MqttRequest> ReadOnlyRequests => readOnly.Reader;
+
+    /// <summary>How many requests the lane of <paramref name="role"/> holds at most.</summary>
+    public int QueueLength(CallerRole role) => role == CallerRole.Admin ? options.AdminQueueLength : options.RequestQueueLength;
+
+    /// <summary>Queues a request in its role's lane; false when that lane is full (the caller answers "busy").</summary>
+    public bool TryAdd(MqttRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (request.Role == CallerRole.Admin ? admin : readOnly).Writer.TryWrite(request);
+    }
 
     /// <summary>Queues a reply and wakes the publisher.</summary>
     public void Reply(MqttReply reply)
@@ -38,4 +48,10 @@ public sealed class RequestMailbox(MqttOptions options, OutboxSignal signal)
 
     /// <summary>Removes the oldest reply once the broker has it (the publisher is the only consumer).</summary>
     public void Published() => replies.TryDequeue(out _);
+
+    private static Channel<MqttRequest> Lane(int length) => Channel.CreateBounded<MqttRequest>(new BoundedChannelOptions(length)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
 }

@@ -59,4 +59,52 @@ public sealed class ClipTokenizerTests
         Assert.All(ids[1..76], id => Assert.Equal(320, id));
         Assert.Equal(49407, ids[76]);
     }
+
+    [Fact]
+    public void A_megabyte_of_one_word_is_read_only_up_to_a_bounded_prefix()
+    {
+        // What an LIS's search text of 1 MB was: one word. Tokenised whole it took 49 s of CPU (byte-level BPE is
+        // worse than linear in a word's length); read up to its prefix, it costs what the prefix costs.
+        var tokenizer = Tokenizer.Value;
+        var word = string.Concat(Enumerable.Repeat("necrosis", 1 << 17)); // 1 MiB of characters
+        var ids = new long[77];
+        tokenizer.EncodeFixed("warm up", ids);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(tokenizer.EncodeFixed(word, ids));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The text alone is 2 MiB; a tokenizer that looked at all of it would allocate several times that.
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated to tokenise the prefix of a 2 MiB text");
+        var prefix = new long[77];
+        tokenizer.EncodeFixed(word[..tokenizer.MaxCharacters], prefix);
+        Assert.Equal(prefix, ids);
+        Assert.Equal(49407, ids[76]);
+    }
+
+    [Fact]
+    public void Leading_whitespace_does_not_use_up_the_prefix()
+    {
+        var tokenizer = Tokenizer.Value;
+        var padded = new long[77];
+        var plain = new long[77];
+        tokenizer.EncodeFixed(new string(' ', 10 * tokenizer.MaxCharacters) + "a photo of a cat", padded);
+        tokenizer.EncodeFixed("a photo of a cat", plain);
+        Assert.Equal(plain, padded);
+    }
+
+    [Fact]
+    public void Text_that_fills_the_context_is_encoded_as_if_read_whole()
+    {
+        // The longest golden case has about two characters per token: the prefix holds many contexts of it.
+        var tokenizer = Tokenizer.Value;
+        var sentence = "Tumour cells with necrosis, 40x H&E; mitoses 12/10 HPF (grade 3). ";
+        var text = string.Concat(Enumerable.Repeat(sentence, 10));
+        Assert.True(text.Length < tokenizer.MaxCharacters);
+        var whole = new long[77];
+        var longer = new long[77];
+        tokenizer.EncodeFixed(text, whole);
+        tokenizer.EncodeFixed(text + new string('x', 5 * tokenizer.MaxCharacters), longer);
+        Assert.Equal(whole, longer);
+    }
 }
