@@ -27,6 +27,14 @@ public static class EdgertApp
         root.Subcommands.Add(PrototypeCommands.Create(cli));
         root.Subcommands.Add(Commands.Evaluation.EvalCommands.Create(cli));
         var parse = root.Parse(args);
+
+        // Every command's parse errors (a value that does not convert, a missing argument, an unknown command or
+        // choice) are a bad command line: exit 2, in one place, whichever command defined the option.
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+        {
+            return UsageErrors.Report(parse, error);
+        }
+
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

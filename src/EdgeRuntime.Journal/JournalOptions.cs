@@ -6,7 +6,7 @@ public sealed class JournalOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Journal";
 
-    /// <summary>SQLite database file. Default <c>state/journal.db</c> (relative to the working folder).</summary>
+    /// <summary>SQLite database file. Default <c>state/journal.db</c> (relative paths: README, Configuration).</summary>
     public string DatabasePath { get; set; } = Path.Combine("state", "journal.db");
 
     /// <summary>

@@ -81,11 +81,11 @@ public sealed class SlideCommandTests : IDisposable
     }
 
     [Fact]
-    public void Invalid_option_value_exits_2_naming_the_configuration_key()
+    public void Invalid_option_value_exits_2_naming_the_option()
     {
         var (code, _, error) = Edgert.Run("slide", "info", TestData.Slide("small.svs"), "--tile-size", "3");
         Assert.Equal(2, code);
-        Assert.Contains("EdgeRuntime:Tiling:TileSize", error);
+        Assert.Contains("--tile-size must be between 8 and 4096", error);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Slides;
+using EdgeRuntime.Tiling.Grid;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -44,36 +46,38 @@ internal sealed class CommonOptions
         }
     }
 
-    /// <summary>Loads configuration, applies the command-line overrides, and validates the result.</summary>
+    /// <summary>
+    /// Loads configuration, applies the command-line overrides, and validates the result. A value given on the command
+    /// line is refused under the option's name (<c>--tile-size</c>), not the configuration key it overrides.
+    /// </summary>
     public EdgertSettings Load(ParseResult parse)
     {
         var settings = EdgertSettings.Load(parse.GetValue(Config)?.FullName);
-        if (parse.GetValue(TargetMpp) is { } mpp)
+        var overridden = new List<(string Option, string Key)>();
+        void Override<T>(Option<T?> option, string key, Action<T> set)
+            where T : struct
         {
-            settings.Tiling.TargetMicronsPerPixel = mpp;
+            if (parse.GetValue(option) is { } value)
+            {
+                set(value);
+                overridden.Add((option.Name, key));
+            }
         }
 
-        if (parse.GetValue(TileSize) is { } size)
+        Override(TargetMpp, $"{TilingOptions.Section}:{nameof(TilingOptions.TargetMicronsPerPixel)}", v => settings.Tiling.TargetMicronsPerPixel = v);
+        Override(TileSize, $"{TilingOptions.Section}:{nameof(TilingOptions.TileSize)}", v => settings.Tiling.TileSize = v);
+        Override(Overlap, $"{TilingOptions.Section}:{nameof(TilingOptions.Overlap)}", v => settings.Tiling.Overlap = v);
+        Override(MinTissue, $"{TilingOptions.Section}:{nameof(TilingOptions.MinTissueFraction)}", v => settings.Tiling.MinTissueFraction = v);
+        Override(DefaultMpp, $"{SlideReadingOptions.Section}:{nameof(SlideReadingOptions.DefaultMicronsPerPixel)}", v => settings.Slides.DefaultMicronsPerPixel = v);
+        try
         {
-            settings.Tiling.TileSize = size;
+            settings.Validate();
+        }
+        catch (SettingsException e)
+        {
+            throw new SettingsException([.. e.Errors.Select(error => overridden.Aggregate(error, (text, o) => text.Replace(o.Key, o.Option, StringComparison.Ordinal)))]);
         }
 
-        if (parse.GetValue(Overlap) is { } overlap)
-        {
-            settings.Tiling.Overlap = overlap;
-        }
-
-        if (parse.GetValue(MinTissue) is { } minTissue)
-        {
-            settings.Tiling.MinTissueFraction = minTissue;
-        }
-
-        if (parse.GetValue(DefaultMpp) is { } defaultMpp)
-        {
-            settings.Slides.DefaultMicronsPerPixel = defaultMpp;
-        }
-
-        settings.Validate();
         return settings;
     }
 }

@@ -98,6 +98,16 @@ internal sealed class EdgertSettings
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
         activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
 
+    // Every section and the options bound from it: binding, the key check and validation all go by this list.
+    private IEnumerable<(string Section, object Options)> Sections =>
+    [
+        (SlideReadingOptions.Section, Slides), (TissueDetectionOptions.Section, Tissue), (TilingOptions.Section, Tiling),
+        (InferenceOptions.Section, Inference), (EncodingOptions.Section, Pipeline), (ZeroShotOptions.Section, ZeroShot),
+        (ModelOptions.Section, Models), (InboxOptions.Section, Inbox), (JournalOptions.Section, Journal),
+        (ProcessingOptions.Section, Processing), (MqttOptions.Section, Mqtt), (EmbeddedBrokerOptions.Section, Broker),
+        (PluginOptions.Section, Plugins),
+    ];
+
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
     public static EdgertSettings Load(string? extraFile)
@@ -126,32 +136,20 @@ internal sealed class EdgertSettings
         }
 
         var settings = new EdgertSettings();
-        Bind(configuration, SlideReadingOptions.Section, settings.Slides);
-        Bind(configuration, TissueDetectionOptions.Section, settings.Tissue);
-        Bind(configuration, TilingOptions.Section, settings.Tiling);
-        Bind(configuration, InferenceOptions.Section, settings.Inference);
-        Bind(configuration, EncodingOptions.Section, settings.Pipeline);
-        Bind(configuration, ZeroShotOptions.Section, settings.ZeroShot);
-        Bind(configuration, ModelOptions.Section, settings.Models);
-        Bind(configuration, InboxOptions.Section, settings.Inbox);
-        Bind(configuration, JournalOptions.Section, settings.Journal);
-        Bind(configuration, ProcessingOptions.Section, settings.Processing);
-        Bind(configuration, MqttOptions.Section, settings.Mqtt);
-        Bind(configuration, EmbeddedBrokerOptions.Section, settings.Broker);
-        Bind(configuration, PluginOptions.Section, settings.Plugins);
-
-        // Like the default model, the plugins root is found from the executable's folder, where the built-in tasks ship.
-        if (!string.IsNullOrWhiteSpace(settings.Plugins.Root))
+        var sections = settings.Sections.ToList();
+        var shapeErrors = ConfigurationKeyCheck.Errors(configuration, [.. sections.Select(s => (s.Section, s.Options.GetType()))]);
+        if (shapeErrors.Count > 0)
         {
-            settings.Plugins.Root = Resolve(settings.Plugins.Root, AppContext.BaseDirectory);
+            throw new SettingsException(shapeErrors);
         }
 
-        // Resolved in place, so that the plugin controller overlays active prototype sets on the same full paths.
-        foreach (var (task, path) in settings.Processing.TaskPrototypeSets.Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToList())
+        SettingPaths.ResolveSiteFile(configuration, extraFile);
+        foreach (var (section, options) in sections)
         {
-            settings.Processing.TaskPrototypeSets[task] = Resolve(path, AppContext.BaseDirectory);
+            Bind(configuration, section, options);
         }
 
+        SettingPaths.ResolveRest(settings, SettingPaths.DataRoot(extraFile));
         settings.Validate();
         return settings;
     }
@@ -188,10 +186,9 @@ internal sealed class EdgertSettings
     {
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
         {
-            if (inner is System.Text.Json.JsonException { LineNumber: { } line } json)
+            if (inner is System.Text.Json.JsonException json)
             {
-                var reason = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
-                return $"{e.Message.TrimEnd('.')}: not valid JSON at line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {reason}.";
+                return $"{e.Message.TrimEnd('.')}: not valid JSON at {JsonErrorText.Describe(json)}";
             }
         }
 
@@ -209,8 +206,10 @@ internal sealed class EdgertSettings
         }
         catch (InvalidOperationException e)
         {
-            // The binder names the key it could not convert or did not know; keep its words with the section.
-            throw new SettingsException([$"{section}: {e.Message}"]);
+            // ConfigurationKeyCheck has refused unknown keys and unconvertible values already; should the binder still
+            // refuse something, name the key it names, not the .NET type it wanted.
+            var key = System.Text.RegularExpressions.Regex.Match(e.Message, "at '([^']+)'") is { Success: true } m ? m.Groups[1].Value : section;
+            throw new SettingsException([$"{key}: the value cannot be read as this setting."]);
         }
     }
 }

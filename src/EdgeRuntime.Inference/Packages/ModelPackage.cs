@@ -121,8 +121,7 @@ public sealed class ModelPackage : IDisposable
         }
         catch (JsonException e)
         {
-            // System.Text.Json names the offending key or path ("$.preprocessing.mean") in its message.
-            throw new ModelPackageException(directory, [$"model.json: {e.Message}"]);
+            throw new ModelPackageException(directory, [$"model.json: {Slides.JsonErrorText.Describe(e, ManifestJsonContext.Default.ModelManifest)}"]);
         }
     }
 

@@ -6,7 +6,7 @@ public sealed class InboxOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Inbox";
 
-    /// <summary>The folder watched. Default <c>inbox</c> (relative to the working folder).</summary>
+    /// <summary>The folder watched. Default <c>inbox</c> (relative paths: README, Configuration).</summary>
     public string Path { get; set; } = "inbox";
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class ProcessingOptions
     /// <summary>
     /// Prompt sets that tasks work with instead of <see cref="PromptSet"/>, by task name (a segmentation task with
     /// its own tissue classes beside tagging with CRC-100K, say): <c>TaskPromptSets:zero-shot-tagging = prompts/wsss4luad/1.0.0/prompts.json</c>.
-    /// Relative paths are from the edgert folder, as for <see cref="PromptSet"/>. A prompt plugin that an admin
+    /// Relative paths are from the edgert folder (from the file's folder in a <c>--config</c> file), as for <see cref="PromptSet"/>. A prompt plugin that an admin
     /// activates replaces the default, not these. Default: none.
     /// </summary>
     public Dictionary<string, string> TaskPromptSets { get; set; } = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ public sealed class ProcessingOptions
     /// <summary>
     /// Prototype sets (image embeddings of labelled examples, <c>prototypes.json</c>, made by the same model) that
     /// tasks score against instead of prompts, by task name: few-shot classification through the same class-set slot
-    /// as zero-shot (<c>SlideTaskContext.ClassSet</c>). Relative paths are from the edgert folder. Default: none.
+    /// as zero-shot (<c>SlideTaskContext.ClassSet</c>). Relative paths are from the edgert folder (from the file's folder in a <c>--config</c> file). Default: none.
     /// A prototype plugin activated for a task (the active file) takes that task's place here until deactivated.
     /// </summary>
     public Dictionary<string, string> TaskPrototypeSets { get; set; } = new(StringComparer.Ordinal);

@@ -46,12 +46,14 @@ public sealed class TilingOptions
             yield return $"{Key(nameof(TargetMicronsPerPixel))} must be a positive number of µm/px (is {TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        if (TileSize is < 8 or > 4096)
+        var tileSizeValid = TileSize is >= 8 and <= 4096;
+        if (!tileSizeValid)
         {
             yield return $"{Key(nameof(TileSize))} must be between 8 and 4096 pixels (is {TileSize}).";
         }
 
-        if (Overlap < 0 || Overlap >= TileSize)
+        // Against an invalid tile size, the overlap's bound means nothing: one error, not a consequential second.
+        if (Overlap < 0 || (tileSizeValid && Overlap >= TileSize))
         {
             yield return $"{Key(nameof(Overlap))} must be at least 0 and less than {nameof(TileSize)} ({TileSize}) (is {Overlap}).";
         }

@@ -111,7 +111,8 @@ public sealed class TissueDetectionOptions
             }
         }
 
-        if (MaximumSaturation < MinimumSaturation)
+        // Compared only when both are in range, so that one bad value gives one error.
+        if (MinimumSaturation is >= 0 and <= 255 && MaximumSaturation is >= 0 and <= 255 && MaximumSaturation < MinimumSaturation)
         {
             yield return $"{Key(nameof(MaximumSaturation))} must be at least {nameof(MinimumSaturation)} ({MinimumSaturation}) (is {MaximumSaturation}).";
         }
