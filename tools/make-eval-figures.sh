@@ -1,7 +1,7 @@
 #!/bin/bash
 # Regenerates the report shown in docs/evaluation.md: `edgert eval` with the texture test model on its held-out crops
-# (tools/train-test-model.py --held-out), zero-shot with the model's prompt set beside a badly worded one, and the
-# linear probe. Run after install/install.sh.
+# (tools/train-test-model.py --held-out), zero-shot with the model's prompt set beside a badly worded one, the linear
+# probe, few-shot prototypes, and retrieval with repeated captions. Run after install/install.sh.
 #   tools/make-eval-figures.sh [edgert]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +31,20 @@ rm -rf "$out"; mkdir -p "$out"
   -o "$out/zero-shot" --cache "$work/embeddings" --config "$work/config.json" > /dev/null
 "$edgert" eval linear-probe "$work/crops" -o "$out/linear-probe" --cache "$work/embeddings" --config "$work/config.json" > /dev/null
 "$edgert" eval few-shot "$work/crops" --shots 1,5,10 --repeats 5 -o "$out/few-shot" --cache "$work/embeddings" --config "$work/config.json" > /dev/null
+# Retrieval on the same crops with one caption per class repeated over its 25 crops (100 captions, 4 distinct): the
+# case of caption sets built from templates, scored by distinct caption text.
+/usr/bin/python3 - "$work/crops" <<'PY'
+import os, sys
+root = sys.argv[1]
+words = {"brick": "a photo of a brick wall", "grass": "a close-up photo of grass",
+         "gravel": "an image of small stones", "ihc": "a picture of immunohistochemistry"}
+with open(os.path.join(root, "captions.csv"), "w") as f:
+    f.write("image,caption,label\n")
+    for c in sorted(words):
+        for name in sorted(os.listdir(os.path.join(root, c))):
+            f.write(f"{c}/{name},{words[c]},{c}\n")
+PY
+"$edgert" eval retrieval "$work/crops/captions.csv" --ks 1,5,10 -o "$out/retrieval" --cache "$work/embeddings" --config "$work/config.json" > /dev/null
 # The reports name the temporary dataset folder; the docs show where it came from instead.
-sed -i "s|$work/crops|held-out crops (25 per class)|g" "$out"/*/report.md "$out"/*/report.json
-echo "docs/images/eval: zero-shot, linear-probe, few-shot"
+sed -i "s|$work/crops|held-out crops (25 per class)|g" "$out"/*/report.md "$out"/*/report.json "$out"/*/samples.csv
+echo "docs/images/eval: zero-shot, linear-probe, few-shot, retrieval"

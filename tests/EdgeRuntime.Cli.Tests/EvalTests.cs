@@ -8,8 +8,9 @@ namespace EdgeRuntime.Cli.Tests;
 
 /// <summary>
 /// `edgert eval` through the real CLI with the texture test model on held-out crops (the right 40 % of each source
-/// image, which training never saw): zero-shot, few-shot and the linear probe, each writing every report file; prompt
-/// sets compared side by side; the embedding cache; the CSV layout with splits and a label map; refusals.
+/// image, which training never saw): zero-shot, few-shot and the linear probe, each writing every report file (per-sample
+/// rows, the most confident mistakes, per-class intervals); prompt sets compared side by side; the embedding cache; the
+/// CSV layout with splits and a label map; retrieval with repeated captions; segmentation per image; refusals.
 /// </summary>
 public sealed class EvalTests(ITestOutputHelper log) : IDisposable
 {
@@ -56,6 +57,35 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("| texture-test-model 1.0.0 · textures 1.0.0 · zero-shot | **", markdown, StringComparison.Ordinal);
         AssertCharts(temp.File("zs"), 2);
 
+        // A row per crop and run: its file, truth, prediction and every class's score, in report.json and samples.csv.
+        var rows = zeroShot["runs"]![1]!["perSample"]!.AsArray();
+        Assert.Equal(40, rows.Count);
+        Assert.Equal(Directory.GetFiles(crops, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal), rows.Select(r => r!["path"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal(Path.GetFileName(Path.GetDirectoryName(r!["path"]!.GetValue<string>())), r!["truth"]!.GetValue<string>()));
+        // The badly worded set gives every class the same score (worked out above): each crop is called brick with
+        // 1/4 of the probability, and the 30 crops that are not brick are its mistakes.
+        Assert.All(rows, r => Assert.Equal("brick", r!["prediction"]!.GetValue<string>()));
+        Assert.All(rows, r => Assert.All(TestModel.Classes, c => Assert.Equal(0.25, r!["scores"]![c]!.GetValue<double>(), 6)));
+        Assert.Equal(30, rows.Count(r => !r!["correct"]!.GetValue<bool>()));
+        // The good set's rows agree with its confusion matrix, counted here from the rows.
+        var good0 = zeroShot["runs"]![0]!;
+        var classes = good0["classes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var counted = classes.Select(t => classes.Select(p => (long)good0["perSample"]!.AsArray().Count(r => r!["truth"]!.GetValue<string>() == t && r["prediction"]!.GetValue<string>() == p)).ToArray()).ToArray();
+        Assert.Equal(good0["confusion"]!.AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<long>()).ToArray()).ToArray(), counted);
+        var csv = File.ReadAllLines(temp.File("zs/samples.csv"));
+        Assert.Equal("run,path,truth,prediction,correct,confidence,scores:brick,scores:grass,scores:gravel,scores:ihc", csv[0]);
+        Assert.Equal(81, csv.Length);
+        // The mistakes as thumbnails, most confident first: the sheet (16 of 30) and its table in report.md.
+        AssertPng(temp.File("zs/run2-worst.png"));
+        Assert.Contains("The 16 most confident mistakes (of 30 wrong in 40)", markdown, StringComparison.Ordinal);
+        Assert.Contains("![most confident mistakes](run2-worst.png)", markdown, StringComparison.Ordinal);
+        // Per-class 95 % intervals, in report.json and in the per-class table.
+        var brick = zeroShot["runs"]![1]!["perClass"]!.AsArray().Single(c => c!["class"]!.GetValue<string>() == "brick")!;
+        Assert.Equal(1.0, brick["recall"]!.GetValue<double>());
+        Assert.Equal(2, brick["ci95"]!["precision"]!.AsArray().Count);
+        Assert.Contains("| class | support | precision [95 % CI] | recall [95 % CI] | F1 [95 % CI] |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| brick | 10 | 0.250 [", markdown, StringComparison.Ordinal);
+
         // The second prompt set's run reused the first's embeddings: nothing is encoded again.
         var (_, again) = Eval(config, "zero-shot", crops, "zs-again", "--prompts", weak, "--cache", cache);
         Assert.Contains("0 encoded, 40 from the cache", again, StringComparison.Ordinal);
@@ -72,6 +102,11 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(3, fewShot["runs"]![1]!["metrics"]!["balancedAccuracy"]!["values"]!.AsArray().Count);
         AssertCharts(temp.File("lp"), 1);
         AssertCharts(temp.File("fs"), 2);
+        // The probe's rows are its 20 test crops; few-shot's, each shot count's first draw (seed 0).
+        Assert.Equal(20, probe["runs"]![0]!["perSample"]!.AsArray().Count);
+        Assert.Equal(21, File.ReadAllLines(temp.File("lp/samples.csv")).Length);
+        Assert.All(fewShot["runs"]!.AsArray(), r => Assert.NotEmpty(r!["first"]!["perSample"]!.AsArray()));
+        Assert.Contains("for few-shot runs, those of the first draw", File.ReadAllText(temp.File("fs/report.md")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +162,7 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void Retrieval_recall_at_10_is_far_above_chance_across_modalities_and_classes()
+    public void Retrieval_scores_repeated_captions_as_one_query_and_is_far_above_chance_across_modalities_and_classes()
     {
         var crops = TestModel.HeldOut(temp.File("crops"), 10);
         var config = TestModelConfig.Write(temp, "config.json", string.Empty);
@@ -136,21 +171,40 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         File.WriteAllLines(csv, new[] { "image,caption,label" }.Concat(TestModel.Classes.SelectMany(c =>
             Directory.GetFiles(Path.Combine(crops, c)).Order(StringComparer.Ordinal).Select(f => $"{Path.GetRelativePath(crops, f)},{captions[c]},{c}"))));
 
-        var (report, _) = Eval(config, "retrieval", csv, "rt");
+        var (report, stderr) = Eval(config, "retrieval", csv, "rt", "--ks", "1,2,10");
         var run = report["runs"]![0]!;
-        var textToImage = run["crossModal"]!["textToImage"]!["recall@10"]!;
-        var imageToText = run["crossModal"]!["imageToText"]!["recall@10"]!;
+        var textToImage = run["crossModal"]!["textToImage"]!["recall@1"]!;
+        var imageToText = run["crossModal"]!["imageToText"]!["recall@1"]!;
         var sameClass = run["sameClass"]!["imageToImage"]!["recall@1"]!;
-        log.WriteLine($"Recall@10 text→image {textToImage["value"]} (chance {textToImage["chance"]}), image→text {imageToText["value"]}; image→image Recall@1 {sameClass["value"]} (chance {sameClass["chance"]})");
-        // Each class's 10 images share one caption, so a caption's own image is one of 10 equally fitting: a model that
-        // ranks its class first finds it within 10 every time. Chance is 10/40 = 0.25 (checked from the report).
+        log.WriteLine($"Recall@1 text→image {textToImage["value"]} (chance {textToImage["chance"]}), image→text {imageToText["value"]} (chance {imageToText["chance"]}); image→image Recall@1 {sameClass["value"]} (chance {sameClass["chance"]})");
+        // Each class's 10 images share one caption: 40 captions, 4 distinct texts. Scored row by row, the 10 identical
+        // queries of a class share one ranking and at most one of them finds "its" image first. They are one query
+        // instead, whose hit is any of its 10 images, and it is said so on stderr and in the report.
+        Assert.Contains("captions.csv: 40 captions but 4 distinct; captions are compared as text", stderr, StringComparison.Ordinal);
+        Assert.Equal(4, run["crossModal"]!["distinctCaptions"]!.GetValue<int>());
+        Assert.Equal(36, run["crossModal"]!["duplicateCaptions"]!.GetValue<int>());
+        Assert.Equal(4, report["dataset"]!["distinctCaptions"]!.GetValue<int>());
+        // Chance at 1, worked by hand: a text has 10 relevant images of 40 (1/4); an image 1 relevant text of 4 (1/4).
         Assert.Equal(0.25, textToImage["chance"]!.GetValue<double>(), 9);
-        Assert.True(textToImage["value"]!.GetValue<double>() >= 0.8, textToImage.ToJsonString());
+        Assert.Equal(0.25, imageToText["chance"]!.GetValue<double>(), 9);
+        // At 2: 1 − (30·29)/(40·39) = 0.4423 for text → image; 1 − (3·2)/(4·3) = 1/2 for image → text.
+        Assert.Equal(1 - (30.0 * 29 / (40 * 39)), run["crossModal"]!["textToImage"]!["recall@2"]!["chance"]!.GetValue<double>(), 9);
+        Assert.Equal(0.5, run["crossModal"]!["imageToText"]!["recall@2"]!["chance"]!.GetValue<double>(), 9);
+        // Four queries: each finds an image of its texture first (a 0.75 would allow one class the model confuses).
+        Assert.True(textToImage["value"]!.GetValue<double>() >= 0.75, textToImage.ToJsonString());
         Assert.True(imageToText["value"]!.GetValue<double>() >= 0.8, imageToText.ToJsonString());
         // Image → image by class: the nearest other crop is of the same texture; chance 9/39.
         Assert.Equal(9 / 39.0, sameClass["chance"]!.GetValue<double>(), 9);
         Assert.True(sameClass["value"]!.GetValue<double>() >= 0.9, sameClass.ToJsonString());
-        Assert.Contains("text→image R@10", File.ReadAllText(temp.File("rt/report.md")), StringComparison.Ordinal);
+        var markdown = File.ReadAllText(temp.File("rt/report.md"));
+        Assert.Contains("text→image R@10", markdown, StringComparison.Ordinal);
+        Assert.Contains("40 captions, 4 distinct. **36 captions repeat another's text**: captions are compared as text", markdown, StringComparison.Ordinal);
+        // Recall@K charts, one per direction, referenced from the report.
+        foreach (var chart in new[] { "recall-text-to-image.png", "recall-image-to-text.png", "recall-image-to-image.png" })
+        {
+            AssertPng(temp.File("rt/" + chart));
+            Assert.Contains($"]({chart})", markdown, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -217,6 +271,34 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         // IHC is in neither map, so it has no Dice (not a perfect one).
         Assert.Equal(new[] { "brick", "grass", "gravel" }, dice.Keys.Order(StringComparer.Ordinal));
         Assert.All(dice, d => Assert.True(d.Value >= 0.9, $"{d.Key}: Dice {d.Value:0.000}"));
+
+        // A row per image with its own Dice: with one image, its own figures are the summed ones.
+        var image = run["perSample"]!.AsArray().Single()!;
+        Assert.Equal(slide.Path, image["path"]!.GetValue<string>());
+        Assert.Equal(60, image["cells"]!.GetValue<int>()); // 10 × 6 cells, every one under a listed colour
+        Assert.All(dice, d => Assert.Equal(d.Value, image["dice"]![d.Key]!.GetValue<double>(), 12));
+        Assert.Null(image["dice"]!["ihc"]);
+        Assert.Equal(run["metrics"]!["meanDice"]!["value"]!.GetValue<double>(), image["meanDice"]!.GetValue<double>(), 12);
+        var samples = File.ReadAllLines(temp.File("seg/samples.csv"));
+        Assert.Equal("run,path,mask,cells,meanDice,dice:brick,dice:grass,dice:gravel,dice:ihc", samples[0]);
+        Assert.Equal(2, samples.Length);
+        Assert.EndsWith(",", samples[1], StringComparison.Ordinal); // ihc: no Dice, an empty cell
+    }
+
+    [Fact]
+    public void The_help_line_of_eval_names_every_method()
+    {
+        var (code, help, error) = Edgert.Run("--help");
+        Assert.True(code == 0, error);
+        // The eval entry of the command list, with its wrapped continuation lines.
+        var lines = help.Split('\n');
+        var start = Array.FindIndex(lines, l => l.StartsWith("  eval ", StringComparison.Ordinal));
+        Assert.True(start >= 0, help);
+        var entry = string.Join(' ', lines.Skip(start).TakeWhile((l, i) => i == 0 || (l.StartsWith("   ", StringComparison.Ordinal) && l.Trim().Length > 0)).Select(l => l.Trim()));
+        foreach (var method in new[] { "zero-shot", "few-shot", "linear-probe", "retrieval", "segmentation" })
+        {
+            Assert.Contains(method, entry, StringComparison.Ordinal);
+        }
     }
 
     private (JsonNode Report, string Error) Eval(string config, string method, string dataset, string output, params string[] args)
@@ -236,9 +318,14 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         {
             foreach (var chart in new[] { $"run{i}-confusion.png", $"run{i}-per-class.png" })
             {
-                var bytes = File.ReadAllBytes(Path.Combine(folder, chart));
-                Assert.True(bytes.Length > 2000 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature), $"{chart}: not a PNG picture");
+                AssertPng(Path.Combine(folder, chart));
             }
         }
+    }
+
+    private static void AssertPng(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        Assert.True(bytes.Length > 2000 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature), $"{file}: not a PNG picture");
     }
 }

@@ -13,6 +13,10 @@ public sealed class CaptionDataset
         Source = source;
         Images = images;
         Captions = captions;
+        Texts = captions.Select(c => c.Caption).Distinct(StringComparer.Ordinal).ToList();
+        var textIndex = Texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
+        ImagesOfText = Texts.Select(t => captions.Where(c => c.Caption == t).Select(c => c.Image).Distinct().Order().ToList()).ToList();
+        TextOfCaption = captions.Select(c => textIndex[c.Caption]).ToList();
     }
 
     /// <summary>The CSV file.</summary>
@@ -23,6 +27,18 @@ public sealed class CaptionDataset
 
     /// <summary>Every caption with the index of its image.</summary>
     public IReadOnlyList<(int Image, string Caption)> Captions { get; }
+
+    /// <summary>The distinct caption texts (compared exactly, after trimming), in order of first appearance.</summary>
+    public IReadOnlyList<string> Texts { get; }
+
+    /// <summary>For each of <see cref="Texts"/>, the images it captions.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> ImagesOfText { get; }
+
+    /// <summary>For each caption row, the index of its text in <see cref="Texts"/>.</summary>
+    public IReadOnlyList<int> TextOfCaption { get; }
+
+    /// <summary>Caption rows whose text an earlier row already has.</summary>
+    public int DuplicateCaptions => Captions.Count - Texts.Count;
 
     /// <summary>Reads the CSV; throws <see cref="InvalidDataException"/> naming the file and line that is wrong.</summary>
     public static CaptionDataset Load(string file)

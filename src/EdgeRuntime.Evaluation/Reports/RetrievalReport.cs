@@ -9,20 +9,42 @@ namespace EdgeRuntime.Evaluation.Reports;
 /// </summary>
 public static class RetrievalReport
 {
-    /// <summary>Text → image (a caption finds its image) and image → text (an image finds any of its captions).</summary>
-    public static JsonObject CrossModal(IReadOnlyList<float[]> images, IReadOnlyList<float[]> captions, IReadOnlyList<int> imageOfCaption, IReadOnlyList<int> ks, int seed, int resamples)
+    /// <summary>How cross-modal hits are counted, as reports state it.</summary>
+    public const string CaptionRule =
+        "captions are compared as text: identical captions are one query (text→image), whose hit is any image that any of them describes, "
+        + "and one candidate (image→text), a hit for every image it describes";
+
+    /// <summary>
+    /// Text → image (a caption finds an image it describes) and image → text (an image finds any of its captions),
+    /// over distinct caption texts: identical captions have identical embeddings, so scored as separate rows they
+    /// would be one ranking counted many times, and only one of them could find "its" image first. Grouped, each
+    /// text is one query whose relevant images are all those it describes, and one candidate for image → text.
+    /// </summary>
+    /// <param name="images">Unit image embeddings.</param>
+    /// <param name="texts">Unit embeddings of the distinct caption texts.</param>
+    /// <param name="imagesOfText">For each text, the images it describes.</param>
+    /// <param name="captionRows">Caption rows of the dataset (duplicates included), for the report.</param>
+    /// <param name="ks">The K of Recall@K.</param>
+    /// <param name="seed">Seeds the bootstrap.</param>
+    /// <param name="resamples">Bootstrap resamples (0: no intervals).</param>
+    public static JsonObject CrossModal(IReadOnlyList<float[]> images, IReadOnlyList<float[]> texts, IReadOnlyList<IReadOnlyList<int>> imagesOfText, int captionRows, IReadOnlyList<int> ks, int seed, int resamples)
     {
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(captions);
-        ArgumentNullException.ThrowIfNull(imageOfCaption);
-        var textToImage = captions.Select(t => images.Select(i => Dot(t, i)).ToArray()).ToList();
-        var imageToText = images.Select(i => captions.Select(t => Dot(t, i)).ToArray()).ToList();
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(imagesOfText);
+        var described = imagesOfText.Select(i => i.ToHashSet()).ToList();
+        var textsOfImage = Enumerable.Range(0, images.Count).Select(i => described.Count(d => d.Contains(i))).ToArray();
+        var textToImage = texts.Select(t => images.Select(i => Dot(t, i)).ToArray()).ToList();
+        var imageToText = images.Select(i => texts.Select(t => Dot(t, i)).ToArray()).ToList();
         return new JsonObject
         {
-            ["textToImage"] = Recalls(textToImage, (q, c) => imageOfCaption[q] == c, ks, seed, resamples, images.Count, _ => 1),
-            ["imageToText"] = Recalls(imageToText, (q, c) => imageOfCaption[c] == q, ks, seed, resamples, captions.Count, q => imageOfCaption.Count(i => i == q)),
+            ["textToImage"] = Recalls(textToImage, (q, c) => described[q].Contains(c), ks, seed, resamples, images.Count, q => described[q].Count),
+            ["imageToText"] = Recalls(imageToText, (q, c) => described[c].Contains(q), ks, seed, resamples, texts.Count, q => textsOfImage[q]),
             ["images"] = images.Count,
-            ["captions"] = captions.Count,
+            ["captions"] = captionRows,
+            ["distinctCaptions"] = texts.Count,
+            ["duplicateCaptions"] = captionRows - texts.Count,
+            ["scoring"] = CaptionRule,
         };
     }
 

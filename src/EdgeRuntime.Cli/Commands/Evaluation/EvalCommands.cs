@@ -26,7 +26,7 @@ internal static class EvalCommands
 
     public static Command Create(CliOutput output)
     {
-        var eval = new Command("eval", "Validate a model on labelled tiles: zero-shot, few-shot and linear-probe classification, with scikit-learn's metrics, bootstrap intervals, and reports (JSON, Markdown, PNG).");
+        var eval = new Command("eval", "Validate a model on labelled data: zero-shot (tiles or whole slides), few-shot and linear-probe classification, retrieval (Recall@K), segmentation (Dice), and reports side by side; scikit-learn's metrics, bootstrap intervals, per-sample rows (JSON, CSV, Markdown, PNG).");
         eval.Subcommands.Add(ZeroShot(output));
         eval.Subcommands.Add(FewShot(output));
         eval.Subcommands.Add(LinearProbeCommand(output));
@@ -66,7 +66,7 @@ internal static class EvalCommands
                     var classifier = new ZeroShotClassifier(classSet);
                     var probabilities = vectors.Select(v => Score(classifier, v)).ToList();
                     var name = $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {classSet.Source.Id} {classSet.Source.Version} · zero-shot";
-                    var report = ClassificationReport.Of(truth, probabilities, classSet.Names, run.Seed, run.Resamples, run.Ordered);
+                    var report = ClassificationReport.Of(truth, probabilities, classSet.Names, run.Seed, run.Resamples, run.Ordered, images.Select(i => i.Path).ToList());
                     report["provenance"] = Provenance(model, classSet.Source);
                     runs.Add((name, report));
                 }
@@ -116,7 +116,7 @@ internal static class EvalCommands
 
                 foreach (var k in ks)
                 {
-                    var report = ClassificationReport.Of(truth, probabilities[k], classSet.Names, run.Seed, run.Resamples, run.Ordered);
+                    var report = ClassificationReport.Of(truth, probabilities[k], classSet.Names, run.Seed, run.Resamples, run.Ordered, images.Select(i => i.Path).ToList());
                     report["pooling"] = new JsonObject { ["method"] = "MI-Zero top-K mean of tile logits, softmax", ["k"] = k };
                     report["provenance"] = Provenance(model, classSet.Source);
                     runs.Add((string.Create(CultureInfo.InvariantCulture, $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {classSet.Source.Id} {classSet.Source.Version} · slides, top-{k}"), report));
@@ -177,7 +177,9 @@ internal static class EvalCommands
 
                         var classifier = new ZeroShotClassifier(prototypes, labels.Count, model.Package.Manifest.LogitScale);
                         var probabilities = test.Select(t => Score(classifier, byImage[t.Index].vector)).ToList();
-                        reports.Add(ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed + r, resamples: 0, run.Ordered));
+                        // Rows per sample for the first draw only (the report's "first", whose charts are shown): a row per
+                        // test image per draw per shot count would multiply a large dataset's rows by both.
+                        reports.Add(ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed + r, resamples: 0, run.Ordered, r == 0 ? test.Select(t => byImage[t.Index].image.Path).ToList() : null));
                     }
 
                     var name = string.Create(CultureInfo.InvariantCulture, $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {k}-shot prototypes");
@@ -197,7 +199,7 @@ internal static class EvalCommands
                         ["metrics"] = summary,
                         ["first"] = reports[0],
                         ["provenance"] = Provenance(model, null),
-                        ["note"] = "sample s.d. over repeats; each repeat draws its own examples with seed + repeat",
+                        ["note"] = "sample s.d. over repeats; each repeat draws its own examples with seed + repeat; 'first' (its per-class rows, confusion matrix and per-sample rows) is the draw with the seed itself",
                     };
                     runs.Add((name, document));
                 }
@@ -233,7 +235,7 @@ internal static class EvalCommands
                 var (train, test) = run.TrainTest(indexed, run.Seed, 1);
                 var probe = LinearProbe.Fit(train.Select(t => vectors[t.Index]).ToList(), train.Select(t => t.Label).ToList(), labels.Count, strength);
                 var probabilities = test.Select(t => probe.Probabilities(vectors[t.Index])).ToList();
-                var report = ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed, run.Resamples, run.Ordered);
+                var report = ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed, run.Resamples, run.Ordered, test.Select(t => run.Dataset.Images[t.Index].Path).ToList());
                 report["probe"] = new JsonObject { ["c"] = strength, ["trainSamples"] = train.Count, ["features"] = "unit image embeddings", ["solver"] = "L-BFGS (Math.NET), scikit-learn's objective" };
                 report["provenance"] = Provenance(model, null);
                 runs.Add(($"{model.Package.Identity.Id} {model.Package.Identity.Version} · linear probe (C = {strength.ToString(CultureInfo.InvariantCulture)})", report));
@@ -254,6 +256,11 @@ internal static class EvalCommands
         {
             var run = o.Start(parse, output, requireTiles: false);
             var kList = ParseCounts(parse.GetValue(ks)!, "--ks");
+            if (run.Captions is { DuplicateCaptions: > 0 } repeated)
+            {
+                output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {repeated.Source}: {repeated.Captions.Count} captions but {repeated.Texts.Count} distinct; {RetrievalReport.CaptionRule}."));
+            }
+
             var runs = new List<(string, JsonObject)>();
             foreach (var modelDirectory in run.Models)
             {
@@ -263,8 +270,9 @@ internal static class EvalCommands
                 if (run.Captions is { } pairs)
                 {
                     var images = await run.Embedder.EmbedAsync(model, pairs.Images, ct);
-                    var texts = await EncodeTextsAsync(model, pairs.Captions.Select(c => c.Caption).ToList(), ct);
-                    var crossModal = RetrievalReport.CrossModal(images, texts, pairs.Captions.Select(c => c.Image).ToList(), kList, run.Seed, run.Resamples);
+                    // Identical captions embed identically: each distinct text is encoded and scored once.
+                    var texts = await EncodeTextsAsync(model, pairs.Texts.ToList(), ct);
+                    var crossModal = RetrievalReport.CrossModal(images, texts, pairs.ImagesOfText, pairs.Captions.Count, kList, run.Seed, run.Resamples);
                     report["crossModal"] = crossModal;
                     foreach (var (direction, label) in new[] { ("textToImage", "text→image"), ("imageToText", "image→text") })
                     {

@@ -15,11 +15,12 @@ namespace EdgeRuntime.Cli.Commands.Evaluation;
 /// <summary>
 /// <c>edgert eval segmentation</c>: the zero-shot segmentation task plugin itself run on each image (or slide) of
 /// image,mask pairs; its label mask, one pixel per stride cell, is compared with the true mask sampled at each cell's
-/// centre: Dice, precision and recall per class, and their mean.
+/// centre: Dice, precision and recall per class summed over the images, and their mean; and each image's own Dice.
 /// </summary>
 internal static class SegmentationEval
 {
     private const string Task = "zero-shot-segmentation";
+    private const int WorstImages = 10;
 
     public static Command Create(CliOutput output)
     {
@@ -39,6 +40,7 @@ internal static class SegmentationEval
                 var classSet = model.ClassSetFor(Task);
                 var truthIndex = run.Mapping.Resolve(colours.Classes, classSet.Names, parse.GetValue(palette)!.FullName);
                 var metrics = new SegmentationMetrics(classSet.Names.Count);
+                var perImage = new JsonArray();
                 using var tasks = SlideRunner.LoadTask(run.Settings, Task, run.Logging);
                 for (var i = 0; i < pairs.Pairs.Count; i++)
                 {
@@ -48,6 +50,7 @@ internal static class SegmentationEval
                     var result = SlideRunner.OutputOf(slideRun, Task);
                     var (predicted, truth) = Cells(result, scratch.Path, mask, slideRun.Info.Width, slideRun.Info.Height, colours, truthIndex);
                     metrics.Add(truth, predicted);
+                    perImage.Add(ImageRow(image, mask, truth, predicted, classSet.Names));
                     output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress: {i + 1}/{pairs.Pairs.Count} images ({predicted.Length} cells of {Path.GetFileName(image)})"));
                 }
 
@@ -64,6 +67,7 @@ internal static class SegmentationEval
                 {
                     ["metrics"] = summary,
                     ["perClass"] = perClass,
+                    ["perSample"] = perImage,
                     ["note"] = "cells of the task's class map (the grid's stride); the true class is the mask's at each cell's centre; cells without tissue count as predicting nothing",
                     ["provenance"] = EvalCommands.Provenance(model, classSet.Source),
                 }));
@@ -72,6 +76,29 @@ internal static class SegmentationEval
             return Write(output, run.Output, pairs, runs);
         }));
         return command;
+    }
+
+    // One image's own Dice per class (null where the class is in neither map) and their mean: which images pull the
+    // summed figure down.
+    private static JsonObject ImageRow(string image, string mask, int[] truth, int[] predicted, IReadOnlyList<string> classes)
+    {
+        var own = new SegmentationMetrics(classes.Count);
+        own.Add(truth, predicted);
+        var dice = new JsonObject();
+        for (var c = 0; c < classes.Count; c++)
+        {
+            dice[classes[c]] = double.IsNaN(own.Dice(c)) ? null : own.Dice(c);
+        }
+
+        var mean = own.MeanDice();
+        return new JsonObject
+        {
+            ["path"] = image,
+            ["mask"] = mask,
+            ["cells"] = truth.Count(t => t >= 0),
+            ["meanDice"] = double.IsNaN(mean) ? null : mean,
+            ["dice"] = dice,
+        };
     }
 
     private static Argument<string> EvalDatasetArgument(Command command) => (Argument<string>)command.Arguments.Single(a => a.Name == "dataset");
@@ -121,6 +148,14 @@ internal static class SegmentationEval
                 var dice = c!["dice"]?.GetValue<double>();
                 markdown.Append(CultureInfo.InvariantCulture, $"| {c["class"]} | {c["cells"]} | {(dice is { } d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "–")} | {c["precision"]!.GetValue<double>():0.000} | {c["recall"]!.GetValue<double>():0.000} |\n");
             }
+
+            var images = report["perSample"]!.AsArray().Select(r => r!.AsObject()).OrderBy(r => r["meanDice"]?.GetValue<double>() ?? double.PositiveInfinity).ToList();
+            markdown.Append(CultureInfo.InvariantCulture, $"\nImages by their own mean Dice, lowest first ({Math.Min(images.Count, WorstImages)} of {images.Count}; all in `samples.csv`):\n\n| image | scored cells | mean Dice |\n|---|---|---|\n");
+            foreach (var row in images.Take(WorstImages))
+            {
+                var mean = row["meanDice"]?.GetValue<double>();
+                markdown.Append(CultureInfo.InvariantCulture, $"| `{Path.GetFileName(row["path"]!.GetValue<string>())}` | {row["cells"]} | {(mean is { } m ? m.ToString("0.000", CultureInfo.InvariantCulture) : "–")} |\n");
+            }
         }
 
         var document = new JsonObject
@@ -136,6 +171,7 @@ internal static class SegmentationEval
             }).ToArray()),
         };
         AtomicFile.WriteText(Path.Combine(folder, "report.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(Path.Combine(folder, "samples.csv"), SampleTable.Csv(runs.Select(r => (r.Name, r.Report["perSample"]!.AsArray())).ToList()));
         AtomicFile.WriteText(Path.Combine(folder, "report.md"), markdown.ToString());
         output.Out.Write(markdown.ToString());
         return ExitCodes.Success;
