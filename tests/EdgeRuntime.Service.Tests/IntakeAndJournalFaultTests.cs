@@ -171,7 +171,8 @@ public sealed class IntakeAndJournalFaultTests(ITestOutputHelper output)
                             File.Delete(results);
                         }
                     },
-                    () => { });
+                    () => { }
+                );
         }
     }
 

@@ -12,7 +12,8 @@ public static class DiskFull
     private const int QuotaExceeded = 122;
 
     /// <summary>Whether <paramref name="exception"/> is a full disk or quota.</summary>
-    public static bool Is(Exception exception) => exception is IOException { HResult: NoSpace or QuotaExceeded };
+    public static bool Is(Exception exception) =>
+        exception is IOException { HResult: NoSpace or QuotaExceeded } || exception is ResultsStoreUnavailableException { InnerException: { } inner } && Is(inner);
 
     /// <summary>Whether <paramref name="exception"/> means the results store is unavailable (full, or its writes fail).</summary>
     public static bool IsStoreUnavailable(Exception exception) => Is(exception) || exception is ResultsStoreUnavailableException;

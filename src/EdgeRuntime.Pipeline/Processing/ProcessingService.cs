@@ -218,13 +218,24 @@ public sealed class ProcessingService(
 
     private void TryMove(string slideId, Func<string> move)
     {
+        string location;
         try
         {
-            journal.Moved(slideId, move());
+            location = move();
         }
-        catch (IOException e) when (e is not Journal.JournalLostException)
+        catch (IOException)
         {
             // The journal already knows the outcome; a file that could not be moved is only left in place.
+            return;
+        }
+
+        try
+        {
+            journal.Moved(slideId, location);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Only where `edgert status` says the file is; the slide's outcome is recorded.
         }
     }
 
