@@ -18,6 +18,7 @@ packages=(
   python3-openslide # bench/run: the Python reference pipeline (openslide-python), as pathology users read slides
   python3-paho-mqtt # bench/service-load.sh: a subscriber reading metrics and progress during the load
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
+  mosquitto-clients # mosquitto_sub/mosquitto_pub: the tests subscribe as a standard LIS client would (docs/lis.md)
 )
 
 missing=()

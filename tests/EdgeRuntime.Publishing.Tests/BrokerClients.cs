@@ -16,6 +16,7 @@ internal sealed class BrokerClient : IAsyncDisposable
         client.ApplicationMessageReceivedAsync += e =>
         {
             Received.Enqueue(e.ApplicationMessage.Topic);
+            ResponseTopics.Enqueue(e.ApplicationMessage.ResponseTopic ?? string.Empty);
             Payloads.Enqueue((e.ApplicationMessage.Topic, System.Text.Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray())));
             return Task.CompletedTask;
         };
@@ -24,6 +25,9 @@ internal sealed class BrokerClient : IAsyncDisposable
     public ConcurrentQueue<string> Received { get; } = new();
 
     public ConcurrentQueue<(string Topic, string Payload)> Payloads { get; } = new();
+
+    /// <summary>The response topic of each message received ("" for none).</summary>
+    public ConcurrentQueue<string> ResponseTopics { get; } = new();
 
     public MqttClientConnectResultCode Result { get; private set; }
 

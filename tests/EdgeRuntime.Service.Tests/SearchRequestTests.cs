@@ -32,7 +32,7 @@ public sealed class SearchRequestTests
         await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
         var slideId = probe.On("/result").Single().Payload.GetProperty("slideId").GetString()!;
 
-        await using var lis = await MqttAdminClient.ConnectAsync(port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis-1");
+        await using var lis = await MqttAdminClient.ConnectAsync(port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis/lis-1");
         var grass = await lis.RequestAsync(Search, new { text = "a photo of grass", top = 12, exact = true }, "c-text", Patience);
         Assert.True(grass.GetProperty("ok").GetBoolean(), grass.ToString());
         Assert.Equal(24, grass.GetProperty("tilesSearched").GetInt32());
@@ -83,7 +83,7 @@ public sealed class SearchRequestTests
         workspace.Drop(slide.Path);
         await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
 
-        await using var lis = await MqttAdminClient.ConnectAsync(broker.Port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis-1");
+        await using var lis = await MqttAdminClient.ConnectAsync(broker.Port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis/lis-1");
         var gravel = await lis.RequestAsync(Search, new { text = "a photo of gravel", top = 4, exact = true }, "c-text", Patience);
         Assert.True(gravel.GetProperty("ok").GetBoolean(), gravel.ToString());
         Assert.All(gravel.GetProperty("hits").EnumerateArray(), h => Assert.True(h.GetProperty("box")[0].GetInt64() < 2 * Tile, h.ToString()));
