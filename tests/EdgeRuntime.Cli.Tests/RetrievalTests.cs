@@ -46,11 +46,23 @@ public sealed class RetrievalTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(new long[] { 5 * Tile, 2 * Tile, Tile, Tile }, byImage[0].Box);
         Assert.True(byImage[0].Score > 0.99, $"score {byImage[0].Score}");
 
-        // Region of an indexed slide: its own tile first, with a cosine of 1.
-        var byRegion = Hits(Search(config, "--slide", ids[2], "--box", $"{3 * Tile},{Tile},{Tile},{Tile}", "--top", "3", "--exact"));
-        Assert.Equal(ids[2], byRegion[0].Slide);
-        Assert.Equal(new long[] { 3 * Tile, Tile, Tile, Tile }, byRegion[0].Box);
-        Assert.Equal(1.0, byRegion[0].Score, 4);
+        // Region of an indexed slide: its own tile is left out (it would be first, with a cosine of 1, telling
+        // nothing), and the answer says so; the best hits are its neighbours of the same texture.
+        var region = Search(config, "--slide", ids[2], "--box", $"{3 * Tile},{Tile},{Tile},{Tile}", "--top", "3", "--exact");
+        var byRegion = Hits(region);
+        Assert.Equal(1, region["leftOut"]!["tiles"]!.GetValue<int>());
+        Assert.Equal(ids[2], region["leftOut"]!["slideId"]!.GetValue<string>());
+        Assert.Equal(3, byRegion.Count);
+        Assert.DoesNotContain(byRegion, h => h.Slide == ids[2] && h.Box.SequenceEqual(new long[] { 3 * Tile, Tile, Tile, Tile }));
+        Assert.All(byRegion, h => Assert.Equal(ids[2], h.Slide));
+        var (regionCode, regionText, regionError) = Edgert.Run("search", "--slide", ids[2], "--box", $"{3 * Tile},{Tile},{Tile},{Tile}", "--top", "3", "--exact", "--config", config);
+        Assert.True(regionCode == 0, regionError);
+        Assert.Contains($"Left out: the query region's own 1 tile(s) of slide {ids[2]}", regionText, StringComparison.Ordinal);
+
+        // Every hit names its slide's file as it was dropped, from the index's own record of it.
+        Assert.All(Hits(grass), h => Assert.Equal("first.tiff", FileName(grass, h.Slide)));
+        Assert.All(byRegion, h => Assert.Equal("third.tiff", FileName(region, h.Slide)));
+        Assert.Contains(" third.tiff ", regionText, StringComparison.Ordinal);
 
         // Approximate (HNSW) against exact on these real tile embeddings: recall@10 over a query per slide region.
         double found = 0, wanted = 0;
@@ -101,6 +113,30 @@ public sealed class RetrievalTests(ITestOutputHelper log) : IDisposable
         log.WriteLine($"index size on disk: {model["bytesPer10kTiles"]} bytes per 10k tiles of {model["dimension"]} dimensions");
         Assert.Equal(id, Hits(Search(config, "bricks", "--top", "1"))[0].Slide);
     }
+
+    [Fact]
+    public void An_empty_index_exits_1_naming_the_model_and_its_folder()
+    {
+        var config = Config(approximateAbove: 100);
+        var (code, stdout, error) = Edgert.Run("search", "grass", "--config", config);
+
+        // Exit 1, not 0: no hits from an index with nothing in it is not "nothing matched".
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        var expected = Path.Combine(temp.File("state"), "retrieval-index", TestModel.Id, ReferenceModels.Version);
+        Assert.Contains($"nothing has been indexed yet for model {TestModel.Id} {ReferenceModels.Version}: its index folder {expected} holds no slide", error, StringComparison.Ordinal);
+
+        // The answer itself (the same over MQTT) says so, with the folder relative to the node's state folder.
+        (code, stdout, _) = Edgert.Run("search", "grass", "--json", "--config", config);
+        Assert.Equal(1, code);
+        var answer = JsonNode.Parse(stdout)!;
+        Assert.Equal(0, answer["tilesSearched"]!.GetValue<int>());
+        Assert.Equal(Path.Combine("retrieval-index", TestModel.Id, ReferenceModels.Version), answer["indexFolder"]!.GetValue<string>());
+        Assert.StartsWith($"nothing has been indexed yet for model {TestModel.Id}", answer["empty"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static string FileName(JsonNode answer, string slideId) =>
+        answer["hits"]!.AsArray().First(h => h!["slideId"]!.GetValue<string>() == slideId)!["fileName"]!.GetValue<string>();
 
     private string Config(int approximateAbove) => TestModelConfig.Write(
         temp,

@@ -41,11 +41,17 @@ public sealed class SearchRequestTests
         // The text tower tells grass from brick: every one of the 12 best tiles lies in the right half.
         Assert.All(hits, h => Assert.True(h.GetProperty("slideId").GetString() == slideId && h.GetProperty("box")[0].GetInt64() >= 4 * Tile, h.ToString()));
 
-        var region = await lis.RequestAsync(Search, new { slide = slideId, box = new[] { Tile, Tile, Tile, Tile }, top = 1 }, "c-region", Patience);
+        // Hits name the slide's file as it was dropped.
+        Assert.All(hits, h => Assert.Equal(Path.GetFileName(slide.Path), h.GetProperty("fileName").GetString()));
+
+        // A region leaves its own tile out (it would come first with a cosine of 1) and says so; the best hit is
+        // another brick tile.
+        var region = await lis.RequestAsync(Search, new { slide = slideId, box = new[] { Tile, Tile, Tile, Tile }, top = 1, exact = true }, "c-region", Patience);
         Assert.True(region.GetProperty("ok").GetBoolean(), region.ToString());
+        Assert.Equal(1, region.GetProperty("leftOut").GetProperty("tiles").GetInt32());
         var first = region.GetProperty("hits")[0];
-        Assert.Equal(new long[] { Tile, Tile, Tile, Tile }, first.GetProperty("box").EnumerateArray().Select(v => v.GetInt64()));
-        Assert.Equal(1.0, first.GetProperty("score").GetDouble(), 4);
+        Assert.NotEqual(new long[] { Tile, Tile, Tile, Tile }, first.GetProperty("box").EnumerateArray().Select(v => v.GetInt64()));
+        Assert.True(first.GetProperty("box")[0].GetInt64() < 4 * Tile, first.ToString());
 
         var bad = await lis.RequestAsync(Search, new { text = "grass", top = 0 }, "c-bad", Patience);
         Assert.False(bad.GetProperty("ok").GetBoolean());
@@ -65,6 +71,8 @@ public sealed class SearchRequestTests
         Assert.Equal(TestModel.Id, deleted.GetProperty("removedFrom")[0].GetProperty("id").GetString());
         var after = await lis.RequestAsync(Search, new { text = "grass", exact = true }, "c-after", Patience);
         Assert.Equal(0, after.GetProperty("tilesSearched").GetInt32());
+        Assert.StartsWith($"nothing has been indexed yet for model {TestModel.Id}", after.GetProperty("empty").GetString(), StringComparison.Ordinal);
+        Assert.Equal($"retrieval-index/{TestModel.Id}/{ReferenceModels.Version}", after.GetProperty("indexFolder").GetString());
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }
 

@@ -108,6 +108,9 @@ public sealed class MqttAdminClient : IAsyncDisposable
     /// <summary>Whether a reply with this correlation arrived.</summary>
     public bool HasReply(string correlation) => replies.ContainsKey(correlation);
 
+    /// <summary>The reply with this correlation, which <see cref="HasReply"/> said arrived.</summary>
+    public JsonElement Reply(string correlation) => replies[correlation];
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -41,19 +41,21 @@ public sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>Its peak resident memory so far (VmHWM from /proc), in bytes; 0 once it has exited.</summary>
-    public long PeakResidentBytes
+    public long PeakResidentBytes => Status("VmHWM:");
+
+    /// <summary>Its resident memory now (VmRSS from /proc), in bytes; 0 once it has exited.</summary>
+    public long ResidentBytes => Status("VmRSS:");
+
+    private long Status(string key)
     {
-        get
+        try
         {
-            try
-            {
-                var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
-            {
-                return 0;
-            }
+            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            return 0;
         }
     }
 

@@ -29,6 +29,16 @@ public sealed class TileTallyModule : ITaskModule
             await Task.Delay(Timeout.Infinite, CancellationToken.None);
             return [];
         });
+        registrar.AddRequestHandler("tile-tally", "reset", CallerRole.Admin, (request, _) =>
+        {
+            if (request.Body["confirm"]?.GetValue<bool>() != true)
+            {
+                throw new RequestRefusedException("payload: field 'confirm' must be true.");
+            }
+
+            tally.Reset();
+            return ValueTask.FromResult(tally.Describe());
+        });
         registrar.AddRequestHandler("tile-tally", "spin", CallerRole.ReadOnly, async (request, cancellationToken) =>
         {
             // Works until its token says stop, as a search's scan does; the tally counts the spins that stopped.
@@ -39,16 +49,6 @@ public sealed class TileTallyModule : ITaskModule
 
             tally.SpinStopped();
             return [];
-        });
-        registrar.AddRequestHandler("tile-tally", "reset", CallerRole.Admin, (request, _) =>
-        {
-            if (request.Body["confirm"]?.GetValue<bool>() != true)
-            {
-                throw new RequestRefusedException("payload: field 'confirm' must be true.");
-            }
-
-            tally.Reset();
-            return ValueTask.FromResult(tally.Describe());
         });
     }
 }

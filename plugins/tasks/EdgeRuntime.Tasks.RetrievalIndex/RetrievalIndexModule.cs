@@ -72,9 +72,9 @@ public sealed class RetrievalIndexModule : ITaskModule
         }
         else
         {
+            var box = BoxOf(body);
             model = named ?? queries.Model ?? indexes.Models().SingleOrDefault()
                 ?? throw new RequestRefusedException("payload: name the 'model' {id, version} whose index to search (several are indexed).");
-            var box = BoxOf(body);
             region = Index(indexes, queries, model).RegionVector(slide!, box, cancellationToken)
                 ?? throw new RequestRefusedException($"payload: slide {RequestFields.Quote(slide!)} has no indexed tile in box [{box.X}, {box.Y}, {box.Width}, {box.Height}] for model {model.Id} {model.Version}.");
             (query, by) = (region.Vector, "region");

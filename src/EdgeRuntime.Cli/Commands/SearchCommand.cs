@@ -92,8 +92,8 @@ internal static class SearchCommand
             // model and the folder where its index would be.
             if (answer["empty"] is not null)
             {
-                var folder = Path.GetFullPath(Path.Combine(settings.Processing.TaskStateDirectory, answer["indexFolder"]!.GetValue<string>()));
-                output.Error.WriteLine($"edgert: nothing has been indexed yet for model {answer["model"]!["id"]} {answer["model"]!["version"]}: its index folder {folder} holds no slide. Slides are indexed when the service (or edgert process) runs the retrieval-index task on them.");
+                var indexFolder = Path.GetFullPath(Path.Combine(settings.Processing.TaskStateDirectory, answer["indexFolder"]!.GetValue<string>()));
+                output.Error.WriteLine($"edgert: nothing has been indexed yet for model {answer["model"]!["id"]} {answer["model"]!["version"]}: its index folder {indexFolder} holds no slide. Slides are indexed when the service (or edgert process) runs the retrieval-index task on them.");
                 if (parse.GetValue(json))
                 {
                     output.Out.WriteLine(answer.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
