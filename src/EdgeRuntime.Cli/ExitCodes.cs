@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A native dependency (libopenslide) is missing; the message says which package to install.</summary>
     public const int MissingDependency = 3;
+
+    /// <summary><c>edgert tag</c>: the slide has no tissue to analyse, or is not brightfield; no tags (the message says why).</summary>
+    public const int NoTags = 4;
 }

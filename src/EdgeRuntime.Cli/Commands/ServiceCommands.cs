@@ -143,7 +143,7 @@ internal static class ServiceCommands
 
             foreach (var s in slides.Where(s => s.State == SlideState.Done).Take(10))
             {
-                text.AppendLine(inv, $"  done       {s.Id}  {s.Path}  {s.FinishedAt:u}");
+                text.AppendLine(inv, $"  done       {s.Id}  {s.Path}  {s.FinishedAt:u}{(s.Reason is null ? string.Empty : "  " + s.Reason)}");
             }
 
             output.Out.Write(text.ToString());
