@@ -15,7 +15,7 @@ public sealed class TextureSlide : IDisposable
     /// <param name="height">Level-0 height.</param>
     /// <param name="regions">Class and level-0 box (x0, y0, x1, y1, exclusive), in painting order.</param>
     /// <param name="name">The file name.</param>
-    /// <param name="micronsPerPixel">µm/px written into the TIFF's resolution tags.</param>
+    /// <param name="micronsPerPixel">µm/px written into the TIFF's resolution tags; the textures are scaled to keep their size in µm.</param>
     public TextureSlide(long width, long height, IReadOnlyList<(string Class, long X0, long Y0, long X1, long Y1)> regions, string name = "textures.tiff", double micronsPerPixel = 0.5)
     {
         ArgumentNullException.ThrowIfNull(regions);
@@ -29,6 +29,8 @@ public sealed class TextureSlide : IDisposable
         {
             System.IO.Path.Combine(TestData.RepoRoot, "tools", "make-texture-slide.py"), "--images", System.IO.Path.GetDirectoryName(TestModel.SourceImage("brick"))!,
             "--out", Path, "--width", width.ToString(inv), "--height", height.ToString(inv), "--mpp", micronsPerPixel.ToString(inv),
+            // The textures keep their physical size (the model learnt them at 0.5 µm/px) whatever the slide's µm/px.
+            "--texture-scale", (0.5 / micronsPerPixel).ToString(inv),
         };
         foreach (var r in regions)
         {
