@@ -44,11 +44,16 @@ step "edgert slide info $sample"
 step "edgert slide thumbnail $sample"
 "$home/bin/edgert" slide thumbnail "$sample" -o "$home/sample/sample-ihc-tiles.png"
 
-step "edgert process $sample (the service's pipeline: tiles, ViT-B/32 reference model, CRC-100K zero-shot tags)"
-"$home/bin/edgert" process "$sample" --out "$home/results"
+step "edgert process $sample (the service's pipeline and its default tasks: zero-shot tags, the class map, the retrieval index)"
+# From $home, so that the retrieval index lands in $home/state/tasks (EdgeRuntime:Processing:TaskStateDirectory).
+(cd "$home" && "$home/bin/edgert" process "$sample" --out "$home/results")
+
+step "edgert search \"tumor epithelium\" (text search over the tiles just indexed)"
+(cd "$home" && "$home/bin/edgert" search "tumor epithelium" --top 3)
 
 echo
-echo "Results of the sample: $home/results/ (result.json, tiles.csv.gz, overlay.png)."
-echo "Open $home/sample/sample-ihc-tiles.png to see the tissue (green) and the tiles kept (blue)."
-echo "The reference models have random weights: the tags show the pipeline works, not what the tissue is."
+echo "Results of the sample: $home/results/<slide id>/: result.json (tags under tasks.zero-shot-tagging),"
+echo "tiles.csv.gz, segmentation.png and segmentation.geojson (the class map; the GeoJSON opens in QuPath), overlay.png."
+echo "Open $home/sample/sample-ihc-tiles.png to see the tissue (green) and the tiles kept."
+echo "The reference models have random weights: tags, classes and hits show the pipeline works, not what the tissue is."
 echo "To run the service: $home/bin/edgert run   (or sudo install/install-service.sh for systemd)."

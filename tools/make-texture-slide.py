@@ -39,6 +39,8 @@ def main():
     p.add_argument("--width", type=int, required=True)
     p.add_argument("--height", type=int, required=True)
     p.add_argument("--mpp", type=float, default=0.5)
+    p.add_argument("--texture-scale", type=float, default=1.0,
+                   help="resize the textures by this factor first (0.5 / mpp keeps their physical size at another mpp)")
     p.add_argument("--region", action="append", default=[], help="class:x0,y0,x1,y1 (repeatable, painted in order)")
     a = p.parse_args()
 
@@ -48,6 +50,9 @@ def main():
         name, box = spec.split(":")
         x0, y0, x1, y1 = (int(v) for v in box.split(","))
         texture = Image.open(os.path.join(a.images, name + ".png")).convert("RGB")
+        if a.texture_scale != 1.0:
+            tw, th = texture.size
+            texture = texture.resize((round(tw * a.texture_scale), round(th * a.texture_scale)), Image.BICUBIC)
         slide.paste(fill(texture, x1 - x0, y1 - y0), (x0, y0))
         regions.append({"class": name, "box": [x0, y0, x1, y1]})
 

@@ -12,7 +12,7 @@ public static class EdgertApp
         var cli = new CliOutput(output, error);
         var root = new RootCommand(
             "EdgeRuntime: pathology vision-language models at the slide scanner. "
-            + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library, 4 a plugin change queued for the running service and not yet answered.");
+            + "Exit codes: 0 done, 1 unreadable input, 2 bad option or configuration, 3 missing native library, 4 a plugin change queued for the running service and not yet answered, 5 no tags (edgert tag: no tissue, or not brightfield).");
         root.Subcommands.Add(SlideCommands.Create(cli));
         root.Subcommands.Add(TagCommand.Create(cli));
         root.Subcommands.Add(EmbedCommand.Create(cli));

@@ -17,4 +17,6 @@ public static class ExitCodes
 
     /// <summary>A plugin change was queued for the running service, which has not answered within the wait; the message says how to follow it.</summary>
     public const int NotConfirmed = 4;
+    /// <summary><c>edgert tag</c>: the slide has no tissue to analyse, or is not brightfield; no tags (the message says why).</summary>
+    public const int NoTags = 5;
 }

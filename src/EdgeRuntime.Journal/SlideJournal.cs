@@ -272,7 +272,10 @@ public sealed class SlideJournal : IDisposable
     }
 
     /// <summary>Marks a slide done and queues the messages that report it, atomically.</summary>
-    public void MarkDone(string id, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Done, null, messages);
+    /// <param name="id">The slide.</param>
+    /// <param name="messages">The events that report it.</param>
+    /// <param name="note">Why a done slide has no analysis (no tissue, not brightfield), shown by <c>edgert status</c>; null when it has.</param>
+    public void MarkDone(string id, IEnumerable<JournalEvent> messages, string? note = null) => Finish(id, SlideState.Done, note, messages);
 
     /// <summary>Marks a slide failed with a reason and queues the messages that report it, atomically.</summary>
     public void MarkFailed(string id, string reason, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Failed, reason, messages);

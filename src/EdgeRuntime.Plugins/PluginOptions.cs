@@ -20,7 +20,7 @@ public sealed class PluginOptions
     /// <c>{Root}/tasks/</c>, separated by commas, such as <c>zero-shot-tagging/1.0.0, features/1.0.0</c>; empty for
     /// none. One string rather than a JSON array, because a later configuration file replaces a string whole, while
     /// arrays merge element by element (a site file could never remove a default task). Default: none here;
-    /// appsettings.json names the built-in <c>zero-shot-tagging/1.0.0</c>.
+    /// appsettings.json names the built-in tagging, segmentation and retrieval index.
     /// </summary>
     public string Tasks { get; set; } = string.Empty;
 

@@ -9,7 +9,7 @@ namespace EdgeRuntime.Tiling;
 /// <summary>
 /// The first stage after opening a slide: find the tissue, then lay the tile grid over it. The rule for plain
 /// images is here and nowhere else: a small one (<see cref="TilingOptions.WholeImageMaxSide"/>) is one tile, the
-/// whole image; anything else is tiled after tissue detection. Every command and the service plan through it.
+/// whole image (encoded through the model's own transform, once); anything else is tiled after tissue detection. Every command and the service plan through it.
 /// </summary>
 public sealed class SlideTiler
 {
@@ -51,8 +51,9 @@ public sealed class SlideTiler
         return new TilingPlan(mask, gridBuilder.Build(slide.Info, mask), WholeImage: false);
     }
 
-    // The centred square, as the model's own resize-and-centre-crop would see the image; its µm/px is whatever
-    // the image's is after scaling that square to the tile size.
+    // The centred square, as the model's own resize-and-centre-crop sees the image (where the tile is, for tables and
+    // overlays); the pipeline encodes the whole file through the model's own transform, not this box at the tile
+    // size. Its µm/px is whatever the image's is after scaling that square to the tile size.
     private TilingPlan WholeImage(SlideInfo info)
     {
         var side = Math.Min(info.Width, info.Height);

@@ -116,6 +116,52 @@ public sealed class SegmentationTests(ITestOutputHelper log) : IDisposable
         Assert.All(dice, d => Assert.True(d.Value >= 0.9, $"{d.Key}: Dice {d.Value:0.000}"));
     }
 
+    [Fact]
+    public void Edge_tiles_of_a_slide_not_a_multiple_of_the_tile_are_scored_on_the_slide_not_on_padding()
+    {
+        // 0.25 µm/px: the model's 224 px at 0.5 µm/px are 448 level-0 px, read from the pyramid's level 1 (a
+        // downsample). 2079 × 1631 = 4 and 3 whole tiles + 287 px: a last column and row padded with white would be
+        // 36 % padding (161 of 448 px). Gravel above y = 896; below it three textures side by side, the bottom row
+        // of tiles lying wholly in them. Every region is whole cells of the 448 px map, so each area is exact.
+        const long W = 2079, H = 1631, Band = 896;
+        (string, long, long, long, long)[] layout =
+        [
+            ("gravel", 0, 0, W, Band),
+            ("brick", 0, Band, 896, H),
+            ("grass", 896, Band, 1344, H),
+            ("ihc", 1344, Band, W, H),
+        ];
+        using var slide = new TextureSlide(W, H, layout, "edges.tiff", micronsPerPixel: 0.25);
+        var (result, folder) = Process(slide, overlap: 0);
+        Assert.Equal(0.25, result["resolution"]!["micronsPerPixelX"]!.GetValue<double>(), 1e-9);
+        var output = result["tasks"]!["zero-shot-segmentation"]!["output"]!;
+        var mask = output["mask"]!;
+        Assert.Equal((5, 4), (mask["width"]!.GetValue<int>(), mask["height"]!.GetValue<int>()));
+
+        var dice = Dice(slide, folder, mask);
+        log.WriteLine("Dice, 0.25 µm/px, partial last column and row: " + string.Join(", ", dice.Select(d => $"{d.Key} {d.Value:0.000}")));
+        Assert.All(dice, d => Assert.True(d.Value >= 0.95, $"{d.Key}: Dice {d.Value:0.000}"));
+
+        // Areas by hand: the rectangles' pixels × (0.25 µm)², each slide pixel once (the shifted tiles overlap their
+        // neighbours; the map does not count that twice). Gravel 2079 × 896, brick 896 × 735, grass 448 × 735,
+        // ihc 735 × 735; all four add up to the slide, 2079 × 1631.
+        var areas = output["classes"]!.AsArray().ToDictionary(c => c!["class"]!.GetValue<string>(), c => c!["areaMm2"]!.GetValue<double>());
+        var squareMm = 0.25 * 0.25 / 1e6;
+        var expected = new Dictionary<string, double>
+        {
+            ["gravel"] = 2079.0 * 896 * squareMm,
+            ["brick"] = 896.0 * 735 * squareMm,
+            ["grass"] = 448.0 * 735 * squareMm,
+            ["ihc"] = 735.0 * 735 * squareMm,
+        };
+        foreach (var (name, mm2) in expected)
+        {
+            Assert.True(Math.Abs(areas[name] - mm2) <= 0.01 * mm2, $"{name}: {areas[name]} mm², expected {mm2}");
+        }
+
+        Assert.Equal(W * H * squareMm, areas.Values.Sum(), 1e-6);
+    }
+
     private (JsonNode Result, string Folder) Process(TextureSlide slide, int overlap)
     {
         var config = TestModelConfig.Write(temp, $"config-{overlap}.json", "zero-shot-segmentation/1.0.0", tiling: new { Overlap = overlap });

@@ -128,6 +128,16 @@ public sealed class SlideCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_fresh_install_runs_tagging_segmentation_and_the_retrieval_index()
+    {
+        // The shipped configuration alone (no --config): the mission's three tasks are active; features only when added.
+        var (code, output, error) = Edgert.Run("tasks", "list");
+        Assert.True(code == 0, error);
+        var active = output.Split('\n').Where(l => l.Length > 0 && !char.IsWhiteSpace(l[0])).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Equal(["zero-shot-tagging", "zero-shot-segmentation", "retrieval-index"], active);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("slide", "--help")]

@@ -15,18 +15,22 @@ public sealed class TextureSlide : IDisposable
     /// <param name="height">Level-0 height.</param>
     /// <param name="regions">Class and level-0 box (x0, y0, x1, y1, exclusive), in painting order.</param>
     /// <param name="name">The file name.</param>
-    public TextureSlide(long width, long height, IReadOnlyList<(string Class, long X0, long Y0, long X1, long Y1)> regions, string name = "textures.tiff")
+    /// <param name="micronsPerPixel">µm/px written into the TIFF's resolution tags; the textures are scaled to keep their size in µm.</param>
+    public TextureSlide(long width, long height, IReadOnlyList<(string Class, long X0, long Y0, long X1, long Y1)> regions, string name = "textures.tiff", double micronsPerPixel = 0.5)
     {
         ArgumentNullException.ThrowIfNull(regions);
         Path = directory.File(name);
         Width = width;
         Height = height;
         Regions = regions;
+        MicronsPerPixel = micronsPerPixel;
         var inv = CultureInfo.InvariantCulture;
         var arguments = new List<string>
         {
             System.IO.Path.Combine(TestData.RepoRoot, "tools", "make-texture-slide.py"), "--images", System.IO.Path.GetDirectoryName(TestModel.SourceImage("brick"))!,
-            "--out", Path, "--width", width.ToString(inv), "--height", height.ToString(inv),
+            "--out", Path, "--width", width.ToString(inv), "--height", height.ToString(inv), "--mpp", micronsPerPixel.ToString(inv),
+            // The textures keep their physical size (the model learnt them at 0.5 µm/px) whatever the slide's µm/px.
+            "--texture-scale", (0.5 / micronsPerPixel).ToString(inv),
         };
         foreach (var r in regions)
         {
@@ -47,7 +51,7 @@ public sealed class TextureSlide : IDisposable
     public long Height { get; }
 
     /// <summary>µm/px in the TIFF's tags.</summary>
-    public double MicronsPerPixel => 0.5;
+    public double MicronsPerPixel { get; }
 
     /// <summary>The regions, in painting order.</summary>
     public IReadOnlyList<(string Class, long X0, long Y0, long X1, long Y1)> Regions { get; }

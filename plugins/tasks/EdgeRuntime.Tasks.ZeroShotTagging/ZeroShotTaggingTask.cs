@@ -84,7 +84,9 @@ public sealed class ZeroShotTaggingTask : ISlideTask
             sidecar.Dispose(); // flushes the gzip stream before the result is committed
             var probabilities = aggregator.SlideProbabilities();
             var fractions = aggregator.ClassFractions();
-            var tags = Enumerable.Range(0, classes.Names.Count).OrderByDescending(c => probabilities[c])
+
+            // No tile, no tags: the softmax of nothing ranks every class equal, and a reader takes the first as a finding.
+            var tags = aggregator.Tiles == 0 ? [] : Enumerable.Range(0, classes.Names.Count).OrderByDescending(c => probabilities[c])
                 .Select(c => (JsonNode)new JsonObject { ["class"] = classes.Names[c], ["score"] = probabilities[c], ["tileFraction"] = fractions[c] })
                 .ToArray();
             return ValueTask.FromResult(new JsonObject

@@ -158,7 +158,7 @@ internal static class ServiceCommands
             foreach (var s in slides.Where(s => s.State == SlideState.Done).Take(10))
             {
                 var at = ResultsOf(s) is { } folder ? $"  results {folder}" : string.Empty;
-                text.AppendLine(inv, $"  done        {s.Id}  {s.Location ?? s.Path}{at}  {s.FinishedAt:u}");
+                text.AppendLine(inv, $"  done        {s.Id}  {s.Location ?? s.Path}{at}  {s.FinishedAt:u}{(s.Reason is null ? string.Empty : "  " + s.Reason)}");
             }
 
             output.Out.Write(text.ToString());

@@ -90,7 +90,7 @@ internal static class SlideRunner
     /// <exception cref="InvalidDataException">The task failed on the slide; the message gives its reason.</exception>
     public static System.Text.Json.Nodes.JsonObject OutputOf(SlideRun run, string name)
     {
-        var outcome = run.Outcome(name) ?? throw new InvalidDataException($"{run.Path}: the '{name}' task did not run.");
+        var outcome = run.OutcomeOf(name) ?? throw new InvalidDataException($"{run.Path}: the '{name}' task did not run.");
         return outcome.Output ?? throw new InvalidDataException($"{run.Path}: the '{name}' task failed: {outcome.Error}");
     }
 }

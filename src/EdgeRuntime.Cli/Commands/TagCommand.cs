@@ -62,6 +62,27 @@ internal static class TagCommand
             // Beside the table when one is kept, so that it is renamed into place whole.
             using var scratch = new ScratchDirectory(tablePath is null ? null : Path.GetDirectoryName(tablePath));
             var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            if (!run.Outcome.RunsTasks)
+            {
+                // Tags of a blank or fluorescence slide would be noise read as a finding: say why there are none.
+                if (parse.GetValue(json))
+                {
+                    output.Out.WriteLine(new JsonObject
+                    {
+                        ["file"] = run.Info.FilePath,
+                        ["kind"] = "slide",
+                        ["outcome"] = run.Outcome.Status,
+                        ["reason"] = run.Outcome.Reason,
+                        ["tissueFraction"] = run.Plan.Mask.TissueFraction,
+                        ["tiles"] = run.Plan.Grid.Tiles.Count,
+                        ["tags"] = new JsonArray(),
+                    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                }
+
+                output.Error.WriteLine($"{run.Info.FilePath}: {run.Outcome.Status}: {run.Outcome.Reason} No tags.");
+                return ExitCodes.NoTags;
+            }
+
             var result = SlideRunner.OutputOf(run, Task);
             if (tablePath is not null)
             {

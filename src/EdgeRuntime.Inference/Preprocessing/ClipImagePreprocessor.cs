@@ -79,6 +79,51 @@ public sealed class ClipImagePreprocessor
         }
     }
 
+    /// <summary>
+    /// The model's geometry alone: <paramref name="rgb"/> (<paramref name="width"/> × <paramref name="height"/>)
+    /// resized and centre-cropped exactly as <see cref="Process"/> does it, as 8-bit RGB of
+    /// <see cref="InputSize"/> × <see cref="InputSize"/> (0 outside the image, as torchvision pads). Processing the
+    /// result gives what processing the image gives: a square of the input size is neither resized nor cropped again.
+    /// A plain image taken whole is cut this way, so that it goes through the model's transform once, as a patch
+    /// dataset's paper classified it.
+    /// </summary>
+    public void Crop(ReadOnlySpan<byte> rgb, int width, int height, Span<byte> destination)
+    {
+        var size = spec.InputSize;
+        if (destination.Length < size * size * 3)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; {size * size * 3} needed.", nameof(destination));
+        }
+
+        var (resizedWidth, resizedHeight) = ResizedSize(width, height);
+        ReadOnlySpan<byte> resized = rgb;
+        if (resizedWidth != width || resizedHeight != height)
+        {
+            var (resizer, buffer) = ResizerFor(width, height, resizedWidth, resizedHeight);
+            resizer.Resize(rgb, buffer);
+            resized = buffer;
+        }
+
+        var top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
+        var left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
+        destination[..(size * size * 3)].Clear();
+        for (var y = 0; y < size; y++)
+        {
+            var sy = top + y;
+            if (sy < 0 || sy >= resizedHeight)
+            {
+                continue;
+            }
+
+            var x0 = Math.Max(0, -left);
+            var x1 = Math.Min(size, resizedWidth - left);
+            if (x1 > x0)
+            {
+                resized.Slice(((sy * resizedWidth) + left + x0) * 3, (x1 - x0) * 3).CopyTo(destination.Slice(((y * size) + x0) * 3));
+            }
+        }
+    }
+
     private (int Width, int Height) ResizedSize(int width, int height)
     {
         var size = spec.InputSize;

@@ -161,10 +161,11 @@ public sealed class ProcessingService(
             var progress = new ReportedProgress(logger, record.Id, live, outbox);
             var destination = files.DoneDestination(record.Path);
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken, destination);
-            journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)]);
+            var outcome = result.Run.Outcome;
+            journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)], outcome.RunsTasks ? null : $"{outcome.Status}: {outcome.Reason}");
             metrics.SlideFinished(succeeded: true);
             ProcessingLog.Done(logger, record.Id, result.Run.Plan.Grid.Tiles.Count, clock.Elapsed.TotalSeconds, result.Directory);
-            foreach (var failed in result.Run.Outcomes.Where(o => !o.Succeeded))
+            foreach (var failed in result.Run.Outcomes.Where(o => o.Failed))
             {
                 // The slide is done and its result published; a task that failed on it is said here too, for the admin.
                 ProcessingLog.TaskFailed(logger, record.Id, failed.Task, failed.Error!);

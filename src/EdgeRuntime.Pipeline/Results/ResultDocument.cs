@@ -27,9 +27,12 @@ public static class ResultDocument
         var tasks = new JsonObject();
         foreach (var outcome in run.Outcomes)
         {
-            tasks[outcome.Task] = outcome.Succeeded
-                ? new JsonObject { ["status"] = "ok", ["output"] = outcome.Output!.DeepClone() }
-                : new JsonObject { ["status"] = "failed", ["error"] = outcome.Error };
+            tasks[outcome.Task] = outcome switch
+            {
+                { Skipped: true } => new JsonObject { ["status"] = "skipped", ["reason"] = outcome.SkippedReason },
+                { Succeeded: true } => new JsonObject { ["status"] = "ok", ["output"] = outcome.Output!.DeepClone() },
+                _ => new JsonObject { ["status"] = "failed", ["error"] = outcome.Error },
+            };
         }
 
         var t = run.Timings;
@@ -37,6 +40,9 @@ public static class ResultDocument
         {
             ["schemaVersion"] = SchemaVersion,
             ["slideId"] = run.SlideId,
+            // Before anything else: a slide with no tissue, or not brightfield, has no task output to read.
+            ["outcome"] = run.Outcome.Status,
+            ["reason"] = run.Outcome.Reason,
             // Both places: where the scanner put it (what its logs name) and where it is now (what a person opens).
             ["file"] = new JsonObject
             {
@@ -56,7 +62,15 @@ public static class ResultDocument
                 ["source"] = info.Resolution.Source.ToString(),
             },
             ["properties"] = SelectedProperties(info.Properties),
-            ["tissue"] = new JsonObject { ["fraction"] = plan.Mask.TissueFraction, ["detector"] = run.TissueDetector },
+            ["tissue"] = new JsonObject
+            {
+                ["fraction"] = plan.Mask.TissueFraction,
+                ["detector"] = run.TissueDetector,
+                ["minSlideTiles"] = run.Outcome.MinSlideTiles,
+                ["brightfield"] = run.Outcome.Stain?.Brightfield,
+                ["darkShare"] = run.Outcome.Stain is { } stain ? Math.Round(stain.DarkShare, 4) : null,
+                ["notBrightfield"] = run.Outcome.Stain is { Brightfield: false } flagged ? new JsonArray(flagged.Evidence.Select(e => (JsonNode)e).ToArray()) : null,
+            },
             ["tiles"] = new JsonObject
             {
                 ["kept"] = plan.Grid.Tiles.Count,

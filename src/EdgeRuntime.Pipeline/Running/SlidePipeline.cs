@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Preprocessing;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Slides.Pixels;
@@ -48,7 +49,16 @@ public sealed class SlidePipeline(
         clock.Restart();
         var tiler = new SlideTiler(tissue, ModelTiling.For(model.Package.Manifest, tiling, input.TargetMicronsPerPixel));
         var plan = tiler.Plan(slide);
+        var outcome = SlideOutcome.Of(plan, plan.WholeImage ? null : BrightfieldCheck.Of(slide, tissue), tissue);
         var tissueMs = clock.Elapsed.TotalMilliseconds;
+        var detector = plan.WholeImage ? "none (whole image)" : tiler.DetectorName;
+        if (!outcome.RunsTasks)
+        {
+            // Nothing for a task to speak about: no task starts, so no tags, classes or areas, and no overlay.
+            var skipped = input.Tasks.Tasks.Select(t => new TaskOutcome(t.Task.Name, null, null) { SkippedReason = outcome.Reason }).ToList();
+            var none = new SlideRunTimings(openMs, tissueMs, 0, 0, total.Elapsed.TotalMilliseconds);
+            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, TileReader.LevelFor(slide, plan.Grid), detector, model, input.Tasks.Tasks, skipped, null, none) { Outcome = outcome };
+        }
 
         clock.Restart();
         var grid = plan.Grid;
@@ -77,14 +87,24 @@ public sealed class SlidePipeline(
         }, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         await using (taskRuns.ConfigureAwait(false))
         {
-            await new SlideEncodingPipeline(encoding, turns).RunAsync(input.SlideId, slide, grid, new TimedEncoder(model.Encoder, metrics), (batch, token) => new ValueTask(taskRuns.OnBatchAsync(batch, token)), input.Progress, cancellationToken).ConfigureAwait(false);
+            var encoder = new TimedEncoder(model.Encoder, metrics);
+            ValueTask Consume(Abstractions.Embeddings.EmbeddingBatch batch, CancellationToken token) => new(taskRuns.OnBatchAsync(batch, token));
+            if (plan.WholeImage)
+            {
+                await WholeImageEncoding.RunAsync(input.SlideId, slide, grid, new ClipImagePreprocessor(model.Package.Manifest.Preprocessing), encoder, turns, Consume, input.Progress, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await new SlideEncodingPipeline(encoding, turns).RunAsync(input.SlideId, slide, grid, encoder, Consume, input.Progress, cancellationToken).ConfigureAwait(false);
+            }
+
             var outcomes = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
             var encodeMs = clock.Elapsed.TotalMilliseconds;
 
             clock.Restart();
             var overlay = input.DrawOverlay ? WriteOverlay(slide, grid, taskRuns.FirstClassMap(), input.OutputDirectory) : null;
             var timings = new SlideRunTimings(openMs, tissueMs, encodeMs, clock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds);
-            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, plan.WholeImage ? "none (whole image)" : tiler.DetectorName, model, input.Tasks.Tasks, outcomes, overlay, timings);
+            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, detector, model, input.Tasks.Tasks, outcomes, overlay, timings) { Outcome = outcome };
         }
     }
 
@@ -112,10 +132,17 @@ public sealed class SlidePipeline(
         }
         else
         {
+            // Each tile is drawn on its stride cell (the last column and row to the tile's far edge), not its box:
+            // boxes are rounded to whole pixels at a fractional stride and leave one-pixel gaps between them, and
+            // overlapping boxes would cover each other; the cells meet exactly.
+            var strideX = grid.TileWidthLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize;
+            var strideY = grid.TileHeightLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize;
             for (var i = 0; i < grid.Tiles.Count; i++)
             {
-                var b = grid.Tiles[i].Box;
-                regions.Add(new ClassRegion(b.X, b.Y, b.Width, b.Height, found.Map.ClassOf(i)));
+                var t = grid.Tiles[i];
+                var (x0, x1) = Cell(t.Column, grid.Columns, strideX, t.Box.X, t.Box.Width);
+                var (y0, y1) = Cell(t.Row, grid.Rows, strideY, t.Box.Y, t.Box.Height);
+                regions.Add(new ClassRegion(x0, y0, x1 - x0, y1 - y0, found.Map.ClassOf(i)));
             }
         }
 
@@ -124,4 +151,7 @@ public sealed class SlidePipeline(
         PngFile.WriteAtomically(Path.Combine(directory, "overlay.png"), ClassMapOverlay.RenderPng(thumbnail, slide.Info.Width, slide.Info.Height, regions, found.Map.ClassNames));
         return new OverlayFile("overlay.png", found.Task);
     }
+
+    private static (double Start, double End) Cell(int index, int count, double stride, long boxStart, long boxSize) =>
+        (index == 0 ? boxStart : index * stride, index == count - 1 ? boxStart + boxSize : (index + 1) * stride);
 }

@@ -32,8 +32,11 @@ public sealed record SlideRun(
     OverlayFile? Overlay,
     SlideRunTimings Timings)
 {
-    /// <summary>The outcome of task <paramref name="name"/>, or null if it did not run.</summary>
-    public TaskOutcome? Outcome(string name) => Outcomes.FirstOrDefault(o => o.Task == name);
+    /// <summary>What the slide is: tissue analysed, or why no task ran on it.</summary>
+    public SlideOutcome Outcome { get; init; } = new(SlideOutcome.Ok, null, null);
+
+    /// <summary>The outcome of task <paramref name="name"/>, or null if it was not in the run.</summary>
+    public TaskOutcome? OutcomeOf(string name) => Outcomes.FirstOrDefault(o => o.Task == name);
 }
 
 /// <summary>The overlay picture written beside the result.</summary>

@@ -157,7 +157,8 @@ public sealed class TopicMap(MqttOptions options)
         ["slideId"] = e.Subject,
         ["file"] = e.Data["file"]?.DeepClone(),
         ["state"] = state,
-        ["reason"] = e.Data["reason"]?.DeepClone(),
+        ["reason"] = (e.Data["reason"] ?? e.Data["result"]?["reason"])?.DeepClone(),
+        ["outcome"] = e.Data["result"]?["outcome"]?.DeepClone(),
         ["at"] = At(e),
     }.ToJsonString(), retain: true);
 

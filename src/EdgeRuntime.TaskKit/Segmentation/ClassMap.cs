@@ -67,7 +67,13 @@ public sealed class ClassMap
     /// <summary>Level-0 height of the slide.</summary>
     public long SlideHeight { get; }
 
-    /// <summary>Adds one tile's class probabilities to every cell it covers.</summary>
+    /// <summary>Adds one tile's class probabilities to every cell it covers (at least half of the cell, inside the slide).</summary>
+    /// <remarks>
+    /// Cells come from the tile's box, not its grid position: the grid's last column and row are shifted inward to
+    /// end at the slide's edge, so they cover cells their position alone would not name, and overlap cells their
+    /// neighbours cover too, whose probabilities are then the mean of both, as with configured overlap. Each cell is
+    /// one area of the slide, so every slide pixel is counted once however many tiles cover it.
+    /// </remarks>
     public void Add(TileRef tile, ReadOnlySpan<double> probabilities)
     {
         if (probabilities.Length != Classes)
@@ -75,17 +81,12 @@ public sealed class ClassMap
             throw new ArgumentException($"{probabilities.Length} probabilities for {Classes} classes.", nameof(probabilities));
         }
 
-        for (var dy = 0; dy < Span; dy++)
+        var (x0, x1) = Covered(tile.Box.X, tile.Box.Width, Columns, StrideX, BoundaryX);
+        var (y0, y1) = Covered(tile.Box.Y, tile.Box.Height, Rows, StrideY, BoundaryY);
+        for (var y = y0; y < y1; y++)
         {
-            var y = tile.Row + dy;
-            for (var dx = 0; dx < Span && y < Rows; dx++)
+            for (var x = x0; x < x1; x++)
             {
-                var x = tile.Column + dx;
-                if (x >= Columns)
-                {
-                    break;
-                }
-
                 var cell = (y * Columns) + x;
                 counts[cell]++;
                 var row = sums.AsSpan(cell * Classes, Classes);
@@ -94,6 +95,38 @@ public sealed class ClassMap
                     row[c] += probabilities[c];
                 }
             }
+        }
+    }
+
+    // The cells [first, last) along one axis that a box from start to start + length covers by at least half of
+    // their extent inside the slide.
+    private static (int First, int Last) Covered(long start, long length, int cells, double stride, Func<int, double> boundary)
+    {
+        var end = start + length;
+        var first = Math.Max(0, (int)Math.Floor(start / stride) - 1);
+        while (first < cells && !CoversHalf(first))
+        {
+            if (boundary(first) >= end)
+            {
+                return (0, 0);
+            }
+
+            first++;
+        }
+
+        var last = first;
+        while (last < cells && CoversHalf(last))
+        {
+            last++;
+        }
+
+        return (first, last);
+
+        bool CoversHalf(int i)
+        {
+            var (a, b) = (boundary(i), boundary(i + 1));
+            var inside = Math.Min(b, end) - Math.Max(a, start);
+            return b > a && 2 * inside >= b - a;
         }
     }
 

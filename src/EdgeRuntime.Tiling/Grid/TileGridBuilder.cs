@@ -9,6 +9,12 @@ namespace EdgeRuntime.Tiling.Grid;
 /// Lays a grid of tiles over a slide at the target resolution and keeps those with enough tissue.
 /// Pure arithmetic on the slide's size, resolution and mask: the same inputs give the same tiles in the same order.
 /// </summary>
+/// <remarks>
+/// The last column and row, where the slide is not a whole number of strides, are shifted inward to end at the
+/// slide's edge (as TRIDENT's and torchvision's sliding windows do), so they overlap their neighbours rather than
+/// run past the slide: a tile padded with white would be scored on the padding, not on the tissue at the edge. Only
+/// a slide narrower (or lower) than one tile still gets a tile that runs past its edge: there is nothing to shift.
+/// </remarks>
 public sealed class TileGridBuilder
 {
     private readonly TilingOptions options;
@@ -44,7 +50,7 @@ public sealed class TileGridBuilder
         {
             for (var column = 0; column < columns; column++)
             {
-                var box = new TileBox((long)Math.Round(column * strideX), (long)Math.Round(row * strideY), boxWidth, boxHeight);
+                var box = new TileBox(Inside(column * strideX, boxWidth, slide.Width), Inside(row * strideY, boxHeight, slide.Height), boxWidth, boxHeight);
                 var fraction = mask.FractionOf(box);
                 if (fraction > 0 && fraction >= options.MinTissueFraction)
                 {
@@ -56,6 +62,9 @@ public sealed class TileGridBuilder
         return new TileGrid(columns, rows, tileWidth, tileHeight, options, tiles);
     }
 
+    // A tile's start, moved back so that the tile ends at the slide's edge when it would run past it.
+    private static long Inside(double start, long size, long extent) => Math.Max(0, Math.Min((long)Math.Round(start), extent - size));
+
     private int Count(long extent, double tile, double stride)
     {
         if (extent < tile)
@@ -63,7 +72,7 @@ public sealed class TileGridBuilder
             return options.IncludeEdgeTiles ? 1 : 0;
         }
 
-        // Tiles that fit whole, plus one that runs past the edge when some of the slide is still uncovered.
+        // Tiles that fit whole, plus one (shifted inward) when some of the slide is still uncovered.
         var whole = (int)Math.Floor(((extent - tile) / stride) + 1e-9) + 1;
         var covered = ((whole - 1) * stride) + tile;
         return options.IncludeEdgeTiles && covered < extent - 0.5 ? whole + 1 : whole;

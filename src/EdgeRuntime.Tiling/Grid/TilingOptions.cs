@@ -24,15 +24,16 @@ public sealed class TilingOptions
     public double MinTissueFraction { get; set; } = 0.25;
 
     /// <summary>
-    /// Keep tiles that run past the slide's right or bottom edge (the part outside reads as white glass).
-    /// Default true: otherwise tissue in the last partial column or row is never seen.
+    /// Cover the slide's right and bottom strips that are narrower than a stride with a last column and row, shifted
+    /// inward to end at the slide's edge (overlapping their neighbours; never padded with white). Default true:
+    /// otherwise tissue in those strips is never seen.
     /// </summary>
     public bool IncludeEdgeTiles { get; set; } = true;
 
     /// <summary>
     /// A plain image (PNG, JPEG, untiled TIFF: one level, no pyramid) whose long side is at most this many pixels is
-    /// one tile: the whole image (its centred square, as CLIP's centre crop takes it), without tissue detection, the
-    /// way patch datasets such as CRC-100K are classified. Larger images, and every slide, are tiled. Default 1024;
+    /// one tile: the whole file through the model's own transform (resize and centre crop to its input size), without
+    /// tissue detection, the way patch datasets such as CRC-100K are classified. Larger images, and every slide, are tiled. Default 1024;
     /// 0 tiles every image.
     /// </summary>
     public int WholeImageMaxSide { get; set; } = 1024;

@@ -7,13 +7,19 @@ namespace EdgeRuntime.Tiling.Rendering;
 
 /// <summary>
 /// Draws the tissue mask and the kept tiles over a thumbnail: the picture people look at before they
-/// trust the tiling. Tissue is tinted green, its outline drawn, and every kept tile outlined in blue.
+/// trust the tiling. Tissue is tinted green, its outline drawn, and every kept tile outlined in the first of blue,
+/// amber and magenta that stands out from the pixels under the outlines (blue vanishes on a DAPI scan's nuclei).
 /// </summary>
 public static class TilingOverlay
 {
     private static readonly SKColor TissueTint = new(0, 200, 0, 50);
     private static readonly SKColor TissueOutline = new(0, 150, 0, 255);
-    private static readonly SKColor TileOutline = new(30, 90, 255, 200);
+
+    /// <summary>The tile outline colours, in order of preference.</summary>
+    public static IReadOnlyList<(byte R, byte G, byte B)> OutlineColours { get; } = [(30, 90, 255), (255, 190, 0), (230, 0, 230)];
+
+    // An outline pixel closer than this (Euclidean, RGB) to the pixel under it is taken as lost in it.
+    private const double LostDistance = 120;
 
     /// <summary>Renders the overlay and returns it as PNG bytes.</summary>
     /// <param name="thumbnail">The slide, downsampled; its size sets the picture's size.</param>
@@ -33,7 +39,8 @@ public static class TilingOverlay
             DrawMask(canvas, mask, (float)(mask.DownsampleX * sx), (float)(mask.DownsampleY * sy));
             if (grid is not null)
             {
-                using var paint = new SKPaint { Color = TileOutline, Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = false };
+                var (r, g, b) = OutlineFor(thumbnail, grid, sx, sy);
+                using var paint = new SKPaint { Color = new SKColor(r, g, b, 220), Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = false };
                 foreach (var tile in grid.Tiles)
                 {
                     canvas.DrawRect(tile.Box.X * sx, tile.Box.Y * sy, tile.Box.Width * sx, tile.Box.Height * sy, paint);
@@ -43,6 +50,64 @@ public static class TilingOverlay
 
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
+    }
+
+    /// <summary>
+    /// The outline colour for <paramref name="grid"/>'s tiles on <paramref name="thumbnail"/>: of
+    /// <see cref="OutlineColours"/>, the one the fewest pixels under the outlines are close to (the first on ties).
+    /// </summary>
+    public static (byte R, byte G, byte B) OutlineFor(RgbImage thumbnail, TileGrid grid, float sx, float sy)
+    {
+        ArgumentNullException.ThrowIfNull(thumbnail);
+        ArgumentNullException.ThrowIfNull(grid);
+        var lost = new long[OutlineColours.Count];
+        var pixels = thumbnail.Pixels;
+        void Sample(int x, int y)
+        {
+            if (x < 0 || y < 0 || x >= thumbnail.Width || y >= thumbnail.Height)
+            {
+                return;
+            }
+
+            var o = ((y * thumbnail.Width) + x) * 3;
+            for (var c = 0; c < OutlineColours.Count; c++)
+            {
+                var (r, g, b) = OutlineColours[c];
+                double dr = pixels[o] - r, dg = pixels[o + 1] - g, db = pixels[o + 2] - b;
+                if ((dr * dr) + (dg * dg) + (db * db) < LostDistance * LostDistance)
+                {
+                    lost[c]++;
+                }
+            }
+        }
+
+        foreach (var tile in grid.Tiles)
+        {
+            int x0 = (int)(tile.Box.X * sx), y0 = (int)(tile.Box.Y * sy);
+            int x1 = (int)((tile.Box.X + tile.Box.Width) * sx), y1 = (int)((tile.Box.Y + tile.Box.Height) * sy);
+            for (var x = x0; x <= x1; x++)
+            {
+                Sample(x, y0);
+                Sample(x, y1);
+            }
+
+            for (var y = y0; y <= y1; y++)
+            {
+                Sample(x0, y);
+                Sample(x1, y);
+            }
+        }
+
+        var best = 0;
+        for (var c = 1; c < lost.Length; c++)
+        {
+            if (lost[c] < lost[best])
+            {
+                best = c;
+            }
+        }
+
+        return OutlineColours[best];
     }
 
     private static void DrawMask(SKCanvas canvas, TissueMask mask, float cellWidth, float cellHeight)

@@ -73,6 +73,33 @@ public sealed class TissueDetectionOptions
     /// <summary>Holes inside tissue smaller than this are filled, in µm². Default 10,000 (0.01 mm²); larger ones (lumens) stay.</summary>
     public double MaxHoleAreaSquareMicrons { get; set; } = 10_000;
 
+    /// <summary>
+    /// A slide with fewer tissue tiles than this (after <c>EdgeRuntime:Tiling:MinTissueFraction</c>) is reported as
+    /// <c>no-tissue</c>: no task runs on it, so it gets no tags, classes or areas. Default 1.
+    /// </summary>
+    public int MinSlideTiles { get; set; } = 1;
+
+    /// <summary>
+    /// What to do with a slide that is not brightfield (a fluorescence scan: see <see cref="DarkBackgroundShare"/>):
+    /// <c>skip</c> (the default) reports it as <c>not-brightfield</c> with the reason and runs no task, since prompt
+    /// sets for stained tissue describe nothing in it; <c>flag</c> runs the tasks and marks the result
+    /// (<c>tissue.brightfield</c> false, with the evidence).
+    /// </summary>
+    public string NonBrightfield { get; set; } = NonBrightfieldSkip;
+
+    /// <summary>
+    /// A slide whose thumbnail is at least this share dark (brightest channel below 60 of 255) is not brightfield: a
+    /// fluorescence scan's background is dark, brightfield glass is bright. Default 0.5; 1 turns the test off (the
+    /// vendor's excitation wavelength still counts).
+    /// </summary>
+    public double DarkBackgroundShare { get; set; } = 0.5;
+
+    /// <summary>The <see cref="NonBrightfield"/> value that skips the tasks.</summary>
+    public const string NonBrightfieldSkip = "skip";
+
+    /// <summary>The <see cref="NonBrightfield"/> value that runs the tasks and marks the result.</summary>
+    public const string NonBrightfieldFlag = "flag";
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
@@ -120,6 +147,21 @@ public sealed class TissueDetectionOptions
         if (PenHueMinDegrees < 0 || PenHueMaxDegrees > 360 || PenHueMinDegrees > PenHueMaxDegrees)
         {
             yield return $"{Key(nameof(PenHueMinDegrees))} and {nameof(PenHueMaxDegrees)} must satisfy 0 ≤ min ≤ max ≤ 360 (are {V(PenHueMinDegrees)} and {V(PenHueMaxDegrees)}).";
+        }
+
+        if (MinSlideTiles < 1)
+        {
+            yield return $"{Key(nameof(MinSlideTiles))} must be at least 1 (is {MinSlideTiles}).";
+        }
+
+        if (NonBrightfield is not (NonBrightfieldSkip or NonBrightfieldFlag))
+        {
+            yield return $"{Key(nameof(NonBrightfield))} '{NonBrightfield}' is not one of {NonBrightfieldSkip}, {NonBrightfieldFlag}.";
+        }
+
+        if (!(DarkBackgroundShare > 0 && DarkBackgroundShare <= 1))
+        {
+            yield return $"{Key(nameof(DarkBackgroundShare))} must be more than 0 and at most 1 (is {V(DarkBackgroundShare)}).";
         }
 
         foreach (var (name, value) in new[] { (nameof(CloseRadiusMicrons), CloseRadiusMicrons), (nameof(MinTissueAreaSquareMicrons), MinTissueAreaSquareMicrons), (nameof(MaxHoleAreaSquareMicrons), MaxHoleAreaSquareMicrons) })

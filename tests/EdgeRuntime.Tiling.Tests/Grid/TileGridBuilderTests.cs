@@ -27,7 +27,7 @@ public sealed class TileGridBuilderTests(MosaicSlides slides) : IClassFixture<Mo
     public void Grid_at_twice_the_pixel_size_uses_level0_tiles_twice_as_wide()
     {
         // 0.25 µm/px slide, 0.5 µm/px target, 100 px tiles → 200 level-0 px. 1000 px wide: 5 whole columns.
-        // 500 px high: 2 whole rows cover 400, so a third row runs past the edge.
+        // 500 px high: 2 whole rows cover 400, so a third row covers the last 100, shifted up to end at 500.
         var grid = new TileGridBuilder(new TilingOptions { TargetMicronsPerPixel = 0.5, TileSize = 100, MinTissueFraction = 0 })
             .Build(Info(1000, 500, 0.25), Full(1000, 500));
         Assert.Equal((5, 3), (grid.Columns, grid.Rows));
@@ -35,6 +35,35 @@ public sealed class TileGridBuilderTests(MosaicSlides slides) : IClassFixture<Mo
         Assert.Equal(new TileBox(400, 200, 200, 200), grid.Tiles.Single(t => t.Column == 2 && t.Row == 1).Box);
         Assert.Equal(Enumerable.Range(0, 15), grid.Tiles.Select(t => t.Index));
         Assert.True(grid.Tiles.Zip(grid.Tiles.Skip(1)).All(p => (p.First.Row, p.First.Column).CompareTo((p.Second.Row, p.Second.Column)) < 0));
+    }
+
+    [Fact]
+    public void Last_column_and_row_are_shifted_inward_so_no_tile_runs_past_the_slide()
+    {
+        // 0.25 µm/px, 100 px tiles at 0.5 µm/px → 200 level-0 px. 1050 × 530: 5 whole columns cover 1000 and 2 whole
+        // rows 400; a sixth column and a third row cover the rest, ending at the edge: x = 1050 − 200 = 850,
+        // y = 530 − 200 = 330 (by hand), overlapping their neighbours by 150 and 70 px.
+        var grid = new TileGridBuilder(new TilingOptions { TargetMicronsPerPixel = 0.5, TileSize = 100, MinTissueFraction = 0 })
+            .Build(Info(1050, 530, 0.25), Full(1050, 530));
+        Assert.Equal((6, 3), (grid.Columns, grid.Rows));
+        Assert.Equal(new TileBox(850, 330, 200, 200), grid.Tiles.Single(t => t.Column == 5 && t.Row == 2).Box);
+        Assert.Equal(new TileBox(800, 330, 200, 200), grid.Tiles.Single(t => t.Column == 4 && t.Row == 2).Box);
+        Assert.Equal(new TileBox(850, 200, 200, 200), grid.Tiles.Single(t => t.Column == 5 && t.Row == 1).Box);
+        Assert.All(grid.Tiles, t => Assert.True(t.Box.X >= 0 && t.Box.Y >= 0 && t.Box.X + t.Box.Width <= 1050 && t.Box.Y + t.Box.Height <= 530, $"{t} runs past the slide"));
+
+        // With half-tile overlap (stride 100 level-0 px) too: columns at 0, 100, ..., 800 and one more at 850.
+        var overlapping = new TileGridBuilder(new TilingOptions { TargetMicronsPerPixel = 0.5, TileSize = 100, Overlap = 50, MinTissueFraction = 0 })
+            .Build(Info(1050, 530, 0.25), Full(1050, 530));
+        Assert.Equal([0, 100, 200, 300, 400, 500, 600, 700, 800, 850], overlapping.Tiles.Where(t => t.Row == 0).Select(t => t.Box.X));
+        Assert.Equal([0, 100, 200, 300, 330], overlapping.Tiles.Where(t => t.Column == 0).Select(t => t.Box.Y));
+    }
+
+    [Fact]
+    public void A_slide_smaller_than_a_tile_keeps_its_one_tile_at_the_origin()
+    {
+        var grid = new TileGridBuilder(new TilingOptions { TargetMicronsPerPixel = 0.5, TileSize = 100, MinTissueFraction = 0 })
+            .Build(Info(150, 120, 0.25), Full(150, 120));
+        Assert.Equal(new TileBox(0, 0, 200, 200), Assert.Single(grid.Tiles).Box);
     }
 
     [Fact]
