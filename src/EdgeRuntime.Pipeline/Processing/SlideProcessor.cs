@@ -12,7 +12,6 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// </summary>
 public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions processing, ModelProvider models, TaskProvider tasks)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Processes <paramref name="path"/> as slide <paramref name="slideId"/>.</summary>
     /// <param name="slideId">The slide's id.</param>
@@ -32,7 +31,7 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
         {
             var run = await pipeline.RunAsync(new SlideRunInput(slideId, path, lease.Value, taskLease.Value, output.Staging) { Progress = progress }, cancellationToken).ConfigureAwait(false);
             var document = ResultDocument.Of(run, storedPath ?? path);
-            await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Journal.Events.PayloadJson.Indented), cancellationToken).ConfigureAwait(false);
             output.Commit();
             return new SlideResult(slideId, document, output.Final, run);
         }

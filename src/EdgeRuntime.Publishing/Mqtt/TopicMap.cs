@@ -89,8 +89,9 @@ public sealed class TopicMap(MqttOptions options)
                 yield return State(e, "processing");
                 break;
             case EventKinds.SlideDone:
+                // The result first: a subscriber that sees "done" may fetch or rely on the result at once.
+                yield return Durable(e, SlideResult(e.Subject), data["result"] is { } result ? PayloadJson.Write(result) : "{}", retain: false);
                 yield return State(e, "done");
-                yield return Durable(e, SlideResult(e.Subject), data["result"]?.ToJsonString() ?? "{}", retain: false);
                 break;
             case EventKinds.SlideFailed:
                 yield return State(e, "failed");
@@ -104,7 +105,7 @@ public sealed class TopicMap(MqttOptions options)
                     ["plugins"] = data["plugins"]?.DeepClone(),
                     ["reason"] = data["reason"]?.DeepClone(),
                     ["at"] = At(e),
-                }.ToJsonString(), retain: false);
+                }.ToJsonString(PayloadJson.Options), retain: false);
                 break;
             case EventKinds.PluginsActive:
                 var active = new JsonObject { ["schemaVersion"] = SchemaVersion, ["at"] = At(e) };
@@ -113,7 +114,7 @@ public sealed class TopicMap(MqttOptions options)
                     active[key] = value?.DeepClone();
                 }
 
-                yield return Durable(e, PluginsActive, active.ToJsonString(), retain: true);
+                yield return Durable(e, PluginsActive, PayloadJson.Write(active), retain: true);
                 break;
             case EventKinds.LegacyMqtt:
                 yield return Durable(e, $"{Root}/{data["topic"]?.GetValue<string>()}", data["payload"]?.GetValue<string>() ?? "{}", data["retain"]?.GetValue<bool>() == true);
@@ -129,7 +130,7 @@ public sealed class TopicMap(MqttOptions options)
         ["state"] = state,
         ["reason"] = e.Data["reason"]?.DeepClone(),
         ["at"] = At(e),
-    }.ToJsonString(), retain: true);
+    }.ToJsonString(PayloadJson.Options), retain: true);
 
     // QoS 1, with the event's sequence, so that a subscriber can drop the repeat a crash before the outbox forgot
     // an event may cause. Retained messages never expire; the others after ResultExpiryHours.
