@@ -410,6 +410,26 @@ public sealed class SlideJournal : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Slides per state among those that finished (done or failed, at intake or in processing) at or after
+    /// <paramref name="since"/>: the same count as <see cref="Counts"/>, over a shorter time, so the two never disagree.
+    /// </summary>
+    public IReadOnlyDictionary<SlideState, int> CountsFinishedSince(DateTimeOffset since)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, COUNT(*) FROM slides WHERE finished_at >= $since GROUP BY state";
+        command.Parameters.AddWithValue("$since", since.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        using var reader = command.ExecuteReader();
+        var result = Enum.GetValues<SlideState>().ToDictionary(s => s, _ => 0);
+        while (reader.Read())
+        {
+            result[Enum.Parse<SlideState>(reader.GetString(0))] = reader.GetInt32(1);
+        }
+
+        return result;
+    }
+
     /// <summary>Times a slide was taken again after an attempt that did not finish (a crash, a kill, a full disk), over all slides.</summary>
     public long Retries()
     {
@@ -458,7 +478,7 @@ public sealed class SlideJournal : IDisposable
         foreach (var e in events)
         {
             Execute(connection, transaction, "INSERT INTO events (kind, subject, correlation, data, at) VALUES ($kind, $subject, $correlation, $data, $at)",
-                ("$kind", e.Kind), ("$subject", e.Subject), ("$correlation", e.Correlation), ("$data", e.Data.ToJsonString()), ("$at", e.At.ToString("O", CultureInfo.InvariantCulture)));
+                ("$kind", e.Kind), ("$subject", e.Subject), ("$correlation", e.Correlation), ("$data", PayloadJson.Write(e.Data)), ("$at", e.At.ToString("O", CultureInfo.InvariantCulture)));
         }
     }
 

@@ -17,13 +17,18 @@ internal sealed class ServiceConnection : IDisposable
     {
         Options = options;
         var topics = new TopicMap(options);
-        var journal = new SlideJournal(folder.File("journal.db"));
+        Topics = topics;
+        Journal = new SlideJournal(folder.File("journal.db"));
         reader = new MetricsReader(pipeline);
-        Node = new NodeMessages(options, topics, journal, reader, Metrics);
-        Connection = new MqttConnection(options, topics, Node, journal, new ServiceAccount(options), Metrics, Log);
+        Node = new NodeMessages(options, topics, Journal, reader, Metrics);
+        Connection = new MqttConnection(options, topics, Node, Journal, new ServiceAccount(options), Metrics, Log);
     }
 
     public MqttOptions Options { get; }
+
+    public TopicMap Topics { get; }
+
+    public SlideJournal Journal { get; }
 
     public PublishingMetrics Metrics { get; } = new();
 

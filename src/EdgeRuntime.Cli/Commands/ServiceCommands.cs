@@ -39,7 +39,9 @@ internal static class ServiceCommands
 
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-            host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert")));
+            var tasks = TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"));
+            host.Services.GetRequiredService<TaskProvider>().Swap(tasks);
+            StartupLog.Write(loggers.CreateLogger("edgert"), model, tasks, settings.Inference);
             await host.RunAsync(cancellationToken);
 
             // A component that stopped the service on a fault (the journal lost) set the process's exit code.
@@ -79,7 +81,7 @@ internal static class ServiceCommands
             var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging);
             var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
-            output.Out.WriteLine(result.Document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            output.Out.WriteLine(result.Document.ToJsonString(Journal.Events.PayloadJson.Indented));
             output.Error.WriteLine($"results: {result.Directory}");
             return ExitCodes.Success;
         }));

@@ -107,7 +107,7 @@ internal static class TagCommand
                     ["tags"] = new JsonArray(shown.Select(t => (JsonNode)new JsonObject { ["class"] = t.Class, ["probability"] = t.Score }).ToArray()),
                     ["classFractions"] = isImage ? null : new JsonObject(tags.Select(t => KeyValuePair.Create(t.Class, (JsonNode?)t.Fraction))),
                 };
-                output.Out.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Out.WriteLine(document.ToJsonString(Journal.Events.PayloadJson.Indented));
                 return ExitCodes.Success;
             }
 

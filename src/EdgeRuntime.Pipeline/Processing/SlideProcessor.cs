@@ -12,7 +12,6 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// </summary>
 public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions processing, ModelProvider models, TaskProvider tasks)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Processes <paramref name="path"/> as slide <paramref name="slideId"/>.</summary>
     /// <param name="slideId">The slide's id.</param>
@@ -43,7 +42,7 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
             }
 
             var document = ResultDocument.Of(run, storedPath ?? path);
-            await StoreAsync(() => File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Indented), cancellationToken)).ConfigureAwait(false);
+            await StoreAsync(() => File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Journal.Events.PayloadJson.Indented), cancellationToken)).ConfigureAwait(false);
             Store(output.Commit);
             return new SlideResult(slideId, document, output.Final, run);
         }

@@ -126,13 +126,24 @@ public static class ResultDocument
         {
             ("openslide.vendor", "vendor"), ("openslide.objective-power", "objectivePower"), ("openslide.mpp-x", "mppX"),
             ("openslide.quickhash-1", "quickhash"), ("aperio.Barcode", "barcode"), ("aperio.ScanScope ID", "scannerId"),
-            ("aperio.Date", "scanDate"), ("hamamatsu.Product", "scanner"), ("hamamatsu.Created", "scanDate"), ("mirax.GENERAL.SLIDE_ID", "slideLabelId"),
+            ("hamamatsu.Product", "scanner"), ("mirax.GENERAL.SLIDE_ID", "slideLabelId"),
         })
         {
             if (p.TryGetValue(key, out var value) && !selected.ContainsKey(name))
             {
                 selected[name] = value;
             }
+        }
+
+        // ISO 8601 where the vendor's text reads one way only; the text as the scanner wrote it always beside it.
+        if (ScanDate.Of(p) is var (raw, iso))
+        {
+            if (iso is not null)
+            {
+                selected["scanDate"] = iso;
+            }
+
+            selected["scanDateRaw"] = raw;
         }
 
         return selected;

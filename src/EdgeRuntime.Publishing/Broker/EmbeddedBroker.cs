@@ -130,7 +130,7 @@ public sealed class EmbeddedBroker(
         await server.StartAsync();
         expiry = new Timer(_ => _ = ExpireAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         var endpoints = string.Join(", ", brokerOptions.EffectiveAddresses.Select(a => Endpoint(a, options.Port)));
-        var tls = brokerOptions.Tls.Enabled ? string.Join(", ", brokerOptions.Tls.EffectiveAddresses.Select(a => Endpoint(a, brokerOptions.Tls.Port))) : "off";
+        var tls = brokerOptions.Tls.Enabled ? "TLS on " + string.Join(", ", brokerOptions.Tls.EffectiveAddresses.Select(a => Endpoint(a, brokerOptions.Tls.Port))) : "no TLS listener (EdgeRuntime:Broker:Tls)";
         PublishingLog.EmbeddedBrokerStarted(logger, endpoints, tls, accounts.AnonymousAllowed ? "anonymous clients read-only (no account configured)" : "accounts only");
     }
 

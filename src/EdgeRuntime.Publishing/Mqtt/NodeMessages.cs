@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Publishing.Metrics;
 using MQTTnet;
@@ -37,7 +38,7 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
         ["clean"] = true,
         ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
         ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-    }.ToJsonString());
+    }.ToJsonString(PayloadJson.Options));
 
     /// <summary>
     /// The retained status a node publishes first after it restarts from an unclean stop: <c>offline</c>, <c>clean</c>
@@ -73,7 +74,7 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
         ["clean"] = false,
         ["since"] = started.ToString("O", CultureInfo.InvariantCulture),
         ["lastSeenTopic"] = topics.Heartbeat,
-    }.ToJsonString());
+    }.ToJsonString(PayloadJson.Options));
 
     /// <summary>The retained heartbeat: the node is alive now.</summary>
     public MqttApplicationMessage Heartbeat() => new MqttApplicationMessageBuilder()
@@ -84,7 +85,7 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
             ["node"] = options.NodeId,
             ["lastSeen"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["intervalSeconds"] = options.MetricsIntervalSeconds,
-        }.ToJsonString()))
+        }.ToJsonString(PayloadJson.Options)))
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
         .WithRetainFlag(true)
         .WithContentType("application/json")
@@ -100,7 +101,7 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
             ["tilesDone"] = progress.TilesDone,
             ["tilesTotal"] = progress.TilesTotal,
             ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        }.ToJsonString()))
+        }.ToJsonString(PayloadJson.Options)))
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
         .WithContentType("application/json")
         .WithCorrelationData(Encoding.UTF8.GetBytes(slideId))
@@ -115,6 +116,7 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
         var rate = (m.Tiles - lastTiles) / Math.Max((now - lastMetricsAt).TotalSeconds, 1e-3);
         (lastTiles, lastMetricsAt) = (m.Tiles, now);
         var counts = journal.Counts();
+        var sinceStart = journal.CountsFinishedSince(started);
         var payload = new JsonObject
         {
             ["schemaVersion"] = TopicMap.SchemaVersion,
@@ -124,17 +126,19 @@ public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJour
             ["tilesTotal"] = m.Tiles,
             ["queueLength"] = counts[SlideState.Pending],
             ["processing"] = counts[SlideState.Processing],
-            // Counts that matter outlive the process: they are the journal's. Rates are the process's own.
+            // Counts that matter outlive the process: they are the journal's, and so are those since start (the same
+            // count over a shorter time, slides refused at intake included), so the two never disagree. Rates are the
+            // process's own.
             ["slidesDone"] = counts[SlideState.Done],
             ["slidesFailed"] = counts[SlideState.Failed],
             ["slidesRetried"] = journal.Retries(),
-            ["sinceStart"] = new JsonObject { ["slidesDone"] = m.SlidesDone, ["slidesFailed"] = m.SlidesFailed, ["sessionTakeovers"] = publishing.SessionTakeovers },
+            ["sinceStart"] = new JsonObject { ["slidesDone"] = sinceStart[SlideState.Done], ["slidesFailed"] = sinceStart[SlideState.Failed], ["sessionTakeovers"] = publishing.SessionTakeovers },
             ["outboxLength"] = journal.OutboxLength(),
             ["modelLatencyMs"] = new JsonObject { ["p50"] = Math.Round(m.P50, 1), ["p95"] = Math.Round(m.P95, 1), ["p99"] = Math.Round(m.P99, 1) },
         };
         return new MqttApplicationMessageBuilder()
             .WithTopic(topics.Metrics)
-            .WithPayload(Encoding.UTF8.GetBytes(payload.ToJsonString()))
+            .WithPayload(Encoding.UTF8.GetBytes(PayloadJson.Write(payload)))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
             .WithContentType("application/json")
             .WithMessageExpiryInterval((uint)Math.Ceiling(options.MetricsIntervalSeconds * 2))

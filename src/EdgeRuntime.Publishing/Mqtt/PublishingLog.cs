@@ -5,7 +5,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// <summary>Publishing log messages. Event ids 5000–5099.</summary>
 internal static partial class PublishingLog
 {
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Endpoints}; TLS on {TlsEndpoints}; {Access}.")]
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Endpoints}; {TlsEndpoints}; {Access}.")]
     public static partial void EmbeddedBrokerStarted(ILogger logger, string endpoints, string tlsEndpoints, string access);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Connected to the MQTT broker {Host}:{Port} as {ClientId}; {Pending} message(s) waiting in the outbox.")]

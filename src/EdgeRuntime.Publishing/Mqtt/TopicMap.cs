@@ -105,8 +105,9 @@ public sealed class TopicMap(MqttOptions options)
                 yield return State(e, "processing");
                 break;
             case EventKinds.SlideDone:
+                // The result first: a subscriber that sees "done" may fetch or rely on the result at once.
+                yield return Durable(e, SlideResult(e.Subject), data["result"] is { } result ? PayloadJson.Write(result) : "{}", retain: false);
                 yield return State(e, "done");
-                yield return Durable(e, SlideResult(e.Subject), data["result"]?.ToJsonString() ?? "{}", retain: false);
                 break;
             case EventKinds.SlideFailed:
                 yield return State(e, "failed");
@@ -134,7 +135,7 @@ public sealed class TopicMap(MqttOptions options)
                     ["plugins"] = data["plugins"]?.DeepClone(),
                     ["reason"] = data["reason"]?.DeepClone(),
                     ["at"] = At(e),
-                }.ToJsonString(), retain: false);
+                }.ToJsonString(PayloadJson.Options), retain: false);
                 break;
             case EventKinds.PluginsActive:
                 var active = new JsonObject { ["schemaVersion"] = SchemaVersion, ["at"] = At(e) };
@@ -143,7 +144,7 @@ public sealed class TopicMap(MqttOptions options)
                     active[key] = value?.DeepClone();
                 }
 
-                yield return Durable(e, PluginsActive, active.ToJsonString(), retain: true);
+                yield return Durable(e, PluginsActive, PayloadJson.Write(active), retain: true);
                 break;
             case EventKinds.LegacyMqtt:
                 yield return Durable(e, $"{Root}/{data["topic"]?.GetValue<string>()}", data["payload"]?.GetValue<string>() ?? "{}", data["retain"]?.GetValue<bool>() == true);
@@ -160,7 +161,7 @@ public sealed class TopicMap(MqttOptions options)
         ["reason"] = (e.Data["reason"] ?? e.Data["result"]?["reason"])?.DeepClone(),
         ["outcome"] = e.Data["result"]?["outcome"]?.DeepClone(),
         ["at"] = At(e),
-    }.ToJsonString(), retain: true);
+    }.ToJsonString(PayloadJson.Options), retain: true);
 
     // QoS 1, with the event's sequence, so that a subscriber can drop the repeat a crash before the outbox forgot
     // an event may cause. Retained messages never expire; the others after ResultExpiryHours.

@@ -75,7 +75,7 @@ public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, R
     {
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(reply.Topic)
-            .WithPayload(Encoding.UTF8.GetBytes(reply.Payload.ToJsonString()))
+            .WithPayload(Encoding.UTF8.GetBytes(EdgeRuntime.Journal.Events.PayloadJson.Write(reply.Payload)))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithContentType("application/json")
             .WithPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData)
