@@ -22,21 +22,21 @@ public sealed class ContactSheetTests : IDisposable
         var png = temp.File("sheet.png");
         File.WriteAllBytes(png, ContactSheet.Png("most confident mistakes", cells));
 
-        // Cells are 200 px with 12 px margins, below a 40 px title: cell i's centre is at
-        // (12 + (i % 4) · 212 + 100, 40 + (i / 4) · (200 + 6 + 3 · 16 + 12) + 100).
+        // Cells are 160 px with 12 px margins, below a 40 px title: cell i's centre is at
+        // (12 + (i % 4) · 172 + 80, 40 + (i / 4) · (160 + 6 + 3 · 16 + 12) + 80).
         var read = JsonNode.Parse(ExternalTool.Python(
             "import sys, json; from PIL import Image; im = Image.open(sys.argv[1]).convert('RGB')\n"
-            + "pts = [(12 + (i % 4) * 212 + 100, 40 + (i // 4) * 266 + 100) for i in range(6)]\n"
-            + "print(json.dumps({'size': im.size, 'centres': [im.getpixel(p) for p in pts], 'belowWide': im.getpixel((12 + 100, 40 + 266 + 100 + 40))}))",
+            + "pts = [(12 + (i % 4) * 172 + 80, 40 + (i // 4) * 226 + 80) for i in range(6)]\n"
+            + "print(json.dumps({'size': im.size, 'centres': [im.getpixel(p) for p in pts], 'belowWide': im.getpixel((12 + 80, 40 + 226 + 80 + 35))}))",
             png))!;
-        Assert.Equal([12 + (4 * 212), 40 + (2 * 266)], read["size"]!.AsArray().Select(v => v!.GetValue<int>()));
+        Assert.Equal([12 + (4 * 172), 40 + (2 * 226)], read["size"]!.AsArray().Select(v => v!.GetValue<int>()));
         var centres = read["centres"]!.AsArray().Select(p => p!.AsArray().Select(v => v!.GetValue<int>()).ToArray()).ToList();
         for (var i = 0; i < colours.Length; i++)
         {
             Assert.Equal([colours[i].R, colours[i].G, colours[i].B], centres[i]);
         }
 
-        // The wide one (120 × 40) is fitted to 200 × 67, centred: 40 px below the centre is the white cell, not the image.
+        // The wide one (120 × 40) is fitted to 160 × 53, centred: 35 px below the centre is the white cell, not the image.
         Assert.Equal([255, 255, 255], read["belowWide"]!.AsArray().Select(v => v!.GetValue<int>()));
         // The unreadable one is a grey cell.
         Assert.Equal([225, 225, 225], centres[5]);

@@ -84,7 +84,8 @@ public static class Charts
         plot.ShowLegend(Edge.Right);
         plot.Title(title);
         plot.Axes.Title.Label.FontSize = 12;
-        plot.SavePng(path, Math.Max(480, 120 * classes.Count), 360);
+        // Wide enough for the run's name as its title beside the legend.
+        plot.SavePng(path, Math.Max(Math.Max(480, 120 * classes.Count), 140 + (8 * title.Length)), 360);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed record Thumbnail(int Width, int Height, byte[] Rgb);
 /// </summary>
 public static class ContactSheet
 {
-    private const int Cell = 200;
+    private const int Cell = 160;
     private const int Columns = 4;
     private const int LineHeight = 16;
     private const int Margin = 12;

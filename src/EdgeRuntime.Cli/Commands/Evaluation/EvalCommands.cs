@@ -26,7 +26,7 @@ internal static class EvalCommands
 
     public static Command Create(CliOutput output)
     {
-        var eval = new Command("eval", "Validate a model on labelled data: zero-shot (tiles or whole slides), few-shot and linear-probe classification, retrieval (Recall@K), segmentation (Dice), and reports side by side; scikit-learn's metrics, bootstrap intervals, per-sample rows (JSON, CSV, Markdown, PNG).");
+        var eval = new Command("eval", "Validate a model on labelled data: zero-shot (tiles or whole slides), few-shot and linear-probe classification, retrieval (Recall@K), segmentation (Dice), and compare (reports side by side); scikit-learn's metrics with bootstrap intervals and a row per sample, in JSON, CSV, Markdown and PNG.");
         eval.Subcommands.Add(ZeroShot(output));
         eval.Subcommands.Add(FewShot(output));
         eval.Subcommands.Add(LinearProbeCommand(output));

@@ -16,7 +16,7 @@ internal static class WorstSamplesSheet
     /// <summary>How many of the worst a report shows.</summary>
     public const int Count = 16;
 
-    private const int ThumbnailSide = 200;
+    private const int ThumbnailSide = 160;
 
     /// <summary>Writes the sheet; returns the samples drawn, worst first (none: no sheet written).</summary>
     public static IReadOnlyList<JsonObject> Write(SlideReadingOptions reading, JsonArray rows, string path, string title)
