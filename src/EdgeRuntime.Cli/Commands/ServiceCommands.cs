@@ -40,9 +40,18 @@ internal static class ServiceCommands
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
             host.Services.GetRequiredService<TaskProvider>().Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert")));
-            await host.RunAsync(cancellationToken);
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (JournalLostException e)
+            {
+                // Whichever component met it first (the guard's timer, a transaction), the same message and exit code.
+                output.Error.WriteLine("edgert: " + e.Message);
+                return Ingest.JournalGuard.ExitCode;
+            }
 
-            // A component that stopped the service on a fault (the journal lost) set the process's exit code.
+            // The journal guard, stopping the service, set the process's exit code.
             return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Success;
         }));
         return command;
