@@ -42,9 +42,18 @@ internal static class ServiceCommands
             var tasks = TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"));
             host.Services.GetRequiredService<TaskProvider>().Swap(tasks);
             StartupLog.Write(loggers.CreateLogger("edgert"), model, tasks, settings.Inference);
-            await host.RunAsync(cancellationToken);
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (JournalLostException e)
+            {
+                // Whichever component met it first (the guard's timer, a transaction), the same message and exit code.
+                output.Error.WriteLine("edgert: " + e.Message);
+                return Ingest.JournalGuard.ExitCode;
+            }
 
-            // A component that stopped the service on a fault (the journal lost) set the process's exit code.
+            // The journal guard, stopping the service, set the process's exit code.
             return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Success;
         }));
         return command;
