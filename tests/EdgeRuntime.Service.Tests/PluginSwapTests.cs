@@ -60,7 +60,7 @@ public sealed class PluginSwapTests
             var refused = Edgert("plugins", "activate", "models", "tiny-reference", "1.2.0", "--config", workspace.ConfigPath);
             Assert.Equal(1, refused.Code);
             Assert.Contains("text_encoder.onnx: SHA-256 is", refused.Error);
-            Assert.Contains("* models   tiny-reference               1.1.0", Edgert("plugins", "list", "--config", workspace.ConfigPath).Out);
+            Assert.Matches(@"(?m)^\* models +tiny-reference +1\.1\.0", Edgert("plugins", "list", "--config", workspace.ConfigPath).Out);
 
             await probe.WaitForAsync(p => p.On("/result").Count >= 20, Patience, "20 results\n" + service.Output);
             await Task.Delay(2000);

@@ -45,7 +45,8 @@ public static class TaskPluginIsolation
             return (inSnapshot, hash);
         }
 
-        var reason = RunChild(inSnapshot, options);
+        // The child names the snapshot; the admin knows the folder in the plugins root.
+        var reason = RunChild(inSnapshot, options)?.Replace(snapshot, plugin.Directory(options.Root), StringComparison.Ordinal);
         WriteVerdict(verdictFile, plugin, reason);
         return reason is null ? (inSnapshot, hash) : throw new InvalidDataException($"{plugin}: {reason}");
     }
@@ -120,7 +121,7 @@ public static class TaskPluginIsolation
 
         child.WaitForExit(); // the output readers drain
         var output = stdout.Result;
-        var errors = LastLine(stderr.Result);
+        var errors = Explanation(stderr.Result);
         var code = child.ExitCode;
         if (code == MemoryExitCode)
         {
@@ -160,7 +161,7 @@ public static class TaskPluginIsolation
 
     private const string Prlimit = "/usr/bin/prlimit";
 
-    private const long RuntimeOverhead = 512L * 1024 * 1024;
+    private const long RuntimeOverhead = 256L * 1024 * 1024; // measured: the runtime starts and loads a plugin in under 128 MiB
 
     private static string MemoryReason(PluginOptions options) =>
         $"exceeded the memory limit of {options.VerifyMemoryMiB} MiB (EdgeRuntime:Plugins:VerifyMemoryMiB) while loading. Refused.";
@@ -215,10 +216,15 @@ public static class TaskPluginIsolation
         return text.ToString();
     });
 
-    private static string? LastLine(string text)
+    /// <summary>What a crashed child said about it, without its stack: the runtime's or the C++ library's first words.</summary>
+    private static string? Explanation(string text)
     {
-        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return line is null ? null : line.Length > 300 ? line[..300] + "…" : line;
+        var said = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("Repeat", StringComparison.Ordinal))
+            .Take(2)
+            .ToList();
+        var line = string.Join(" ", said).TrimEnd('.', ':', ' ');
+        return line.Length == 0 ? null : line.Length > 300 ? line[..300] + "…" : line;
     }
 
     private sealed record Verdict(bool Ok, string? Reason, string? Plugin);

@@ -22,7 +22,7 @@ public static class TaskPluginProbe
             using var plugin = TaskPluginLoader.Load(assembly, Path.GetFileName(Path.GetDirectoryName(assembly)) ?? assembly, TaskHost.Quiet);
             result = plugin.Tasks.Count > 0
                 ? new JsonObject { ["ok"] = true, ["tasks"] = new JsonArray(plugin.Tasks.Select(t => (JsonNode)t.Name).ToArray()) }
-                : new JsonObject { ["ok"] = false, ["reason"] = $"no task could be used: {string.Join(" ", plugin.Refused)}" };
+                : new JsonObject { ["ok"] = false, ["reason"] = $"no task could be used: {string.Join(" ", plugin.Refused)}".ReplaceLineEndings(" ") };
         }
         catch (Exception e) when (IsMemory(e))
         {
