@@ -13,8 +13,8 @@ namespace EdgeRuntime.Service.Tests;
 /// <summary>
 /// An LIS with a persistent session (clean start off, a session expiry) against a real <c>edgert run</c> killed with
 /// SIGKILL mid-processing and restarted, on the embedded broker and on Mosquitto: it gets every slide's result at
-/// least once, including those published while it was away after a restart, and the retained slide states and the
-/// active plugins are there after the restarts.
+/// least once, including those published while it was away after a restart, and the retained slide states are there
+/// after the restarts.
 /// </summary>
 public sealed class ResultsAcrossKillsTests(ITestOutputHelper output)
 {
@@ -65,9 +65,11 @@ public sealed class ResultsAcrossKillsTests(ITestOutputHelper output)
             await PersistentSubscriber.WaitAsync(() => lis.Results.Select(Id).Distinct().Count() == SlideCount, TimeSpan.FromSeconds(60),
                 $"every result at the LIS: it has {lis.Results.Select(Id).Distinct().Count()} of {SlideCount}\n" + last.Output);
 
-            // Retained state survives the restarts: a new subscriber gets every slide's state and what runs.
+            // Retained state survives the restarts: a new subscriber gets every slide's state, those of slides done
+            // before the last kill included (this node activates nothing, so it has no plugins/active to keep; the
+            // broker tests keep one across a restart).
             await using var late = await MqttProbe.StartAsync(port, "lis", "lis-secret");
-            await late.WaitForAsync(p => p.On("/state").Select(s => Id(s.Payload)).Distinct().Count() == SlideCount && p.On("plugins/active").Count > 0, TimeSpan.FromSeconds(30), "the retained states and plugins/active");
+            await late.WaitForAsync(p => p.On("/state").Select(s => Id(s.Payload)).Distinct().Count() == SlideCount, TimeSpan.FromSeconds(30), "the retained states");
             Assert.All(late.On("/state"), s => Assert.Equal("done", s.Payload.GetProperty("state").GetString()));
 
             // The journal agrees: all done once each, nothing waiting.
