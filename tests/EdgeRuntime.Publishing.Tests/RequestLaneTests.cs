@@ -15,8 +15,8 @@ namespace EdgeRuntime.Publishing.Tests;
 
 /// <summary>
 /// Requests over MQTT wait in two bounded lanes (issue 22 §3: an admin plugins/list took 23 s behind one search):
-/// an admin request is answered while the read-only lane is busy and full; a full lane answers busy; a body over
-/// the limit is refused on arrival, never queued.
+/// an admin request is answered while the read-only lane is busy and full, and its reply leaves first; a full lane
+/// answers busy; a body over the limit is refused on arrival, never queued.
 /// </summary>
 public sealed class RequestLaneTests : IAsyncDisposable
 {
@@ -101,6 +101,19 @@ public sealed class RequestLaneTests : IAsyncDisposable
         Assert.StartsWith("the request name is too long (10000 characters; at most 255 bytes)", name.Payload["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(name.Payload["command"]!.GetValue<string>().Length < 100, "the reply echoes the whole name");
         Assert.False(mailbox.ReadOnlyRequests.TryPeek(out _));
+    }
+
+    [Fact]
+    public async Task An_admin_reply_leaves_before_read_only_replies_already_waiting()
+    {
+        // The lanes are not running: what the receive loop answers at once (busy, too large) is all there is.
+        for (var i = 0; i < 3; i++)
+        {
+            await Arrive("edgeruntime/box1/requests/test/search", new string('x', 2000), $"big{i}");
+        }
+
+        await Arrive("edgeruntime/box1/admin/test/list", new string('x', 2000), "admin-big");
+        Assert.Equal(["admin-big", "big0", "big1", "big2"], [(await NextReplyAsync()).Correlation, (await NextReplyAsync()).Correlation, (await NextReplyAsync()).Correlation, (await NextReplyAsync()).Correlation]);
     }
 
     private Task Arrive(string topic, string body, string correlation)

@@ -36,7 +36,7 @@ internal static class SearchCommand
         var preview = new Option<DirectoryInfo?>("--preview") { Description = "Write each hit's tile as a PNG into this folder (rank-score-slide.png)." };
         var models = new ModelLoading();
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file (the index is in EdgeRuntime:Processing:TaskStateDirectory/retrieval-index)." };
-        var command = new Command("search", "Search the retrieval index of the box's indexed tiles by text, by image, or by a region of an indexed slide; embeddings of the active (or --model) model only.")
+        var command = new Command("search", "Search the retrieval index of the box's indexed tiles by text, by image, or by a region of an indexed slide (its own tiles left out); embeddings of the active (or --model) model only. Exits 1 when that model has nothing indexed yet.")
         {
             text, image, slide, box, top, exact, json, preview, models.Model, config,
         };

@@ -38,7 +38,7 @@ public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, R
         if (RequestBody.NameError(name) is { } wrongName)
         {
             RequestLog.TurnedAway(logger, RequestFields.Quote(name), wrongName);
-            mailbox.Reply(service.Refusal(new MqttRequest(RequestFields.Quote(name), string.Empty, role, message.ResponseTopic, message.CorrelationData), wrongName));
+            mailbox.Reply(service.Refusal(new MqttRequest(RequestFields.Quote(name), string.Empty, role, message.ResponseTopic, message.CorrelationData), wrongName), role);
             return Task.CompletedTask;
         }
 
@@ -46,7 +46,7 @@ public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, R
         {
             var tooLarge = RequestBody.TooLarge(message.Payload.Length, options.MaxRequestBytes).Message;
             RequestLog.TurnedAway(logger, name, tooLarge);
-            mailbox.Reply(service.Refusal(new MqttRequest(name, string.Empty, role, message.ResponseTopic, message.CorrelationData), tooLarge));
+            mailbox.Reply(service.Refusal(new MqttRequest(name, string.Empty, role, message.ResponseTopic, message.CorrelationData), tooLarge), role);
             return Task.CompletedTask;
         }
 
@@ -54,7 +54,7 @@ public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, R
         if (!mailbox.TryAdd(request))
         {
             RequestLog.Busy(logger, request.Name);
-            mailbox.Reply(service.Busy(request));
+            mailbox.Reply(service.Busy(request), request.Role);
         }
 
         return Task.CompletedTask;

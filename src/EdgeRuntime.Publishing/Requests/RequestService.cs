@@ -61,7 +61,7 @@ public sealed class RequestService(MqttOptions options, TopicMap topics, Request
                 var ok = answer["ok"]?.GetValue<bool>() == true;
                 var reason = answer["reason"]?.GetValue<string>() ?? string.Empty;
                 RequestLog.Answered(logger, request.Name, correlation, ok, reason);
-                mailbox.Reply(ReplyTo(request, answer));
+                mailbox.Reply(ReplyTo(request, answer), request.Role);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
