@@ -75,6 +75,23 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void Tag_of_a_slide_without_tissue_gives_no_tags_and_exit_code_4()
+    {
+        // small.svs: 16 × 16 px of glass. Tags from no tile were every CRC-100K class at 1/9 (11.1 %), exit 0.
+        var (code, output, error) = Edgert.Run(Isolated("tag", TestData.Slide("small.svs"), "-m", Tiny, "--json"));
+        Assert.Equal(4, code);
+        Assert.Contains("no-tissue", error, StringComparison.Ordinal);
+        Assert.Contains("No tags", error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("no-tissue", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("tags").GetArrayLength());
+
+        var (textCode, text, _) = Edgert.Run(Isolated("tag", TestData.Slide("small.svs"), "-m", Tiny));
+        Assert.Equal(4, textCode);
+        Assert.DoesNotContain("%  ", text, StringComparison.Ordinal); // no class with a probability
+    }
+
+    [Fact]
     public void Tag_of_a_slide_reports_slide_tags_and_class_fractions_over_its_tissue_tiles()
     {
         var (code, output, error) = Edgert.Run(Isolated("tag", TestData.Slide("CMU-1-Small-Region.svs"), "-m", Tiny, "--json", "-p", Path.Combine(TestData.RepoRoot, "plugins", "prompts", "wsss4luad", "1.0.0", "prompts.json")));
@@ -82,7 +99,9 @@ public sealed class ModelCommandTests : IDisposable
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal("slide", root.GetProperty("kind").GetString());
-        Assert.Equal(55, root.GetProperty("tiles").GetInt32()); // as `edgert slide info` counts them at 224 px, 0.5 µm/px
+        // As `edgert slide info` counts them at 224 px, 0.5 µm/px: 61 since the last column and row are shifted inward to
+        // the slide's edge (tiles padded with white had less tissue, and 55 were kept).
+        Assert.Equal(61, root.GetProperty("tiles").GetInt32());
         var fractions = root.GetProperty("classFractions").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
         Assert.Equal(3, fractions.Length);
         Assert.Equal(1.0, fractions.Sum(), 9);
@@ -115,7 +134,7 @@ public sealed class ModelCommandTests : IDisposable
             + " print(' '.join(str(v) for v in np.asarray(c).ravel()))",
             target, dump).Split('\n');
         var header = summary[0].Split(' ');
-        Assert.Equal(["55", "32", "float32", "2", "int64", "224", "tiny-reference", "224"], header);
+        Assert.Equal(["61", "32", "float32", "2", "int64", "224", "tiny-reference", "224"], header); // 61 tiles: see the tag test above
         var coords = summary[1].Split(' ').Select(long.Parse).ToArray();
 
         // The same tiles encoded in memory by the library.
