@@ -26,7 +26,7 @@ public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, Inbox
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.DonePath, options.FailedPath };
         var quiet = TimeSpan.FromSeconds(options.QuietPeriodSeconds);
         var rescan = TimeSpan.FromSeconds(options.RescanIntervalSeconds);
-        var tracker = new CompletenessTracker(quiet);
+        var tracker = new CompletenessTracker(quiet, emptyFoldersComplete: true);
         using var changed = new WorkSignal();
         using var watcher = new FileSystemWatcher(inbox)
         {

@@ -7,7 +7,12 @@ namespace EdgeRuntime.Slides.Files;
 /// never candidates, and a folder holding one is still being copied; an empty file is never complete. Pure
 /// bookkeeping: the clock is passed in.
 /// </summary>
-public sealed class CompletenessTracker(TimeSpan quietPeriod)
+/// <param name="quietPeriod">How long a candidate must stay unchanged.</param>
+/// <param name="emptyFoldersComplete">
+/// Whether an empty folder can become complete (the inbox, which must explain every folder it does not take); a
+/// plugin version folder being created is empty at first, so the plugins root leaves this off.
+/// </param>
+public sealed class CompletenessTracker(TimeSpan quietPeriod, bool emptyFoldersComplete = false)
 {
     private static readonly string[] TemporarySuffixes = [".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp"];
     private readonly Dictionary<string, (long Size, DateTime Modified, DateTimeOffset Since)> seen = new(StringComparer.Ordinal);
@@ -61,7 +66,7 @@ public sealed class CompletenessTracker(TimeSpan quietPeriod)
 
             // Scanners often create the file first and fill it later: an empty one is never complete, however long
             // it stays so, and its quiet period starts when content arrives.
-            if (size == 0)
+            if (size == 0 && !(emptyFoldersComplete && Directory.Exists(path)))
             {
                 seen[path] = (size, modified, now);
                 continue;

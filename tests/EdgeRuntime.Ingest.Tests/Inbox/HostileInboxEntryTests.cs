@@ -24,7 +24,7 @@ public sealed class HostileInboxEntryTests(ITestOutputHelper output) : IDisposab
     private readonly RecordingLogger log = new();
     private byte[]? byteName;
 
-    public static TheoryData<string> Kinds => ["alone", "link to /dev/urandom", "link to /etc/shadow", "link to a slide outside the inbox", "fifo", "folder named dir.svs",
+    public static TheoryData<string> Kinds => ["alone", "link to /dev/urandom", "link to /etc/shadow", "link to a slide outside the inbox", "fifo", "folder named dir.svs", "empty folder named empty.svs",
         "dangling link", "link to a folder", "name not valid UTF-8", "64 GiB sparse file that does not open"];
 
     public void Dispose()
@@ -132,6 +132,10 @@ public sealed class HostileInboxEntryTests(ITestOutputHelper output) : IDisposab
                 Directory.CreateDirectory(folder);
                 File.WriteAllText(Path.Combine(folder, "inside.txt"), "not a slide");
                 return folder;
+            case "empty folder named empty.svs":
+                var empty = Path.Combine(inbox, "empty.svs");
+                Directory.CreateDirectory(empty); // mkdir inbox/empty.svs
+                return empty;
             case "dangling link":
                 return Link(inbox, "dangling.svs", temp.File("nothing-here.svs"));
             case "link to a folder":
