@@ -13,7 +13,7 @@ namespace EdgeRuntime.Journal;
 /// event is deleted once every sink in use is past it. Safe to use from several threads; each call opens its own
 /// pooled connection.
 /// </summary>
-public sealed class SlideJournal : IDisposable
+public sealed partial class SlideJournal : IDisposable
 {
     private readonly string connectionString;
     private readonly string busyPragma;
@@ -85,133 +85,11 @@ public sealed class SlideJournal : IDisposable
         }
     }
 
-    /// <summary>
-    /// Marks the start of a service run, once per journal object (later calls return the first answer): says whether
-    /// the run before ended uncleanly (started and never marked stopped: a kill, a crash, a power cut), and puts every
-    /// slide found processing back to pending with a <see cref="EventKinds.SlideInterrupted"/> event saying so, in one
-    /// transaction. Holds <c>{journal}.run</c> locked while the process lives, so a second service on the same journal
-    /// is refused and <see cref="IsServiceRunning"/> can tell whether one runs.
-    /// </summary>
-    /// <exception cref="IOException">Another service process is running on this journal.</exception>
-    public RunStart StartRun()
-    {
-        lock (runLock)
-        {
-            if (run is not null)
-            {
-                return run;
-            }
-
-            runLockFile = TakeRunLock(DatabasePath);
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction();
-            RunStart.Previous? previous = null;
-            using (var last = connection.CreateCommand())
-            {
-                last.Transaction = transaction;
-                last.CommandText = "SELECT started_at, stopped_at FROM runs ORDER BY id DESC LIMIT 1";
-                using var reader = last.ExecuteReader();
-                if (reader.Read())
-                {
-                    previous = new RunStart.Previous(DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
-                }
-            }
-
-            var interrupted = new List<SlideRecord>();
-            using (var list = connection.CreateCommand())
-            {
-                list.Transaction = transaction;
-                list.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at, location FROM slides WHERE state = 'Processing' ORDER BY discovered_at, id";
-                using var reader = list.ExecuteReader();
-                while (reader.Read())
-                {
-                    interrupted.Add(Read(reader));
-                }
-            }
-
-            var how = previous is { Clean: false } ? $"the service stopped uncleanly (a kill, a crash or a power cut; its run began {previous.StartedAt:u})" : "the service stopped";
-            foreach (var slide in interrupted)
-            {
-                Execute(connection, transaction, "UPDATE slides SET state = 'Pending' WHERE id = $id", ("$id", slide.Id));
-                Enqueue(connection, transaction, [SlideEvents.Interrupted(slide.Id, slide.Path, slide.Attempts, $"interrupted: {how} while it was being processed (attempt {slide.Attempts}); it is processed again")]);
-            }
-
-            Execute(connection, transaction, "INSERT INTO runs (pid, started_at) VALUES ($pid, $now)", ("$pid", Environment.ProcessId), ("$now", Now()));
-            transaction.Commit();
-            run = new RunStart(previous, [.. interrupted.Select(s => s.Id)]);
-            return run;
-        }
-    }
-
-    /// <summary>Marks the run <see cref="StartRun"/> began as stopped cleanly (nothing was left half done by the process dying).</summary>
-    public void EndRun()
-    {
-        lock (runLock)
-        {
-            if (run is null)
-            {
-                return;
-            }
-
-            using var connection = Open();
-            Execute(connection, null, "UPDATE runs SET stopped_at = $now WHERE id = (SELECT MAX(id) FROM runs)", ("$now", Now()));
-            runLockFile?.Dispose();
-            runLockFile = null;
-        }
-    }
-
-    /// <summary>
-    /// Lets go of the run lock without marking the run stopped: what a process that dies does. A run ended this way is
-    /// reported unclean at the next <see cref="StartRun"/> unless <see cref="EndRun"/> came first.
-    /// </summary>
-    public void Dispose()
-    {
-        lock (runLock)
-        {
-            runLockFile?.Dispose();
-            runLockFile = null;
-        }
-    }
-
-    /// <summary>Whether a service process holds the run lock of the journal at <paramref name="databasePath"/> (see <see cref="StartRun"/>).</summary>
-    public static bool IsServiceRunning(string databasePath)
-    {
-        var lockPath = Path.GetFullPath(databasePath) + ".run";
-        if (!File.Exists(lockPath))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
-
     /// <summary>Records where a slide's file is now (moved to done or failed), for <c>edgert status</c>.</summary>
     public void Moved(string id, string location)
     {
         using var connection = Open();
         Execute(connection, null, "UPDATE slides SET location = $location WHERE id = $id", ("$location", location), ("$id", id));
-    }
-
-    // .NET's FileShare.None is an flock on Linux: held while this process lives, released by the kernel when it dies.
-    private static FileStream TakeRunLock(string databasePath)
-    {
-        var lockPath = databasePath + ".run";
-        try
-        {
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"{databasePath}: another edgert service is running on this journal ({lockPath} is locked); one journal serves one service.", e);
-        }
     }
 
     private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
@@ -279,97 +157,6 @@ public sealed class SlideJournal : IDisposable
 
     /// <summary>Marks a slide failed with a reason and queues the messages that report it, atomically.</summary>
     public void MarkFailed(string id, string reason, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Failed, reason, messages);
-
-    /// <summary>Queues events that report no slide's state change (plugin changes; metrics are not queued: they are only current).</summary>
-    public void Enqueue(IEnumerable<JournalEvent> messages)
-    {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        Enqueue(connection, transaction, messages);
-        transaction.Commit();
-    }
-
-    /// <summary>
-    /// Makes <paramref name="sinks"/> the sinks in use: a new one starts with every event still in the outbox; one no
-    /// longer in use stops holding events back.
-    /// </summary>
-    public void UseSinks(IEnumerable<string> sinks)
-    {
-        ArgumentNullException.ThrowIfNull(sinks);
-        var names = sinks.ToList();
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        using (var list = connection.CreateCommand())
-        {
-            list.Transaction = transaction;
-            list.CommandText = "SELECT name FROM sinks";
-            var known = new List<string>();
-            using (var reader = list.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    known.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var gone in known.Except(names, StringComparer.Ordinal))
-            {
-                Execute(connection, transaction, "DELETE FROM sinks WHERE name = $name", ("$name", gone));
-            }
-        }
-
-        foreach (var name in names)
-        {
-            Execute(connection, transaction, "INSERT OR IGNORE INTO sinks (name, delivered) VALUES ($name, 0)", ("$name", name));
-        }
-
-        Prune(connection, transaction);
-        transaction.Commit();
-    }
-
-    /// <summary>The oldest <paramref name="count"/> events that <paramref name="sink"/> has not delivered.</summary>
-    public IReadOnlyList<JournalEvent> PeekOutbox(string sink, int count)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT seq, kind, subject, correlation, data, at FROM events
-            WHERE seq > IFNULL((SELECT delivered FROM sinks WHERE name = $sink), 0)
-            ORDER BY seq LIMIT $n
-            """;
-        command.Parameters.AddWithValue("$sink", sink);
-        command.Parameters.AddWithValue("$n", count);
-        using var reader = command.ExecuteReader();
-        var result = new List<JournalEvent>();
-        while (reader.Read())
-        {
-            result.Add(new JournalEvent(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                JsonNode.Parse(reader.GetString(4)) as JsonObject ?? [],
-                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
-        }
-
-        return result;
-    }
-
-    /// <summary>Records that <paramref name="sink"/> delivered every event up to <paramref name="sequence"/>; events every sink has are forgotten.</summary>
-    public void Acknowledge(string sink, long sequence)
-    {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "INSERT INTO sinks (name, delivered) VALUES ($sink, $seq) ON CONFLICT(name) DO UPDATE SET delivered = MAX(delivered, $seq)", ("$sink", sink), ("$seq", sequence));
-        Prune(connection, transaction);
-        transaction.Commit();
-    }
-
-    /// <summary>Events not yet delivered by every sink in use.</summary>
-    public long OutboxLength()
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM events";
-        return (long)command.ExecuteScalar()!;
-    }
 
     /// <summary>One slide by id.</summary>
     public SlideRecord? Get(string id)
@@ -470,49 +257,6 @@ public sealed class SlideJournal : IDisposable
         }
 
         Enqueue(connection, transaction, messages);
-        transaction.Commit();
-    }
-
-    private static void Enqueue(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<JournalEvent> events)
-    {
-        foreach (var e in events)
-        {
-            Execute(connection, transaction, "INSERT INTO events (kind, subject, correlation, data, at) VALUES ($kind, $subject, $correlation, $data, $at)",
-                ("$kind", e.Kind), ("$subject", e.Subject), ("$correlation", e.Correlation), ("$data", PayloadJson.Write(e.Data)), ("$at", e.At.ToString("O", CultureInfo.InvariantCulture)));
-        }
-    }
-
-    // Events every sink in use has delivered. With no sink in use (a journal only read by `edgert status`), none.
-    private static void Prune(SqliteConnection connection, SqliteTransaction transaction) =>
-        Execute(connection, transaction, "DELETE FROM events WHERE EXISTS (SELECT 1 FROM sinks) AND seq <= (SELECT MIN(delivered) FROM sinks)");
-
-    // A journal written before events (an outbox of MQTT messages): its messages become legacy events that the
-    // MQTT sink passes through as they were, in the same order, so an upgrade loses nothing that was queued.
-    private static void MigrateOutbox(SqliteConnection connection)
-    {
-        using var check = connection.CreateCommand();
-        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'";
-        if ((long)check.ExecuteScalar()! == 0)
-        {
-            return;
-        }
-
-        using var transaction = connection.BeginTransaction();
-        using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT topic, payload, retain, correlation FROM outbox ORDER BY seq";
-        var legacy = new List<JournalEvent>();
-        using (var reader = read.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var data = new JsonObject { ["topic"] = reader.GetString(0), ["payload"] = reader.GetString(1), ["retain"] = reader.GetInt64(2) != 0 };
-                legacy.Add(new JournalEvent(0, EventKinds.LegacyMqtt, reader.GetString(3), reader.GetString(3), data, DateTimeOffset.UtcNow));
-            }
-        }
-
-        Enqueue(connection, transaction, legacy);
-        Execute(connection, transaction, "DROP TABLE outbox");
         transaction.Commit();
     }
 
