@@ -27,7 +27,8 @@ public sealed class ConfigurationKeyTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains(path, error);
         Assert.Contains(config, error);
-        Assert.Contains("did you mean " + suggestion, error);
+        Assert.Contains("did you mean " + suggestion + "?", error);
+        Assert.DoesNotContain("?.", error, StringComparison.Ordinal); // the question ends the sentence
     }
 
     [Fact]

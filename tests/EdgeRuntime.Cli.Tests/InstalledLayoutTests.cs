@@ -39,8 +39,9 @@ public sealed class InstalledLayoutTests : IDisposable
         var (code, output, error) = Edgert.Run("plugins", "list", "--config", config);
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        // Issue 23: tagging, segmentation and the retrieval index run by default; feature extraction when configured.
         Assert.Equal(
-            ["* models tiny-reference 1.0.0", "* prompts crc100k 1.0.0", "prompts sicapv2 1.0.0", "prompts wsss4luad 1.0.0", "tasks features 1.0.0", "tasks retrieval-index 1.0.0", "tasks zero-shot-segmentation 1.0.0", "* tasks zero-shot-tagging 1.0.0"],
+            ["* models tiny-reference 1.0.0", "* prompts crc100k 1.0.0", "prompts sicapv2 1.0.0", "prompts wsss4luad 1.0.0", "tasks features 1.0.0", "* tasks retrieval-index 1.0.0", "* tasks zero-shot-segmentation 1.0.0", "* tasks zero-shot-tagging 1.0.0"],
             lines);
 
         // A second placement leaves what is there.

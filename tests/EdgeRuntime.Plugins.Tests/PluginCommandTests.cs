@@ -50,7 +50,8 @@ public sealed class PluginCommandTests : IDisposable
         Assert.True(deactivated.Code == 0, deactivated.Error);
         Assert.Contains("  tasks zero-shot-tagging", Listing(config));
         using var active = JsonDocument.Parse(File.ReadAllText(temp.File("state/active.json")));
-        Assert.Equal(["embedding-summary"], active.RootElement.GetProperty("Tasks").EnumerateArray().Select(t => t.GetProperty("Id").GetString()));
+        // The defaults (issue 23: tagging, segmentation, the retrieval index) less tagging, plus the one activated.
+        Assert.Equal(["zero-shot-segmentation", "retrieval-index", "embedding-summary"], active.RootElement.GetProperty("Tasks").EnumerateArray().Select(t => t.GetProperty("Id").GetString()));
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public sealed class PluginSwapTests
         return root;
     }
 
+    private static string SlideIdOf(IEnumerable<System.Text.Json.JsonElement> results, string path) =>
+        results.Single(r => r.GetProperty("file").GetProperty("name").GetString() == Path.GetFileName(path)).GetProperty("slideId").GetString()!;
+
     private static (int Code, string Out, string Error) Edgert(params string[] args)
     {
         using var output = new StringWriter();
@@ -47,14 +50,19 @@ public sealed class PluginSwapTests
         var slides = Enumerable.Range(0, 20).Select(Slides.Small).ToList();
         try
         {
-            foreach (var slide in slides)
+            foreach (var slide in slides.Take(10))
             {
                 workspace.Drop(slide.Path);
             }
 
-            await probe.WaitForAsync(p => p.On("/result").Count >= 5, Patience, "5 results\n" + service.Output);
+            await probe.WaitForAsync(p => p.On("/result").Count >= 3, Patience, "3 results\n" + service.Output);
+            // The CLI returns once the service has said the swap is done, so every slide dropped after it runs on 1.1.0.
             var (code, _, error) = Edgert("plugins", "activate", "models", "tiny-reference", "1.1.0", "--config", workspace.ConfigPath);
             Assert.True(code == 0, error);
+            foreach (var slide in slides.Skip(10))
+            {
+                workspace.Drop(slide.Path);
+            }
 
             // A damaged version is refused before it reaches the service; 1.1.0 stays active.
             var refused = Edgert("plugins", "activate", "models", "tiny-reference", "1.2.0", "--config", workspace.ConfigPath);
@@ -77,6 +85,7 @@ public sealed class PluginSwapTests
             Assert.Equal("1.1.0", sequence[^1]);
             var switchAt = sequence.IndexOf("1.1.0");
             Assert.All(sequence.Skip(switchAt), v => Assert.Equal("1.1.0", v));
+            Assert.All(slides.Skip(10), s => Assert.Equal("1.1.0", versionOf[SlideIdOf(results, s.Path)]));
             Assert.Contains("Activated model tiny-reference 1.1.0", service.Output);
             Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
         }

@@ -33,7 +33,7 @@ public sealed class RequestFloodTests(ITestOutputHelper log)
         workspace.Drop(slide.Path);
         await probe.WaitForAsync(p => p.On("/result").Count >= 1, Patience, "a result\n" + service.Output);
 
-        await using var lis = await MqttAdminClient.ConnectAsync(port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis-1");
+        await using var lis = await MqttAdminClient.ConnectAsync(port, "lis", "lis-secret", "edgeruntime/box1/requests/replies/lis/lis-1");
         await using var admin = await MqttAdminClient.ConnectAsync(port, "admin", "admin-secret", "edgeruntime/box1/admin/replies/admin-1");
         var warm = await lis.RequestAsync(Requests, new { text = "grass", top = 3 }, "warm", Patience);
         Assert.True(warm.GetProperty("ok").GetBoolean(), warm.ToString());

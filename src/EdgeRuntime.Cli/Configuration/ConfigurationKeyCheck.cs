@@ -26,7 +26,7 @@ internal static class ConfigurationKeyCheck
             // A file's other top-level keys would be ignored entirely: a misspelt "EdgeRuntme" is a whole file lost.
             foreach (var key in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase).Where(k => !k.Equals(Root, StringComparison.OrdinalIgnoreCase)))
             {
-                errors.Add($"{ConfigurationSources.FileOf(provider)}: '{key}' is not a configuration section; every setting is under '{Root}'{Suggestion(key, [Root])}.");
+                errors.Add(Sentence($"{ConfigurationSources.FileOf(provider)}: '{key}' is not a configuration section; every setting is under '{Root}'{Suggestion(key, [Root])}"));
             }
         }
 
@@ -109,8 +109,11 @@ internal static class ConfigurationKeyCheck
     private static string Unknown(IConfigurationRoot configuration, IConfigurationSection child, string what, IEnumerable<string> valid)
     {
         var parent = child.Path[..child.Path.LastIndexOf(':')];
-        return $"{ConfigurationSources.Describe(configuration, child)}: {child.Path} is not a known {what} of {parent}{Suggestion(child.Key, valid)}.";
+        return Sentence($"{ConfigurationSources.Describe(configuration, child)}: {child.Path} is not a known {what} of {parent}{Suggestion(child.Key, valid)}");
     }
+
+    // A suggestion ends in a question mark, which ends the sentence too.
+    private static string Sentence(string text) => text.EndsWith('?') ? text : text + ".";
 
     private static string Suggestion(string key, IEnumerable<string> valid)
     {
