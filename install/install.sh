@@ -25,7 +25,7 @@ step "Reference models (pipeline-test models: random weights, their tags mean no
 /usr/bin/python3 "$repo/tools/make-reference-models.py" --out "$home/models" --tokenizer "$repo/plugins/tokenizers/clip" 2>/dev/null
 
 step "Texture test model (a tiny CLIP trained here on four real images: a TEST model, not a pathology model)"
-# About four minutes on 2 cores (245 s measured), once: a package trained from the same inputs is kept.
+# 70 s on 2 cores (245 s on a loaded machine), once: a package trained from the same inputs is kept.
 bash "$repo/install/sample-images.sh" "$home/sample" >/dev/null
 /usr/bin/python3 "$repo/tools/train-test-model.py" --images "$home/sample" --out "$home/models" --prompts-out "$home/prompts" \
   --tokenizer "$repo/plugins/tokenizers/clip"
