@@ -6,6 +6,7 @@ using Xunit;
 
 namespace EdgeRuntime.Pipeline.Tests.Processing;
 
+[Collection(nameof(MeasuresMemory))]
 public sealed class ModelProviderTests : IDisposable
 {
     private readonly TempDirectory cache = new();
