@@ -48,18 +48,7 @@ public sealed class ClipImagePreprocessor
         }
 
         var size = spec.InputSize;
-        var (resizedWidth, resizedHeight) = ResizedSize(width, height);
-        ReadOnlySpan<byte> resized = rgb;
-        if (resizedWidth != width || resizedHeight != height)
-        {
-            var (resizer, buffer) = ResizerFor(width, height, resizedWidth, resizedHeight);
-            resizer.Resize(rgb, buffer);
-            resized = buffer;
-        }
-
-        // torchvision's CenterCrop: offsets rounded half to even, as Python's round().
-        var top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
-        var left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
+        var resized = Resize(rgb, width, height, out var resizedWidth, out var resizedHeight, out var top, out var left);
         var plane = size * size;
         for (var y = 0; y < size; y++)
         {
@@ -95,17 +84,7 @@ public sealed class ClipImagePreprocessor
             throw new ArgumentException($"Destination holds {destination.Length} bytes; {size * size * 3} needed.", nameof(destination));
         }
 
-        var (resizedWidth, resizedHeight) = ResizedSize(width, height);
-        ReadOnlySpan<byte> resized = rgb;
-        if (resizedWidth != width || resizedHeight != height)
-        {
-            var (resizer, buffer) = ResizerFor(width, height, resizedWidth, resizedHeight);
-            resizer.Resize(rgb, buffer);
-            resized = buffer;
-        }
-
-        var top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
-        var left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
+        var resized = Resize(rgb, width, height, out var resizedWidth, out var resizedHeight, out var top, out var left);
         destination[..(size * size * 3)].Clear();
         for (var y = 0; y < size; y++)
         {
@@ -122,6 +101,24 @@ public sealed class ClipImagePreprocessor
                 resized.Slice(((sy * resizedWidth) + left + x0) * 3, (x1 - x0) * 3).CopyTo(destination.Slice(((y * size) + x0) * 3));
             }
         }
+    }
+
+    // The model's resize (shorter side to the input size), then where torchvision's CenterCrop starts: offsets rounded
+    // half to even, as Python's round(). Process and Crop share it, so the geometry is written once.
+    private ReadOnlySpan<byte> Resize(ReadOnlySpan<byte> rgb, int width, int height, out int resizedWidth, out int resizedHeight, out int top, out int left)
+    {
+        (resizedWidth, resizedHeight) = ResizedSize(width, height);
+        var size = spec.InputSize;
+        top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
+        left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
+        if (resizedWidth == width && resizedHeight == height)
+        {
+            return rgb;
+        }
+
+        var (resizer, buffer) = ResizerFor(width, height, resizedWidth, resizedHeight);
+        resizer.Resize(rgb, buffer);
+        return buffer;
     }
 
     private (int Width, int Height) ResizedSize(int width, int height)
