@@ -32,6 +32,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(LinearProbeCommand(output));
         eval.Subcommands.Add(Retrieval(output));
         eval.Subcommands.Add(SegmentationEval.Create(output));
+        eval.Subcommands.Add(CellsEval.Create(output));
         eval.Subcommands.Add(CompareCommand.Create(output));
         return eval;
     }
