@@ -1,0 +1,8 @@
+namespace EdgeRuntime.Cells;
+
+/// <summary>The parameters of <see cref="CellPostProcessing"/>, which a head's manifest names.</summary>
+/// <param name="ForegroundThreshold">A pixel is nucleus where its probability exceeds this (HoVer-Net: 0.5).</param>
+/// <param name="MarkerDistance">Distance maps: markers are the nucleus pixels whose distance exceeds this.</param>
+/// <param name="EdgeThreshold">HV maps: pixels whose normalised gradient reaches this are edges, not markers (HoVer-Net: 0.4).</param>
+/// <param name="MinimumArea">Nuclei and markers smaller than this many pixels are dropped (HoVer-Net: 10).</param>
+public sealed record PostProcessingOptions(float ForegroundThreshold = 0.5f, float MarkerDistance = 0.5f, float EdgeThreshold = 0.4f, int MinimumArea = 10);
