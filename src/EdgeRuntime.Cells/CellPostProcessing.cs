@@ -41,7 +41,7 @@ public static class CellPostProcessing
         return Describe(Renumber(labels, options.MinimumArea), maps);
     }
 
-    /// <summary>Each instance of <paramref name="labels"/> described with the maps' class probabilities.</summary>
+    /// <summary>Each instance of <paramref name="labels"/> (any positive numbers) described with the maps' class probabilities.</summary>
     public static (int[] Labels, List<Cell> Cells) Describe(int[] labels, CellMaps maps)
     {
         ArgumentNullException.ThrowIfNull(labels);
@@ -99,6 +99,11 @@ public static class CellPostProcessing
         var contours = Contours.Trace(labels, w, maps.Height, count);
         for (var k = 1; k <= count; k++)
         {
+            if (area[k] == 0)
+            {
+                continue; // a label the map does not use
+            }
+
             cells.Add(new Cell(k, area[k], sx[k] / area[k], sy[k] / area[k], classOf[k], maps.ClassProbabilities is null ? 1 : probabilitySum[k] / area[k], contours[k]));
         }
 
