@@ -81,12 +81,19 @@ public sealed class CellsEvalTests(ITestOutputHelper log) : IDisposable
             np.save(os.path.join(sys.argv[1], "labels.npy"), np.zeros((3, 32, 32, 2), np.int32))
             os.makedirs(os.path.join(sys.argv[1], "two"))
             np.save(os.path.join(sys.argv[1], "two", "labels.npy"), np.zeros((2, 32, 32, 2), np.int32))
+            os.makedirs(os.path.join(sys.argv[1], "wide"))
+            np.save(os.path.join(sys.argv[1], "wide", "labels.npy"), np.zeros((3, 32, 48, 2), np.int32))
             """,
             temp.Path);
         var (code, _, error) = Edgert.Run("eval", "cells", temp.File("labels.npy"), "-P", $"a={temp.File("two")}", "-o", temp.File("out"));
         Assert.Equal(1, code);
         Assert.Contains("2 samples but the truth", error);
         Assert.Contains(Path.Combine(temp.Path, "two", "labels.npy"), error);
+
+        (code, _, error) = Edgert.Run("eval", "cells", temp.File("labels.npy"), "-P", $"a={temp.File("wide")}", "-o", temp.File("out"));
+        Assert.Equal(1, code);
+        Assert.Contains(Path.Combine(temp.Path, "wide", "labels.npy"), error);
+        Assert.Contains("sample '0': the prediction is 48x32 but the truth 32x32", error);
 
         (code, _, error) = Edgert.Run("eval", "cells", temp.File("labels.npy"), "-P", temp.File("two"), "-o", temp.File("out"));
         Assert.Equal(2, code);

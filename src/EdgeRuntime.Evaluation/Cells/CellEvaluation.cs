@@ -41,7 +41,14 @@ public static class CellEvaluation
             var stats = new List<CellImageStats>(truth.Count);
             foreach (var (t, p) in truth.Samples().Zip(prediction.Samples()))
             {
-                stats.Add(CellImageStats.Of(t, p, names.Count, radius));
+                try
+                {
+                    stats.Add(CellImageStats.Of(t, p, names.Count, radius));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{prediction.Source}: {e.Message}", e);
+                }
             }
 
             runs.Add((name, Report(stats, names, seed, resamples, prediction)));
