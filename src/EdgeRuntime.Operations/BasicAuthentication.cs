@@ -5,24 +5,20 @@ using Microsoft.AspNetCore.Http;
 namespace EdgeRuntime.Operations;
 
 /// <summary>
-/// HTTP basic authentication against the configured accounts (the endpoint is TLS-only whenever accounts are needed,
-/// so the password never travels in clear). Passwords are compared in constant time.
+/// HTTP basic authentication against the configured accounts (beyond loopback the endpoint is TLS-only, so a password
+/// never crosses the network in clear). Passwords are compared in constant time.
 /// </summary>
 internal sealed class BasicAuthentication(IReadOnlyList<OperationsAccountOptions> accounts)
 {
     public bool Required => accounts.Count > 0;
 
-    public bool Allows(HttpRequest request)
+    /// <summary>The account the request authenticates as, or null (no credentials, unknown user, wrong password).</summary>
+    public OperationsAccountOptions? Account(HttpRequest request)
     {
-        if (!Required)
-        {
-            return true;
-        }
-
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || header.Length > 1024)
         {
-            return false;
+            return null;
         }
 
         string decoded;
@@ -32,24 +28,25 @@ internal sealed class BasicAuthentication(IReadOnlyList<OperationsAccountOptions
         }
         catch (FormatException)
         {
-            return false;
+            return null;
         }
 
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
-            return false;
+            return null;
         }
 
         var (user, password) = (decoded[..colon], decoded[(colon + 1)..]);
-        var allowed = false;
+        OperationsAccountOptions? found = null;
         foreach (var account in accounts)
         {
             // Every account is compared, so the time taken does not tell which user names exist.
-            allowed |= string.Equals(account.Username, user, StringComparison.Ordinal)
+            var matches = string.Equals(account.Username, user, StringComparison.Ordinal)
                 & CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(account.Password ?? string.Empty), Encoding.UTF8.GetBytes(password));
+            found = matches ? account : found;
         }
 
-        return allowed;
+        return found;
     }
 }

@@ -1,10 +1,16 @@
 namespace EdgeRuntime.Operations;
 
-/// <summary>An account that may read the operations endpoint. Its role is <c>monitor</c>: metrics and health, nothing else.</summary>
+/// <summary>
+/// An account that may read the operations endpoint, with its role: <c>monitor</c> reads metrics and health;
+/// <c>reader</c> (an LIS, a viewer) also fetches results' artefacts.
+/// </summary>
 public sealed class OperationsAccountOptions
 {
-    /// <summary>The only role an operations account has: it reads metrics and health.</summary>
+    /// <summary>Reads metrics and health.</summary>
     public const string MonitorRole = "monitor";
+
+    /// <summary>Reads metrics and health, and fetches results' artefacts.</summary>
+    public const string ReaderRole = "reader";
 
     /// <summary>User name.</summary>
     public string? Username { get; set; }
@@ -12,7 +18,7 @@ public sealed class OperationsAccountOptions
     /// <summary>Password, at least 12 characters. Keep it out of files others can read (<c>EdgeRuntime__Operations__Accounts__0__Password</c>).</summary>
     public string? Password { get; set; }
 
-    /// <summary>The account's role; <c>monitor</c> (the default) is the only one.</summary>
+    /// <summary>The account's role: <c>monitor</c> (the default) or <c>reader</c>.</summary>
     public string Role { get; set; } = MonitorRole;
 
     /// <summary>Every problem with this account.</summary>
@@ -29,9 +35,9 @@ public sealed class OperationsAccountOptions
             yield return $"{path}:{nameof(Password)} must be at least 12 characters.";
         }
 
-        if (Role != MonitorRole)
+        if (Role is not (MonitorRole or ReaderRole))
         {
-            yield return $"{path}:{nameof(Role)}: '{Role}' is not a role here; the operations endpoint knows '{MonitorRole}'.";
+            yield return $"{path}:{nameof(Role)}: '{Role}' is not a role here; the operations endpoint knows '{MonitorRole}' and '{ReaderRole}'.";
         }
     }
 }

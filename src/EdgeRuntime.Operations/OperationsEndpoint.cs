@@ -28,11 +28,11 @@ internal sealed class OperationsEndpoint : IHostedService, IAsyncDisposable
 
     // Built here, not at start: the host resolves every hosted service before starting the first, so the exporter
     // listens to the meters before any stage records a measurement.
-    public OperationsEndpoint(OperationsOptions options, HostMeters meters, IReadOnlyDictionary<string, IHealthCheck> readiness, ILoggerFactory loggers)
+    public OperationsEndpoint(OperationsOptions options, HostMeters meters, IReadOnlyDictionary<string, IHealthCheck> readiness, ResultFiles results, ILoggerFactory loggers)
     {
         this.options = options;
         logger = loggers.CreateLogger<OperationsEndpoint>();
-        app = Build(options, meters, readiness);
+        app = Build(options, meters, readiness, results);
         _ = app.Services.GetRequiredService<MeterProvider>();
     }
 
@@ -60,7 +60,7 @@ internal sealed class OperationsEndpoint : IHostedService, IAsyncDisposable
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
 
-    private static WebApplication Build(OperationsOptions options, HostMeters meters, IReadOnlyDictionary<string, IHealthCheck> readiness)
+    private static WebApplication Build(OperationsOptions options, HostMeters meters, IReadOnlyDictionary<string, IHealthCheck> readiness, ResultFiles results)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // The service's own log says what matters (OperationsLog); Kestrel's per-request lines would drown it.
@@ -92,15 +92,26 @@ internal sealed class OperationsEndpoint : IHostedService, IAsyncDisposable
         var authentication = new BasicAuthentication(options.Accounts);
         app.Use(async (context, next) =>
         {
-            if (!authentication.Allows(context.Request))
+            // Metrics and health are open on loopback when no account is configured; results never are: they are
+            // patients' data, for an account with the reader role only.
+            var account = authentication.Account(context.Request);
+            var results = context.Request.Path.StartsWithSegments("/results", StringComparison.Ordinal);
+            if (account is null && (results || authentication.Required))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"edgeruntime\", charset=\"UTF-8\"";
                 return;
             }
 
+            if (results && account!.Role != OperationsAccountOptions.ReaderRole)
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
+        app.MapGet("/results/{slideId}/{**path}", (HttpContext context, string slideId, string? path) => results.ServeAsync(context, slideId, path ?? string.Empty));
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

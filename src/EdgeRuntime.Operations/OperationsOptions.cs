@@ -26,6 +26,12 @@ public sealed class OperationsOptions
     /// <summary>Accounts allowed to read the endpoint, with HTTP basic authentication; required beyond loopback.</summary>
     public List<OperationsAccountOptions> Accounts { get; set; } = [];
 
+    /// <summary>
+    /// The endpoint's address as other machines reach it (<c>https://scanner-box-1:9464/</c>): results then name their
+    /// artefacts by absolute URL; unset, by a link relative to the endpoint.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Readiness fails while a sink has more undelivered events than this. Default 10000.</summary>
     public long ReadyOutboxBound { get; set; } = 10_000;
 
@@ -48,6 +54,11 @@ public sealed class OperationsOptions
         if (Port is < 0 or > 65535)
         {
             yield return $"{Section}:{nameof(Port)} must be between 0 and 65535 (is {Port}).";
+        }
+
+        if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(publicUrl.Query)))
+        {
+            yield return $"{Section}:{nameof(PublicUrl)}: '{PublicUrl}' is not an absolute http or https address without a query.";
         }
 
         if (ReadyOutboxBound < 1)

@@ -1,6 +1,7 @@
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Pipeline.Results;
 using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
@@ -23,6 +24,7 @@ public static class OperationsServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
+        services.AddSingleton(new ArtefactLinks(options.PublicUrl is null ? null : new Uri(options.PublicUrl.EndsWith('/') ? options.PublicUrl : options.PublicUrl + "/")));
         services.AddSingleton(p => new JournalMetrics(p.GetRequiredService<SlideJournal>()));
         services.AddSingleton(p => new HostMeters(
         [
@@ -38,7 +40,7 @@ public static class OperationsServiceCollectionExtensions
                 ["model"] = ReadinessChecks.Model(p.GetRequiredService<ModelProvider>()),
                 ["journal"] = ReadinessChecks.JournalOpen(journal),
                 ["sinks"] = ReadinessChecks.Sinks(journal, p.GetRequiredService<MqttConnection>(), options.ReadyOutboxBound),
-            }, p.GetRequiredService<ILoggerFactory>());
+            }, new ResultFiles(p.GetRequiredService<ProcessingOptions>().ResultsDirectory), p.GetRequiredService<ILoggerFactory>());
         });
         services.AddHostedService(p => p.GetRequiredService<OperationsEndpoint>());
         return services;

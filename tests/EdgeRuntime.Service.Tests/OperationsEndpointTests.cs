@@ -126,6 +126,68 @@ public sealed partial class OperationsEndpointTests
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task A_reader_fetches_every_artefact_the_result_lists_and_nothing_else()
+    {
+        using var workspace = new ServiceWorkspace(Mosquitto.FreePort(), embedded: true);
+        SetOperations(workspace, new JsonObject
+        {
+            ["PublicUrl"] = "https://scanner-box-1.example:9464",
+            ["Accounts"] = new JsonArray(
+                new JsonObject { ["Username"] = "lis", ["Password"] = "reader password 1", ["Role"] = "reader" },
+                new JsonObject { ["Username"] = "prometheus", ["Password"] = "monitor password", ["Role"] = "monitor" }),
+        });
+        using var service = workspace.Start();
+        var endpoint = await EndpointOfAsync(service);
+        using var slide = Slides.Small(9);
+        workspace.Drop(slide.Path);
+        string? document = null;
+        await WaitUntilAsync(() => Task.FromResult((document = Directory.Exists(workspace.Results) ? Directory.GetFiles(workspace.Results, "result.json", SearchOption.AllDirectories).FirstOrDefault() : null) is not null), "a result\n" + service.Output);
+        var folder = Path.GetDirectoryName(document!)!;
+        var slideId = Path.GetFileName(folder);
+        var artefacts = JsonNode.Parse(File.ReadAllText(document!))!["artefacts"]!.AsArray();
+        Assert.Contains(artefacts, a => (string?)a!["path"] == "overlay.png");
+        Assert.Equal(Directory.GetFiles(folder).Length - 1, artefacts.Count); // every file the run wrote but the document itself
+
+        using var http = new HttpClient();
+        foreach (var artefact in artefacts)
+        {
+            var path = (string)artefact!["path"]!;
+            var href = (string)artefact["href"]!;
+            Assert.Equal($"https://scanner-box-1.example:9464/results/{slideId}/{path}", href);
+
+            // The listed size and hash against the file on disk, hashed by an independent tool (coreutils' sha256sum).
+            var onDisk = Path.Combine(folder, path);
+            Assert.Equal(new FileInfo(onDisk).Length, (long)artefact["size"]!);
+            Assert.Equal(ExternalTool.Run("sha256sum", [onDisk]).Split(' ')[0], (string)artefact["sha256"]!);
+
+            using var fetched = await SendAsync(http, new Uri(endpoint, new Uri(href).AbsolutePath), "lis", "reader password 1");
+            Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+            var bytes = await fetched.Content.ReadAsByteArrayAsync();
+            Assert.Equal((string)artefact["sha256"]!, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            Assert.Equal((string)artefact["mediaType"]!, fetched.Content.Headers.ContentType!.MediaType);
+        }
+
+        var overlay = new Uri(endpoint, $"/results/{slideId}/overlay.png");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(overlay)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, overlay, "prometheus", "monitor password")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(http, new Uri(endpoint, "/metrics"), "prometheus", "monitor password")).StatusCode);
+
+        // Nothing the document does not list: a planted link, a file added later, the journal beside the results.
+        File.CreateSymbolicLink(Path.Combine(folder, "shadow.png"), "/etc/shadow");
+        File.WriteAllText(Path.Combine(folder, "added-later.txt"), "not written by the run");
+        foreach (var refused in new[] { $"/results/{slideId}/shadow.png", $"/results/{slideId}/added-later.txt", $"/results/{slideId}/result.json", "/results/not-a-slide/overlay.png", $"/results/{slideId}/" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(http, new Uri(endpoint + refused.TrimStart('/')), "lis", "reader password 1")).StatusCode);
+        }
+
+        // Encoded dot segments that climb out of the results folder: Kestrel refuses the request line itself.
+        var climb = await SendAsync(http, new Uri(endpoint + $"results/{slideId}/%2E%2E/%2E%2E/state/journal.db"), "lis", "reader password 1");
+        Assert.Contains(climb.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.NotFound });
+
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
     [Theory]
     [InlineData("0.0.0.0", "beyond loopback: set EdgeRuntime:Operations:Tls:CertificateFile")]
     [InlineData("0.0.0.0", "beyond loopback: add EdgeRuntime:Operations:Accounts")]
