@@ -19,6 +19,7 @@ packages=(
   python3-paho-mqtt # bench/service-load.sh: a subscriber reading metrics and progress during the load
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
   mosquitto-clients # mosquitto_sub/mosquitto_pub: the tests subscribe as a standard LIS client would (docs/lis.md)
+  prometheus      # a real Prometheus scrapes the service in the tests; promtool lints the exposition (docs/operations.md)
 )
 
 missing=()
@@ -40,3 +41,12 @@ echo "install: installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Debian starts the services of packages it installs. The tests start their own broker and Prometheus on loopback
+# ports; Debian's would listen on every interface (Prometheus on :9090 without authentication). Installed here for
+# the tests, so stopped and disabled here, where systemd runs.
+for service in mosquitto prometheus; do
+  if [[ " ${missing[*]} " == *" $service "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done

@@ -99,6 +99,22 @@ public sealed partial class SlideJournal
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>For each sink in use, the events it has not yet delivered.</summary>
+    public IReadOnlyDictionary<string, long> OutboxLengths()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT s.name, (SELECT COUNT(*) FROM events e WHERE e.seq > s.delivered) FROM sinks s ORDER BY s.name";
+        using var reader = command.ExecuteReader();
+        var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            lengths[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return lengths;
+    }
+
     private static void Enqueue(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<JournalEvent> events)
     {
         foreach (var e in events)

@@ -26,7 +26,7 @@ public static class PipelineServiceCollectionExtensions
         JournalOptions journal)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        services.AddSingleton(_ => new ModelProvider(model)); // created by the container, so disposed with it
+        services.AddSingleton(p => new ModelProvider(model, p.GetRequiredService<PipelineMetrics>())); // created by the container, so disposed with it
         services.AddSingleton(processing);
         services.AddSingleton(tissue);
         services.AddSingleton(tiling);

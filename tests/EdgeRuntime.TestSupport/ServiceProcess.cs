@@ -16,6 +16,9 @@ public sealed class ServiceProcess : IDisposable
     public ServiceProcess(string edgertDll, string configPath)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+
+        // Many services run at once in the tests: each operations endpoint takes a free port, which its log names.
+        info.Environment["EdgeRuntime__Operations__Port"] = "0";
         foreach (var a in new[] { edgertDll, "run", "--config", configPath })
         {
             info.ArgumentList.Add(a);

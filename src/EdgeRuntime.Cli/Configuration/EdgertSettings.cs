@@ -3,6 +3,7 @@ using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Operations;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
@@ -48,6 +49,8 @@ internal sealed class EdgertSettings
     public EmbeddedBrokerOptions Broker { get; } = new();
 
     public PluginOptions Plugins { get; } = new();
+
+    public OperationsOptions Operations { get; } = new();
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
@@ -105,7 +108,7 @@ internal sealed class EdgertSettings
         (InferenceOptions.Section, Inference), (EncodingOptions.Section, Pipeline), (ZeroShotOptions.Section, ZeroShot),
         (ModelOptions.Section, Models), (InboxOptions.Section, Inbox), (JournalOptions.Section, Journal),
         (ProcessingOptions.Section, Processing), (MqttOptions.Section, Mqtt), (EmbeddedBrokerOptions.Section, Broker),
-        (PluginOptions.Section, Plugins),
+        (PluginOptions.Section, Plugins), (OperationsOptions.Section, Operations),
     ];
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
@@ -160,7 +163,7 @@ internal sealed class EdgertSettings
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
             .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).ToList();
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);

@@ -1,5 +1,6 @@
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Ingest;
+using EdgeRuntime.Operations;
 using EdgeRuntime.Pipeline;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
@@ -39,6 +40,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(settings.Inference);
         builder.Services.AddPlugins(settings.Plugins);
         builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
+        builder.Services.AddOperationsEndpoint(settings.Operations);
         return builder.Build();
     }
 }

@@ -2,7 +2,22 @@ namespace EdgeRuntime.Pipeline.Processing;
 
 /// <summary>
 /// The model slides are processed with, swappable while the service runs: a slide keeps the model it started
-/// with; a replaced model's ONNX sessions are released when its last slide ends.
+/// with; a replaced model's ONNX sessions are released when its last slide ends. Every activation, at start and
+/// by swap, is counted on the metrics with the model and the execution provider it runs on.
 /// </summary>
-/// <param name="initial">The model loaded at start.</param>
-public sealed class ModelProvider(ModelRuntime initial) : Swappable<ModelRuntime>(initial);
+public sealed class ModelProvider : Swappable<ModelRuntime>
+{
+    private readonly PipelineMetrics? metrics;
+
+    /// <summary>Starts with <paramref name="initial"/>, the model loaded at start.</summary>
+    public ModelProvider(ModelRuntime initial, PipelineMetrics? metrics = null)
+        : base(initial)
+    {
+        this.metrics = metrics;
+        metrics?.ObserveActiveModel(() => (Current.Package.Identity, Current.Package.ExecutionProvider));
+        Activated(initial);
+    }
+
+    /// <inheritdoc />
+    protected override void Activated(ModelRuntime value) => metrics?.ModelActivated();
+}

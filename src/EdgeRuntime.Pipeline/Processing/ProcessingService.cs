@@ -163,7 +163,8 @@ public sealed class ProcessingService(
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken, destination);
             var outcome = result.Run.Outcome;
             journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)], outcome.RunsTasks ? null : $"{outcome.Status}: {outcome.Reason}");
-            metrics.SlideFinished(succeeded: true);
+            metrics.SlideDone();
+            metrics.Stages(result.Run.Timings);
             ProcessingLog.Done(logger, record.Id, result.Run.Plan.Grid.Tiles.Count, clock.Elapsed.TotalSeconds, result.Directory);
             foreach (var failed in result.Run.Outcomes.Where(o => o.Failed))
             {
@@ -183,6 +184,7 @@ public sealed class ProcessingService(
             var reason = e.Message;
             var waiting = DiskFull.Is(e) ? $"waiting for space to write its results: {reason}" : $"waiting for the results folder to be writable: {reason}";
             journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, waiting)]);
+            metrics.SlideRequeued(DiskFull.Is(e) ? "disk-full" : "results-store-unavailable");
             Interlocked.Exchange(ref pausedUntilTicks, DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds).UtcTicks);
             if (DiskFull.Is(e))
             {
@@ -195,12 +197,18 @@ public sealed class ProcessingService(
         }
         catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Fail(record, e is SlideException ? e.Message : $"{record.Path}: {e.Message}");
+            Fail(record, e is SlideException ? e.Message : $"{record.Path}: {e.Message}", e switch
+            {
+                SlideException => "unreadable-slide",
+                UnauthorizedAccessException => "permission",
+                InvalidDataException => "invalid-data",
+                _ => "io",
+            });
         }
         catch (Exception e)
         {
             ProcessingLog.Unexpected(logger, record.Id, e);
-            Fail(record, $"{record.Path}: unexpected error: {e.Message}");
+            Fail(record, $"{record.Path}: unexpected error: {e.Message}", "unexpected");
         }
         finally
         {
@@ -209,10 +217,11 @@ public sealed class ProcessingService(
         }
     }
 
-    private void Fail(SlideRecord record, string reason)
+    // The metric's reason is a short fixed word (a label value must not grow without bound); the journal has the text.
+    private void Fail(SlideRecord record, string reason, string metricReason)
     {
         journal.MarkFailed(record.Id, reason, [SlideEvents.Failed(record.Id, record.Path, reason)]);
-        metrics.SlideFinished(succeeded: false);
+        metrics.SlideFailed(metricReason);
         ProcessingLog.Failed(logger, record.Id, reason);
         TryMove(record.Id, () => files.Failed(record.Path, reason));
     }

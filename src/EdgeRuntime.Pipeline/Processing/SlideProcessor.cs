@@ -10,7 +10,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// active model and tasks, runs through the <see cref="SlidePipeline"/> into a staging folder, gets its result
 /// document, and the folder is committed atomically.
 /// </summary>
-public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions processing, ModelProvider models, TaskProvider tasks)
+public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions processing, ModelProvider models, TaskProvider tasks, ArtefactLinks? links = null)
 {
 
     /// <summary>Processes <paramref name="path"/> as slide <paramref name="slideId"/>.</summary>
@@ -42,6 +42,7 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
             }
 
             var document = ResultDocument.Of(run, storedPath ?? path);
+            document["artefacts"] = Store(() => ArtefactList.Of(output.Staging, slideId, links ?? ArtefactLinks.Relative));
             await StoreAsync(() => File.WriteAllTextAsync(Path.Combine(output.Staging, "result.json"), document.ToJsonString(Journal.Events.PayloadJson.Indented), cancellationToken)).ConfigureAwait(false);
             Store(output.Commit);
             return new SlideResult(slideId, document, output.Final, run);
@@ -88,6 +89,13 @@ public sealed class SlideProcessor(SlidePipeline pipeline, ProcessingOptions pro
         {
             throw new ResultsStoreUnavailableException(processing.ResultsDirectory, e);
         }
+    }
+
+    private T Store<T>(Func<T> read)
+    {
+        T value = default!;
+        Store(() => { value = read(); });
+        return value;
     }
 
     private async Task StoreAsync(Func<Task> write)

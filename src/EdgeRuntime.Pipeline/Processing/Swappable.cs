@@ -46,18 +46,25 @@ public class Swappable<T> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(next);
         Entry previous;
+        bool unused;
         lock (gate)
         {
             previous = current;
             current = new Entry(next);
             previous.Retired = true;
-            if (previous.Leases > 0)
-            {
-                return;
-            }
+            unused = previous.Leases == 0; // decided under the lock: a lease ending later disposes it itself
         }
 
-        previous.Value.Dispose();
+        Activated(next);
+        if (unused)
+        {
+            previous.Value.Dispose();
+        }
+    }
+
+    /// <summary>Called after <paramref name="value"/> became the active value by <see cref="Swap"/>.</summary>
+    protected virtual void Activated(T value)
+    {
     }
 
     /// <inheritdoc />

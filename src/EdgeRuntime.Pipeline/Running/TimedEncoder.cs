@@ -19,7 +19,7 @@ internal sealed class TimedEncoder(IImageEncoder inner, PipelineMetrics metrics)
     {
         var clock = Stopwatch.StartNew();
         var result = await inner.EncodeAsync(batch, cancellationToken).ConfigureAwait(false);
-        metrics.Batch(batch.Tiles.Count, clock.Elapsed);
+        metrics.Batch(inner.Model, batch.Tiles.Count, clock.Elapsed);
         return result;
     }
 }

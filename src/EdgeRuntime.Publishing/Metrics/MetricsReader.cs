@@ -84,7 +84,7 @@ public sealed class MetricsReader : IDisposable
 
         lock (gate)
         {
-            latencies.Enqueue(value);
+            latencies.Enqueue(value * 1000); // recorded in seconds; the MQTT metrics message speaks milliseconds
             if (latencies.Count > LatencyWindow)
             {
                 latencies.Dequeue();

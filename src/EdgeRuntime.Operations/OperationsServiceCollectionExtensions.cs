@@ -1,0 +1,48 @@
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Pipeline.Results;
+using EdgeRuntime.Publishing.Broker;
+using EdgeRuntime.Publishing.Metrics;
+using EdgeRuntime.Publishing.Mqtt;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRuntime.Operations;
+
+/// <summary>Registers the operations endpoint: Prometheus metrics and health probes over HTTP.</summary>
+public static class OperationsServiceCollectionExtensions
+{
+    /// <summary>Adds the endpoint, when <paramref name="options"/> enable it; register it after the components it reads.</summary>
+    public static IServiceCollection AddOperationsEndpoint(this IServiceCollection services, OperationsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Enabled)
+        {
+            return services;
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton(new ArtefactLinks(options.PublicUrl is null ? null : new Uri(options.PublicUrl.EndsWith('/') ? options.PublicUrl : options.PublicUrl + "/")));
+        services.AddSingleton(p => new JournalMetrics(p.GetRequiredService<SlideJournal>()));
+        services.AddSingleton(p => new HostMeters(
+        [
+            p.GetRequiredService<PipelineMetrics>().Meter, p.GetRequiredService<PublishingMetrics>().Meter,
+            p.GetRequiredService<BrokerMetrics>().Meter, p.GetRequiredService<IngestMetrics>().Meter,
+            p.GetRequiredService<JournalMetrics>().Meter,
+        ]));
+        services.AddSingleton(p =>
+        {
+            var journal = p.GetRequiredService<SlideJournal>();
+            return new OperationsEndpoint(options, p.GetRequiredService<HostMeters>(), new Dictionary<string, IHealthCheck>
+            {
+                ["model"] = ReadinessChecks.Model(p.GetRequiredService<ModelProvider>()),
+                ["journal"] = ReadinessChecks.JournalOpen(journal),
+                ["sinks"] = ReadinessChecks.Sinks(journal, p.GetRequiredService<MqttConnection>(), options.ReadyOutboxBound),
+            }, new ResultFiles(p.GetRequiredService<ProcessingOptions>().ResultsDirectory), p.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddHostedService(p => p.GetRequiredService<OperationsEndpoint>());
+        return services;
+    }
+}
