@@ -4,7 +4,7 @@ runs it. Uses Debian's python3-torch and python3-onnx only.
 
   import-checkpoint.py --family uni <checkpoint folder or file> --out <plugins root>/models
   import-checkpoint.py --family uni --write-synthetic <folder> [--twin] [--seed N]   (a checkpoint in the family's layout)
-  import-checkpoint.py --family uni <checkpoint> --reference <out.json> <image>...   (PyTorch's embeddings, for parity)
+  import-checkpoint.py --family uni <checkpoint> --reference <out.json> --images <image>...   (PyTorch's embeddings, for parity)
   import-checkpoint.py --list
 
 A family (tools/families/, discovered by module) provides: id, kind, write_synthetic(folder, twin, seed),
@@ -35,8 +35,8 @@ def main():
     p.add_argument("--write-synthetic", metavar="FOLDER", help="write a seeded checkpoint in the family's layout")
     p.add_argument("--twin", action="store_true", help="with --write-synthetic: the small structural twin")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--reference", metavar="JSON", help="write PyTorch's embeddings of the images that follow")
-    p.add_argument("images", nargs="*")
+    p.add_argument("--reference", metavar="JSON", help="write PyTorch's embeddings of the --images")
+    p.add_argument("--images", nargs="+", default=[], help="with --reference: the images")
     p.add_argument("--list", action="store_true", help="list the families")
     a = p.parse_args()
     if a.list:

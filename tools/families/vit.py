@@ -18,6 +18,7 @@ import math
 import os
 
 import numpy as np
+import onnx
 import torch
 from torch import nn
 from PIL import Image
@@ -272,6 +273,17 @@ def seeded_state(vit, seed):
     return state
 
 
+def _declare_token_shapes(path, outputs, count, width):
+    """The exporter leaves token outputs' dimensions symbolic; the runtime checks them against the manifest, so the
+    graph states them (the weights, in the graph or in external data, are left as they are)."""
+    model = onnx.load(path, load_external_data=False)
+    for output in model.graph.output:
+        if output.name in outputs:
+            dims = output.type.tensor_type.shape.dim
+            dims[1].dim_value, dims[2].dim_value = count, width
+    onnx.save(model, path)
+
+
 class VisionFamily:
     """One vision-only family: its published layout (architecture, config, checkpoint file), its card's
     preprocessing and embedding, its licence and terms; a full-size configuration and a structural twin."""
@@ -381,6 +393,7 @@ class VisionFamily:
                                     ["pixel_values"], outputs, axes)
             grid = size // c["patch_size"]
             width = c["embed_dim"]
+            _declare_token_shapes(os.path.join(work, files[0]), outputs, 1 + c["reg_tokens"] + grid * grid, width)
             embedding = 2 * width if self.compose == "class-plus-mean-patch" else width
             manifest = {
                 "schemaVersion": 2, "id": package_id, "name": self.name, "version": version, "family": self.id,
