@@ -166,6 +166,35 @@ public sealed class Format2PackageTests : IDisposable
         Assert.Contains("keeps its data in '../outside.data', outside the package folder", e.Message);
     }
 
+    [Fact]
+    public void A_float16_graph_runs_with_its_input_and_outputs_converted_and_a_float32_graph_declared_float16_is_refused()
+    {
+        var package = CopyOf("uni");
+        EditManifest(package, m => m["imageEncoder"]!["precision"] = "float16");
+        Assert.Contains("image_encoder.onnx: input 'pixel_values' is [?, 3, 224, 224] float32; the manifest implies [batch, 3, 224, 224] float16", Refused(package).Message);
+
+        // The same weights behind a float16 input and float16 outputs (Cast nodes at the graph's edge).
+        ExternalTool.Python(
+            "import sys, onnx; from onnx import helper, TensorProto as T; m = onnx.load(sys.argv[1]); g = m.graph\n"
+            + "def rename(old, new):\n"
+            + "    for n in g.node:\n"
+            + "        n.input[:] = [new if x == old else x for x in n.input]; n.output[:] = [new if x == old else x for x in n.output]\n"
+            + "i = g.input[0]; rename(i.name, i.name + '_f32'); g.node.insert(0, helper.make_node('Cast', [i.name], [i.name + '_f32'], to=T.FLOAT)); i.type.tensor_type.elem_type = T.FLOAT16\n"
+            + "for o in g.output:\n"
+            + "    rename(o.name, o.name + '_f32'); g.node.append(helper.make_node('Cast', [o.name + '_f32'], [o.name], to=T.FLOAT16)); o.type.tensor_type.elem_type = T.FLOAT16\n"
+            + "onnx.save(m, sys.argv[1])",
+            Path.Combine(package, "image_encoder.onnx"));
+        Rehash(package);
+        using var half = Models.Load(package);
+        using var single = Models.Load(FamilyTwins.Package("uni"));
+        using var halfEncoder = new OnnxImageEncoder(half, 1);
+        using var singleEncoder = new OnnxImageEncoder(single, 1);
+        var rgb = new byte[224 * 224 * 3];
+        new Random(3).NextBytes(rgb);
+        var expected = singleEncoder.EncodeImage(rgb, 224, 224).Select(v => (double)v).ToArray();
+        Assert.True(Models.Cosine(halfEncoder.EncodeImage(rgb, 224, 224), expected) > 0.999);
+    }
+
     // ONNX's own writer (python3-onnx) moves every initializer over 1 KiB to location, relative to the graph.
     private static void MoveWeightsToExternalData(string package, string location) =>
         ExternalTool.Python(
