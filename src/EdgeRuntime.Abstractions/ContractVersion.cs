@@ -15,9 +15,10 @@ public static class ContractVersion
     /// <summary>
     /// Incremented when members are added without breaking existing plugins. 1: the grid's shape
     /// (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query
-    /// encoder. 2: <see cref="Requests.RequestFields"/>, reading a request's fields with their names and bounds.
+    /// encoder. 2: <see cref="Requests.RequestFields"/>, reading a request's fields with their names and bounds. 3: dense tokens
+    /// on <see cref="Embeddings.EmbeddingBatch"/> and what a task needs of the model (<see cref="Tasks.ISlideTask.Needs"/>).
     /// </summary>
-    public const int Minor = 2;
+    public const int Minor = 3;
 
     /// <summary>The oldest major version still loaded: 1 (every 1.x member is unchanged).</summary>
     public const int OldestSupportedMajor = 1;

@@ -48,9 +48,9 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
     private static int? Describe(Exception e) => e switch
     {
         SettingsException => ExitCodes.UsageError,
-        OpenSlideNotInstalledException => ExitCodes.MissingDependency,
+        OpenSlideNotInstalledException or Commands.MissingToolException => ExitCodes.MissingDependency,
         SlideException or IOException or UnauthorizedAccessException => ExitCodes.InputError,
-        ModelPackageException or InvalidDataException => ExitCodes.InputError,
+        ModelPackageException or InvalidDataException or ModelCapabilityException => ExitCodes.InputError,
         _ => null,
     };
 }

@@ -266,6 +266,7 @@ public sealed class PluginController(
             }
 
             CheckPrototypeTasks(wanted, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task.Name).ToList());
+            TaskModelFit.Check(nextModel ?? models.Current, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

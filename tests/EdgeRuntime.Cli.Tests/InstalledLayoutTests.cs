@@ -38,7 +38,10 @@ public sealed class InstalledLayoutTests : IDisposable
         }));
         var (code, output, error) = Edgert.Run("plugins", "list", "--config", config);
         Assert.True(code == 0, error);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        // A model's row goes on to say what it serves (its kind) and its licence.
+        Assert.Contains("vision-language: serves features, few-shot prototypes, linear probe, image search, dense tokens, zero-shot tagging, zero-shot segmentation, text search; licence MIT", rows[0]);
+        var lines = rows.Select(l => string.Join(' ', l.Split(' ').Take(l.StartsWith('*') ? 4 : 3))).ToList();
         // Issue 23: tagging, segmentation and the retrieval index run by default; feature extraction when configured.
         Assert.Equal(
             ["* models tiny-reference 1.0.0", "* prompts crc100k 1.0.0", "prompts sicapv2 1.0.0", "prompts wsss4luad 1.0.0", "tasks features 1.0.0", "* tasks retrieval-index 1.0.0", "* tasks zero-shot-segmentation 1.0.0", "* tasks zero-shot-tagging 1.0.0"],

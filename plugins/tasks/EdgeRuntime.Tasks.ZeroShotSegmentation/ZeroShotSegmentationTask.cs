@@ -30,6 +30,9 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
     /// <inheritdoc />
     public string Name => "zero-shot-segmentation";
 
+    /// <summary>Scores tiles against class embeddings: the prompt set's (a text tower) or a prototype set's.</summary>
+    public ModelNeeds Needs => ModelNeeds.ClassTexts;
+
     /// <inheritdoc />
     public int ContractMajorVersion => ContractVersion.Major;
 

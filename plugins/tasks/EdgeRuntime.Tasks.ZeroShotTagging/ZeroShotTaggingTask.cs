@@ -24,6 +24,9 @@ public sealed class ZeroShotTaggingTask : ISlideTask
     /// <inheritdoc />
     public string Name => "zero-shot-tagging";
 
+    /// <summary>Scores tiles against class embeddings: the prompt set's (a text tower) or a prototype set's.</summary>
+    public ModelNeeds Needs => ModelNeeds.ClassTexts;
+
     /// <inheritdoc />
     public int ContractMajorVersion => ContractVersion.Major;
 

@@ -38,6 +38,12 @@ public sealed class EmbeddingBatch
     /// <summary>All vectors, one row per tile.</summary>
     public ReadOnlyMemory<float> Vectors { get; }
 
+    /// <summary>
+    /// Tokens from the encoder depths the model declares for dense tasks (cell segmentation), one entry per depth, from
+    /// the run that gave <see cref="Vectors"/>; empty when the model declares none (added in 2.3).
+    /// </summary>
+    public IReadOnlyList<DenseTokens> Dense { get; init; } = [];
+
     /// <summary>The embedding of tile <paramref name="i"/> of this batch.</summary>
     public ReadOnlySpan<float> VectorOf(int i) => Vectors.Span.Slice(i * Dimension, Dimension);
 }

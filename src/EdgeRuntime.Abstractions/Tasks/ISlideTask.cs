@@ -18,6 +18,12 @@ public interface ISlideTask
     /// <summary>The <see cref="ContractVersion.Major"/> the task was compiled against.</summary>
     int ContractMajorVersion { get; }
 
+    /// <summary>
+    /// What the task needs of the model beyond image embeddings (added in 2.3); a vision-only model is refused for a
+    /// task that needs its text tower, at activation. Default: nothing more.
+    /// </summary>
+    ModelNeeds Needs => ModelNeeds.None;
+
     /// <summary>Starts the task on one slide.</summary>
     ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken);
 }

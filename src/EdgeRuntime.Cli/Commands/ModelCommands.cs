@@ -37,11 +37,14 @@ internal static class ModelCommands
             output.Out.WriteLine($"OK           {package.Directory}");
             output.Out.WriteLine($"Model:       {m.Id} {m.Version}: {m.Name}");
             output.Out.WriteLine($"Family:      {m.Family}");
+            output.Out.WriteLine($"Serves:      {Inference.Packages.ModelServes.Describe(m)}");
             output.Out.WriteLine($"Licence:     {m.License}");
             output.Out.WriteLine($"Source:      {m.Source}");
             output.Out.WriteLine(string.Create(inv, $"Image:       {m.Preprocessing.InputSize} px, resize {m.Preprocessing.Resize} ({m.Preprocessing.Interpolation}){(m.Preprocessing.CenterCrop ? ", centre crop" : string.Empty)}, mean [{string.Join(", ", m.Preprocessing.Mean)}], std [{string.Join(", ", m.Preprocessing.Std)}], {m.Preprocessing.ChannelOrder}"));
-            output.Out.WriteLine($"Text:        {m.Tokenizer.Kind}, context {m.Tokenizer.ContextLength}, pad id {m.Tokenizer.PadTokenId}");
-            output.Out.WriteLine(string.Create(inv, $"Embedding:   {m.EmbeddingSize}, logit scale {m.LogitScale:0.####}"));
+            output.Out.WriteLine(m.Tokenizer is { } t ? $"Text:        {t.Kind}, context {t.ContextLength}, pad id {t.PadTokenId}" : "Text:        none (vision-only)");
+            output.Out.WriteLine(m.ImageEncoder.Embedding?.Compose is { } compose
+                ? string.Create(inv, $"Embedding:   {m.EmbeddingSize}, {compose} of {m.ImageEncoder.Tokens!.Count} tokens ({m.ImageEncoder.Tokens.RegisterTokens} registers), {m.ImageEncoder.EffectivePrecision}{(m.ImageEncoder.Dense is { Count: > 0 } d ? $", dense depths {string.Join(", ", d.Select(x => x.Depth))}" : "")}")
+                : string.Create(inv, $"Embedding:   {m.EmbeddingSize}, logit scale {m.LogitScale:0.####}"));
             output.Out.WriteLine(string.Create(inv, $"Tiles:       {m.Tiling.TileSize} px at {m.Tiling.TargetMicronsPerPixel} µm/px"));
             output.Out.WriteLine($"Runs on:     {package.ExecutionProvider}");
             output.Out.WriteLine($"Manifest:    SHA-256 {package.Identity.Sha256}");
@@ -49,6 +52,7 @@ internal static class ModelCommands
             return ExitCodes.Success;
         }));
         models.Subcommands.Add(check);
+        models.Subcommands.Add(ModelImportCommand.Create(output));
         return models;
 
         void PrintProviders(EdgertSettings settings)

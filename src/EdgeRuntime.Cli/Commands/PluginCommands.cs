@@ -41,7 +41,8 @@ internal static class PluginCommands
                 var hash = parse.GetValue(hashes) ? Hash(plugin, settings.Plugins.Root) : null;
                 var forTasks = served.Contains(plugin) ? $"for {string.Join(", ", served[plugin])}" : null;
                 var refused = Refusal(plugin, settings.Plugins) is { } reason ? $"refused: {reason}" : null;
-                rows.Add([mark, plugin.Kind, plugin.Id, plugin.Version, .. new[] { hash, forTasks, refused }.OfType<string>()]);
+                var serves = plugin.Kind == PluginRef.Models ? ModelServesText(plugin.Directory(settings.Plugins.Root)) : null;
+                rows.Add([mark, plugin.Kind, plugin.Id, plugin.Version, .. new[] { hash, forTasks, serves, refused }.OfType<string>()]);
             }
 
             // Columns as wide as their longest entry: kinds, ids and versions of any length line up.
@@ -55,6 +56,19 @@ internal static class PluginCommands
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // What a model serves follows from its kind; with its licence and terms, so a gated or non-commercial model says so.
+    private static string? ModelServesText(string directory)
+    {
+        try
+        {
+            return Inference.Packages.ModelServes.Describe(Inference.Packages.ModelPackage.ReadManifest(directory));
+        }
+        catch (Inference.Packages.ModelPackageException)
+        {
+            return null; // the refusal column says what is wrong with it
+        }
     }
 
     private static Command Activate(CliOutput output)

@@ -40,6 +40,7 @@ internal static class ServiceCommands
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
             var tasks = TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"));
+            TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
             host.Services.GetRequiredService<TaskProvider>().Swap(tasks);
             StartupLog.Write(loggers.CreateLogger("edgert"), model, tasks, settings.Inference);
             try
@@ -87,6 +88,7 @@ internal static class ServiceCommands
             var path = parse.GetValue(file)!.FullName;
             var id = SlideRunner.SlideId(opener, path);
             using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
+            TaskModelFit.Check(provider.Current, tasks.Current.Tasks.Select(t => t.Task));
             var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging);
             var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);

@@ -10,7 +10,8 @@ namespace EdgeRuntime.Inference.Onnx;
 /// <summary>
 /// The image tower of a package on ONNX Runtime. Input and output buffers are allocated once for the largest
 /// batch and reused; ONNX Runtime reads and writes them in place. Calls are serialised: one encoder runs one
-/// batch at a time, with all the intra-op threads it was given.
+/// batch at a time, with all the intra-op threads it was given. One run per batch gives the embedding (a named
+/// output, or composed from the final tokens: <see cref="TokenComposition"/>) and the dense depths' tokens.
 /// </summary>
 public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
 {
@@ -18,6 +19,10 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
     private readonly ClipImagePreprocessor preprocessor;
     private readonly float[] input;
     private readonly float[] output;
+    private readonly TokensSpec? tokens;
+    private readonly float[]? tokenBuffer;
+    private readonly (DenseOutputSpec Spec, float[] Buffer)[] dense;
+    private readonly Float16Buffers? half;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly int maxBatch;
 
@@ -28,9 +33,15 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         this.package = package;
         this.maxBatch = maxBatch;
+        var spec = package.Manifest.ImageEncoder;
         preprocessor = new ClipImagePreprocessor(package.Manifest.Preprocessing);
         input = new float[maxBatch * preprocessor.ValuesPerImage];
         output = new float[maxBatch * package.Manifest.EmbeddingSize];
+        tokens = spec.Tokens;
+        var tokenValues = tokens is null ? 0 : maxBatch * tokens.Count * tokens.Width;
+        tokenBuffer = spec.EmbeddingOutput is null && tokens is not null ? new float[tokenValues] : null;
+        dense = [.. (spec.Dense ?? []).Select(d => (d, new float[tokenValues]))];
+        half = spec.EffectivePrecision == ImageEncoderSpec.HalfPrecision ? new Float16Buffers(this) : null;
     }
 
     /// <inheritdoc />
@@ -56,7 +67,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
             }
 
             Run(count, cancellationToken);
-            return new EmbeddingBatch(batch.SlideId, batch.Tiles, Dimension, output.AsMemory(0, count * Dimension));
+            return new EmbeddingBatch(batch.SlideId, batch.Tiles, Dimension, output.AsMemory(0, count * Dimension)) { Dense = DenseOf(count) };
         }
         finally
         {
@@ -83,6 +94,9 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
     /// <inheritdoc />
     public void Dispose() => gate.Dispose();
 
+    private List<DenseTokens> DenseOf(int count) =>
+        [.. dense.Select(d => new DenseTokens(d.Spec.Depth, count, tokens!.PrefixTokens, tokens.RegisterTokens, tokens.GridSize, tokens.Width, d.Buffer.AsMemory(0, count * tokens.Count * tokens.Width)))];
+
     private void Run(int count, CancellationToken cancellationToken)
     {
         if (count > maxBatch)
@@ -91,10 +105,94 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var spec = package.Manifest.ImageEncoder;
         var size = preprocessor.InputSize;
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, count * preprocessor.ValuesPerImage), [count, 3, size, size]);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, count * Dimension), [count, Dimension]);
+        var outputs = new List<(string Name, float[] Buffer, long[] Shape)>();
+        if (spec.EmbeddingOutput is { } embedding)
+        {
+            outputs.Add((embedding, output, [count, Dimension]));
+        }
+        else
+        {
+            outputs.Add((tokens!.Output, tokenBuffer!, [count, tokens.Count, tokens.Width]));
+        }
+
+        foreach (var (d, buffer) in dense)
+        {
+            outputs.Add((d.Output, buffer, [count, tokens!.Count, tokens.Width]));
+        }
+
+        long[] inputShape = [count, 3, size, size];
+        var inputValues = count * preprocessor.ValuesPerImage;
         using var runOptions = new RunOptions();
-        package.ImageSession.Run(runOptions, [package.Manifest.ImageEncoder.Input], [inputValue], [package.Manifest.ImageEncoder.Output], [outputValue]);
+        if (half is null)
+        {
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputValues), inputShape);
+            var outputValues = outputs.Select(o => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, o.Buffer.AsMemory(0, (int)o.Shape.Aggregate(1L, (a, b) => a * b)), o.Shape)).ToList();
+            try
+            {
+                package.ImageSession.Run(runOptions, [spec.Input], [inputValue], [.. outputs.Select(o => o.Name)], outputValues);
+            }
+            finally
+            {
+                outputValues.ForEach(v => v.Dispose());
+            }
+        }
+        else
+        {
+            half.Run(runOptions, spec.Input, inputValues, inputShape, outputs);
+        }
+
+        if (spec.EmbeddingOutput is null)
+        {
+            TokenComposition.Compose(spec.Embedding!.Compose!, tokens!, tokenBuffer.AsSpan(0, count * tokens!.Count * tokens.Width), count, output.AsSpan(0, count * Dimension));
+        }
+    }
+
+    // Float16 graphs: the same buffers in float, converted on the way in and out (preprocessing and the tasks work in
+    // float; the half-precision arithmetic is the provider's).
+    private sealed class Float16Buffers(OnnxImageEncoder encoder)
+    {
+        private readonly Float16[] input = new Float16[encoder.input.Length];
+        private readonly Dictionary<string, Float16[]> outputs = [];
+
+        public void Run(RunOptions runOptions, string inputName, int inputValues, long[] inputShape, List<(string Name, float[] Buffer, long[] Shape)> wanted)
+        {
+            for (var i = 0; i < inputValues; i++)
+            {
+                input[i] = (Float16)encoder.input[i];
+            }
+
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputValues), inputShape);
+            var values = new List<OrtValue>();
+            try
+            {
+                foreach (var (name, buffer, shape) in wanted)
+                {
+                    if (!outputs.TryGetValue(name, out var h))
+                    {
+                        outputs[name] = h = new Float16[buffer.Length];
+                    }
+
+                    values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, h.AsMemory(0, (int)shape.Aggregate(1L, (a, b) => a * b)), shape));
+                }
+
+                encoder.package.ImageSession.Run(runOptions, [inputName], [inputValue], [.. wanted.Select(w => w.Name)], values);
+            }
+            finally
+            {
+                values.ForEach(v => v.Dispose());
+            }
+
+            foreach (var (name, buffer, shape) in wanted)
+            {
+                var h = outputs[name];
+                var n = (int)shape.Aggregate(1L, (a, b) => a * b);
+                for (var i = 0; i < n; i++)
+                {
+                    buffer[i] = (float)h[i];
+                }
+            }
+        }
     }
 }

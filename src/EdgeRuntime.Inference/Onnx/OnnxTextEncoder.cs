@@ -17,6 +17,12 @@ public sealed class OnnxTextEncoder(ModelPackage package) : ITextEncoder
     public ValueTask<float[]> EncodeAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompts);
+        if (!package.HasTextTower)
+        {
+            // Text tasks are refused at activation (TaskModelFit); this is the last word for any caller that was not.
+            throw package.NoTextTower();
+        }
+
         var context = package.Tokenizer.ContextLength;
         var ids = new long[prompts.Count * context];
         for (var i = 0; i < prompts.Count; i++)
@@ -34,7 +40,7 @@ public sealed class OnnxTextEncoder(ModelPackage package) : ITextEncoder
         using var input = OrtValue.CreateTensorValueFromMemory(ids, [prompts.Count, context]);
         using var output = OrtValue.CreateTensorValueFromMemory(result, [prompts.Count, Dimension]);
         using var runOptions = new RunOptions();
-        package.TextSession.Run(runOptions, [package.Manifest.TextEncoder.Input], [input], [package.Manifest.TextEncoder.Output], [output]);
+        package.TextSession.Run(runOptions, [package.Manifest.TextEncoder!.Input], [input], [package.Manifest.TextEncoder.Output], [output]);
         return ValueTask.FromResult(result);
     }
 }

@@ -7,9 +7,9 @@ internal static class ManifestValidator
 {
     public static IEnumerable<string> Validate(ModelManifest m)
     {
-        if (m.SchemaVersion != 1)
+        if (m.SchemaVersion is not (1 or 2))
         {
-            yield return $"model.json: schemaVersion {m.SchemaVersion} is not supported (this runtime reads 1).";
+            yield return $"model.json: schemaVersion {m.SchemaVersion} is not supported (this runtime reads 1 and 2).";
         }
 
         foreach (var (key, value) in new[] { ("id", m.Id), ("name", m.Name), ("version", m.Version), ("family", m.Family), ("license", m.License), ("source", m.Source) })
@@ -30,19 +30,9 @@ internal static class ManifestValidator
             yield return $"model.json: embeddingSize must be positive (is {m.EmbeddingSize}).";
         }
 
-        if (!(m.LogitScale > 0) || !double.IsFinite(m.LogitScale))
+        foreach (var problem in ModelKindRules.Validate(m))
         {
-            yield return $"model.json: logitScale must be a positive number (is {m.LogitScale.ToString(CultureInfo.InvariantCulture)}).";
-        }
-
-        if (m.Tokenizer.Kind != "clip-bpe")
-        {
-            yield return $"model.json: tokenizer.kind '{m.Tokenizer.Kind}' is not supported (supported: clip-bpe; CONCH's own tokenizer is not supported yet).";
-        }
-
-        if (m.Tokenizer.ContextLength < 2)
-        {
-            yield return $"model.json: tokenizer.contextLength must be at least 2 (is {m.Tokenizer.ContextLength}).";
+            yield return problem;
         }
 
         var p = m.Preprocessing;
@@ -59,6 +49,11 @@ internal static class ManifestValidator
         if (p.Interpolation is not ("bicubic" or "bilinear"))
         {
             yield return $"model.json: preprocessing.interpolation '{p.Interpolation}' must be 'bicubic' or 'bilinear'.";
+        }
+
+        if (p.ResizeTo is { } resizeTo && (p.Resize != "shortest-side" || resizeTo < p.InputSize))
+        {
+            yield return $"model.json: preprocessing.resizeTo {resizeTo} needs resize 'shortest-side' and at least the inputSize {p.InputSize}.";
         }
 
         if (p.ChannelOrder is not ("RGB" or "BGR"))
@@ -86,9 +81,20 @@ internal static class ManifestValidator
             yield return $"model.json: tiling.tileSize must be positive (is {m.Tiling.TileSize}).";
         }
 
-        foreach (var (key, file) in new[] { ("imageEncoder.file", m.ImageEncoder.File), ("textEncoder.file", m.TextEncoder.File), ("tokenizer.vocab", m.Tokenizer.Vocab), ("tokenizer.merges", m.Tokenizer.Merges) })
+        var listed = new List<(string Key, string? File)> { ("imageEncoder.file", m.ImageEncoder.File) };
+        if (m.TextEncoder is not null)
         {
-            if (!m.Files.ContainsKey(file))
+            listed.Add(("textEncoder.file", m.TextEncoder.File));
+        }
+
+        if (m.Tokenizer is not null)
+        {
+            listed.AddRange([("tokenizer.vocab", m.Tokenizer.Vocab), ("tokenizer.merges", m.Tokenizer.Merges), ("tokenizer.file", m.Tokenizer.File)]);
+        }
+
+        foreach (var (key, file) in listed)
+        {
+            if (file is not null && !m.Files.ContainsKey(file))
             {
                 yield return $"model.json: {key} '{file}' has no SHA-256 in 'files'.";
             }

@@ -4,11 +4,25 @@ namespace EdgeRuntime.Inference.Packages;
 
 /// <summary>
 /// The <c>model.json</c> of a model package, as written on disk. docs/model-package.schema.json is its JSON
-/// Schema. Unknown keys are refused when reading, so a misspelt key is an error, not a silent default.
+/// Schema (format 1 and format 2, docs/model-package-format-2.md). Unknown keys are refused when reading, so a
+/// misspelt key is an error, not a silent default. A format-1 manifest reads as the format-2 one it implies: a
+/// vision-language model whose embedding is the image encoder's named output.
 /// </summary>
 public sealed record ModelManifest
 {
-    /// <summary>Version of the manifest format; this runtime reads 1.</summary>
+    /// <summary>The kind of a model with an image and a text tower.</summary>
+    public const string VisionLanguage = "vision-language";
+
+    /// <summary>The kind of a model with an image tower alone (a foundation encoder such as UNI).</summary>
+    public const string VisionOnly = "vision-only";
+
+    /// <summary>
+    /// The temperature prototype scores use when neither the model (vision-only models have none) nor the prototype
+    /// set declares one: CLIP's, so that few-shot scores read alike across families.
+    /// </summary>
+    public const double DefaultLogitScale = 100.0;
+
+    /// <summary>Version of the manifest format; this runtime reads 1 and 2.</summary>
     public required int SchemaVersion { get; init; }
 
     /// <summary>Stable identifier, such as <c>plip</c>.</summary>
@@ -23,20 +37,35 @@ public sealed record ModelManifest
     /// <summary>Model family (<c>clip</c>, <c>conch</c>), which prompt sets declare they were written for.</summary>
     public required string Family { get; init; }
 
+    /// <summary><c>vision-language</c> or <c>vision-only</c> (format 2; format 1 is always vision-language).</summary>
+    [JsonPropertyName("kind")]
+    public string? DeclaredKind { get; init; }
+
+    /// <summary>The kind, format 1's implied one included.</summary>
+    [JsonIgnore]
+    public string Kind => DeclaredKind ?? VisionLanguage;
+
+    /// <summary>Whether the package has a text tower (and so can serve zero-shot tasks and text search).</summary>
+    [JsonIgnore]
+    public bool HasTextTower => Kind == VisionLanguage;
+
     /// <summary>Licence of the weights and files.</summary>
     public required string License { get; init; }
+
+    /// <summary>The terms the weights come with (gated, commercial use), shown by <c>plugins list</c> (format 2, optional).</summary>
+    public ModelTerms? Terms { get; init; }
 
     /// <summary>Where the weights came from and how they were exported.</summary>
     public required string Source { get; init; }
 
     /// <summary>The image tower.</summary>
-    public required OnnxGraphSpec ImageEncoder { get; init; }
+    public required ImageEncoderSpec ImageEncoder { get; init; }
 
-    /// <summary>The text tower.</summary>
-    public required OnnxGraphSpec TextEncoder { get; init; }
+    /// <summary>The text tower; absent when the model is vision-only.</summary>
+    public OnnxGraphSpec? TextEncoder { get; init; }
 
-    /// <summary>How text becomes token ids.</summary>
-    public required TokenizerSpec Tokenizer { get; init; }
+    /// <summary>How text becomes token ids; absent when the model is vision-only.</summary>
+    public TokenizerSpec? Tokenizer { get; init; }
 
     /// <summary>How a tile becomes the image tower's input.</summary>
     public required PreprocessingSpec Preprocessing { get; init; }
@@ -44,8 +73,16 @@ public sealed record ModelManifest
     /// <summary>Length of the (projected) embeddings both towers produce.</summary>
     public required int EmbeddingSize { get; init; }
 
-    /// <summary>The learned temperature: logits = logit scale × cosine. Read from the checkpoint, not assumed.</summary>
-    public required double LogitScale { get; init; }
+    /// <summary>The learned temperature as model.json declares it (vision-language models; absent when vision-only).</summary>
+    [JsonPropertyName("logitScale")]
+    public double? DeclaredLogitScale { get; init; }
+
+    /// <summary>
+    /// The learned temperature: logits = logit scale × cosine. Read from the checkpoint, not assumed; a vision-only
+    /// model has none, and scores against prototypes with <see cref="DefaultLogitScale"/>.
+    /// </summary>
+    [JsonIgnore]
+    public double LogitScale => DeclaredLogitScale ?? DefaultLogitScale;
 
     /// <summary>The resolution and tile size the model was trained at.</summary>
     public required TilingSpec Tiling { get; init; }
@@ -73,11 +110,17 @@ public sealed record TokenizerSpec
     /// <summary><c>clip-bpe</c> is supported.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>Vocabulary (<c>vocab.json</c>) relative to the package.</summary>
-    public required string Vocab { get; init; }
+    /// <summary>Vocabulary relative to the package (<c>vocab.json</c> for clip-bpe, <c>vocab.txt</c> for wordpiece).</summary>
+    public string? Vocab { get; init; }
 
-    /// <summary>Merges (<c>merges.txt</c>) relative to the package.</summary>
-    public required string Merges { get; init; }
+    /// <summary>Merges (<c>merges.txt</c>) relative to the package (clip-bpe).</summary>
+    public string? Merges { get; init; }
+
+    /// <summary>A single tokenizer file relative to the package (bpe-json: Hugging Face's <c>tokenizer.json</c>).</summary>
+    public string? File { get; init; }
+
+    /// <summary>Whether text is lower-cased first (wordpiece).</summary>
+    public bool? Lowercase { get; init; }
 
     /// <summary>Token ids per text, start and end included (77 for CLIP).</summary>
     public required int ContextLength { get; init; }
@@ -100,6 +143,12 @@ public sealed record PreprocessingSpec
 
     /// <summary>Crop the centre square after resizing.</summary>
     public required bool CenterCrop { get; init; }
+
+    /// <summary>
+    /// With <c>shortest-side</c>: the side the shorter side is resized to before the crop, when larger than the
+    /// input size (Prov-GigaPath: 256, then the centre 224). Default: the input size.
+    /// </summary>
+    public int? ResizeTo { get; init; }
 
     /// <summary>Per-channel mean subtracted from values scaled to 0–1.</summary>
     public required IReadOnlyList<double> Mean { get; init; }

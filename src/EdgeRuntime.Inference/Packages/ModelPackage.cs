@@ -8,21 +8,25 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeRuntime.Inference.Packages;
 
 /// <summary>
-/// A loaded, verified model package: manifest, ONNX sessions for both towers, tokenizer. Loading refuses a
-/// package with one <see cref="ModelPackageException"/> that lists every problem: manifest keys and values,
-/// missing files, wrong hashes, ONNX input and output names and shapes that disagree with the manifest.
+/// A loaded, verified model package: manifest, ONNX sessions for its towers (the image tower, and the text tower of a
+/// vision-language model), tokenizer. Loading refuses a package with one <see cref="ModelPackageException"/> that
+/// lists every problem: manifest keys and values, missing files, wrong hashes, external data outside the package or
+/// unhashed, ONNX input and output names, shapes and element types that disagree with the manifest.
 /// </summary>
 public sealed class ModelPackage : IDisposable
 {
-    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created text, ClipTokenizer tokenizer)
+    private readonly InferenceSession? textSession;
+    private readonly ClipTokenizer? tokenizer;
+
+    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created? text, ClipTokenizer? tokenizer)
     {
         Directory = directory;
         Manifest = manifest;
         Identity = identity;
         ImageSession = image.Session;
-        TextSession = text.Session;
+        textSession = text?.Session;
         ExecutionProvider = image.Provider;
-        Tokenizer = tokenizer;
+        this.tokenizer = tokenizer;
     }
 
     /// <summary>The package folder.</summary>
@@ -37,12 +41,20 @@ public sealed class ModelPackage : IDisposable
     /// <summary>The execution provider the image tower runs on.</summary>
     public string ExecutionProvider { get; }
 
+    /// <summary>Whether the model has a text tower (vision-language); a vision-only model serves no text task.</summary>
+    public bool HasTextTower => textSession is not null;
+
     /// <summary>The text side's tokenizer.</summary>
-    public ClipTokenizer Tokenizer { get; }
+    /// <exception cref="ModelCapabilityException">The model is vision-only.</exception>
+    public ClipTokenizer Tokenizer => tokenizer ?? throw NoTextTower();
 
     internal InferenceSession ImageSession { get; }
 
-    internal InferenceSession TextSession { get; }
+    internal InferenceSession TextSession => textSession ?? throw NoTextTower();
+
+    /// <summary>The refusal of a text task by a model without a text tower, with the reason.</summary>
+    public ModelCapabilityException NoTextTower() =>
+        new($"Model {Identity.Id} {Identity.Version} is vision-only (model.json kind '{Manifest.Kind}'): it has no text tower, so it cannot encode text (zero-shot tagging, zero-shot segmentation, text search).");
 
     /// <summary>Loads and verifies the package in <paramref name="directory"/>.</summary>
     /// <exception cref="ModelPackageException">The package is refused; the message says every reason.</exception>
@@ -61,6 +73,15 @@ public sealed class ModelPackage : IDisposable
         var manifest = ReadManifest(directory, manifestPath);
         var problems = ManifestValidator.Validate(manifest).ToList();
         problems.AddRange(PackageFiles.Verify(directory, manifest.Files));
+        if (problems.Count == 0)
+        {
+            // Before any session opens a file: ONNX Runtime follows a graph's external-data paths wherever they lead.
+            foreach (var graph in new[] { manifest.ImageEncoder.File, manifest.TextEncoder?.File }.OfType<string>())
+            {
+                problems.AddRange(OnnxExternalData.Check(directory, graph, manifest.Files));
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new ModelPackageException(directory, problems);
@@ -71,7 +92,7 @@ public sealed class ModelPackage : IDisposable
         try
         {
             image = CreateSession(factory, directory, manifest.ImageEncoder.File, "image encoder", problems);
-            text = CreateSession(factory, directory, manifest.TextEncoder.File, "text encoder", problems);
+            text = manifest.TextEncoder is { } textEncoder ? CreateSession(factory, directory, textEncoder.File, "text encoder", problems) : null;
             if (image is not null)
             {
                 problems.AddRange(OnnxSignature.CheckImage(image.Session, manifest));
@@ -87,14 +108,12 @@ public sealed class ModelPackage : IDisposable
                 throw new ModelPackageException(directory, problems);
             }
 
-            var tokenizer = ClipTokenizer.Load(
-                Path.Combine(directory, manifest.Tokenizer.Vocab),
-                Path.Combine(directory, manifest.Tokenizer.Merges),
-                manifest.Tokenizer.ContextLength,
-                manifest.Tokenizer.PadTokenId);
+            var tokenizer = manifest.Tokenizer is { } spec
+                ? ClipTokenizer.Load(Path.Combine(directory, spec.Vocab!), Path.Combine(directory, spec.Merges!), spec.ContextLength, spec.PadTokenId)
+                : null;
             var identity = new ModelIdentity(manifest.Id, manifest.Version, PackageFiles.Sha256(manifestPath));
             InferenceLog.PackageLoaded(logger, manifest.Id, manifest.Version, directory, identity.Sha256);
-            return new ModelPackage(directory, manifest, identity, image!, text!, tokenizer);
+            return new ModelPackage(directory, manifest, identity, image!, text, tokenizer);
         }
         catch
         {
@@ -108,7 +127,15 @@ public sealed class ModelPackage : IDisposable
     public void Dispose()
     {
         ImageSession.Dispose();
-        TextSession.Dispose();
+        textSession?.Dispose();
+    }
+
+    /// <summary>Reads a package's manifest alone (no hashes, no sessions), for listings.</summary>
+    /// <exception cref="ModelPackageException">model.json is missing or not a manifest.</exception>
+    public static ModelManifest ReadManifest(string directory)
+    {
+        var manifestPath = Path.Combine(directory, "model.json");
+        return File.Exists(manifestPath) ? ReadManifest(directory, manifestPath) : throw new ModelPackageException(directory, ["model.json: missing."]);
     }
 
     private static ModelManifest ReadManifest(string directory, string manifestPath)

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeRuntime.Inference.Packages;
 
@@ -7,12 +8,51 @@ internal static class OnnxSignature
 {
     public static IEnumerable<string> CheckImage(InferenceSession session, ModelManifest m)
     {
+        var e = m.ImageEncoder;
         var size = m.Preprocessing.InputSize;
-        return Check(session, m.ImageEncoder, m.EmbeddingSize, [-1, 3, size, size], $"[batch, 3, {size}, {size}] float");
+        var type = e.EffectivePrecision == ImageEncoderSpec.HalfPrecision ? TensorElementType.Float16 : TensorElementType.Float;
+        var outputs = new List<(string Key, string Name, int[] Shape, string Text)>();
+        if (e.EmbeddingOutput is { } embedding)
+        {
+            outputs.Add(("embedding", embedding, [-1, m.EmbeddingSize], $"[batch, {m.EmbeddingSize}] (embeddingSize)"));
+        }
+
+        if (e.Tokens is { } tokens)
+        {
+            var text = $"[batch, {tokens.Count}, {tokens.Width}] (tokens: {tokens.PrefixTokens} prefix + {tokens.GridSize}² patches, width {tokens.Width})";
+            outputs.Add(("tokens", tokens.Output, [-1, tokens.Count, tokens.Width], text));
+            foreach (var dense in e.Dense ?? [])
+            {
+                outputs.Add(($"dense depth {dense.Depth}", dense.Output, [-1, tokens.Count, tokens.Width], text));
+            }
+        }
+
+        if (!session.InputMetadata.TryGetValue(e.Input, out var input))
+        {
+            yield return $"{e.File}: no input named '{e.Input}' (it has {string.Join(", ", session.InputMetadata.Keys)}).";
+        }
+        else if (!ShapeMatches(input.Dimensions, [-1, 3, size, size]) || input.ElementDataType != type)
+        {
+            yield return $"{e.File}: input '{e.Input}' is {Shape(input.Dimensions)} {TypeName(input.ElementDataType)}; the manifest implies [batch, 3, {size}, {size}] {e.EffectivePrecision}.";
+        }
+
+        foreach (var (key, name, shape, text) in outputs)
+        {
+            if (!session.OutputMetadata.TryGetValue(name, out var output))
+            {
+                yield return $"{e.File}: no output named '{name}' for the {key} (it has {string.Join(", ", session.OutputMetadata.Keys)}).";
+            }
+            else if (!ShapeMatches(output.Dimensions, shape) || output.ElementDataType != type)
+            {
+                yield return $"{e.File}: output '{name}' is {Shape(output.Dimensions)} {TypeName(output.ElementDataType)}; the manifest implies {text} {e.EffectivePrecision}.";
+            }
+        }
     }
 
     public static IEnumerable<string> CheckText(InferenceSession session, ModelManifest m) =>
-        Check(session, m.TextEncoder, m.EmbeddingSize, [-1, m.Tokenizer.ContextLength], $"[batch, {m.Tokenizer.ContextLength}] int64");
+        m.TextEncoder is null || m.Tokenizer is null
+            ? []
+            : Check(session, m.TextEncoder, m.EmbeddingSize, [-1, m.Tokenizer.ContextLength], $"[batch, {m.Tokenizer.ContextLength}] int64");
 
     private static IEnumerable<string> Check(InferenceSession session, OnnxGraphSpec graph, int embeddingSize, int[] inputShape, string inputText)
     {
@@ -38,6 +78,13 @@ internal static class OnnxSignature
     // −1 in the expected shape is the batch: any size, or dynamic. A dynamic dimension elsewhere is accepted too.
     private static bool ShapeMatches(int[] actual, int[] expected) =>
         actual.Length == expected.Length && actual.Zip(expected).All(p => p.Second == -1 || p.First == -1 || p.First == p.Second);
+
+    private static string TypeName(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => "float32",
+        TensorElementType.Float16 => "float16",
+        _ => type.ToString().ToLowerInvariant(),
+    };
 
     private static string Shape(int[] dims) => "[" + string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }

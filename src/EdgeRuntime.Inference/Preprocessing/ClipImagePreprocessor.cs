@@ -103,7 +103,7 @@ public sealed class ClipImagePreprocessor
         }
     }
 
-    // The model's resize (shorter side to the input size), then where torchvision's CenterCrop starts: offsets rounded
+    // The model's resize (shorter side to the resize target), then where torchvision's CenterCrop starts: offsets rounded
     // half to even, as Python's round(). Process and Crop share it, so the geometry is written once.
     private ReadOnlySpan<byte> Resize(ReadOnlySpan<byte> rgb, int width, int height, out int resizedWidth, out int resizedHeight, out int top, out int left)
     {
@@ -123,13 +123,14 @@ public sealed class ClipImagePreprocessor
 
     private (int Width, int Height) ResizedSize(int width, int height)
     {
-        var size = spec.InputSize;
         if (spec.Resize == "exact")
         {
-            return (size, size);
+            return (spec.InputSize, spec.InputSize);
         }
 
-        // Shortest side to the input size; the other scaled and truncated, as torchvision and Hugging Face do.
+        // Shortest side to the resize target (the input size unless the family resizes larger and crops, as
+        // Prov-GigaPath's 256 → 224); the other scaled and truncated, as torchvision and Hugging Face do.
+        var size = spec.ResizeTo ?? spec.InputSize;
         return width <= height
             ? (size, (int)((long)size * height / width))
             : ((int)((long)size * width / height), size);

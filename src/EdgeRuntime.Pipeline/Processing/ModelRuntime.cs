@@ -114,6 +114,13 @@ public sealed class ModelRuntime : IDisposable
 
     private static async Task<PromptClasses> ClassesAsync(ModelPackage package, PromptSetFile prompts, TextEmbeddingCache cache, CancellationToken cancellationToken)
     {
+        if (!package.HasTextTower)
+        {
+            // A vision-only model has no text embeddings for any prompt: no classes. The tasks that would score against
+            // them are refused at activation (TaskModelFit) unless a prototype set serves them.
+            return new PromptClasses(prompts.Set.Id, prompts.Set.Version, prompts.Sha256, [], ReadOnlyMemory<float>.Empty, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
+        }
+
         var embeddings = await cache.GetAsync(new OnnxTextEncoder(package), prompts, cancellationToken).ConfigureAwait(false);
         return new PromptClasses(
             prompts.Set.Id, prompts.Set.Version, prompts.Sha256, prompts.Set.Classes.Select(c => c.Name).ToList(), embeddings, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);

@@ -93,7 +93,7 @@ public sealed class ModelPackageTests : IDisposable
         var package = CopyOfTiny();
         EditManifest(package, m => m["embeddingSize"] = 512); // the graphs output 32
         var error = Refused(package);
-        Assert.Contains("image_encoder.onnx: output 'image_embeds' has shape [?, 32]; the manifest's embeddingSize is 512", error.Message);
+        Assert.Contains("image_encoder.onnx: output 'image_embeds' is [?, 32] float32; the manifest implies [batch, 512] (embeddingSize) float32", error.Message);
         Assert.Contains("text_encoder.onnx: output 'text_embeds'", error.Message);
     }
 
