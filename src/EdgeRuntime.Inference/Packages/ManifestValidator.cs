@@ -35,14 +35,9 @@ internal static class ManifestValidator
             yield return $"model.json: logitScale must be a positive number (is {m.LogitScale.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        if (m.Tokenizer.Kind != "clip-bpe")
+        foreach (var problem in TokenizerRules.Validate(m.Tokenizer, m.ImageEncoder.AttentionMask, m.TextEncoder.AttentionMask))
         {
-            yield return $"model.json: tokenizer.kind '{m.Tokenizer.Kind}' is not supported (supported: clip-bpe; CONCH's own tokenizer is not supported yet).";
-        }
-
-        if (m.Tokenizer.ContextLength < 2)
-        {
-            yield return $"model.json: tokenizer.contextLength must be at least 2 (is {m.Tokenizer.ContextLength}).";
+            yield return problem;
         }
 
         var p = m.Preprocessing;
@@ -86,7 +81,7 @@ internal static class ManifestValidator
             yield return $"model.json: tiling.tileSize must be positive (is {m.Tiling.TileSize}).";
         }
 
-        foreach (var (key, file) in new[] { ("imageEncoder.file", m.ImageEncoder.File), ("textEncoder.file", m.TextEncoder.File), ("tokenizer.vocab", m.Tokenizer.Vocab), ("tokenizer.merges", m.Tokenizer.Merges) })
+        foreach (var (key, file) in new[] { ("imageEncoder.file", m.ImageEncoder.File), ("textEncoder.file", m.TextEncoder.File) }.Concat(TokenizerRules.Files(m.Tokenizer)))
         {
             if (!m.Files.ContainsKey(file))
             {

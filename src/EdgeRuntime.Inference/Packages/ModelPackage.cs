@@ -14,7 +14,7 @@ namespace EdgeRuntime.Inference.Packages;
 /// </summary>
 public sealed class ModelPackage : IDisposable
 {
-    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created text, ClipTokenizer tokenizer)
+    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created text, ITextTokenizer tokenizer)
     {
         Directory = directory;
         Manifest = manifest;
@@ -38,7 +38,7 @@ public sealed class ModelPackage : IDisposable
     public string ExecutionProvider { get; }
 
     /// <summary>The text side's tokenizer.</summary>
-    public ClipTokenizer Tokenizer { get; }
+    public ITextTokenizer Tokenizer { get; }
 
     internal InferenceSession ImageSession { get; }
 
@@ -87,11 +87,7 @@ public sealed class ModelPackage : IDisposable
                 throw new ModelPackageException(directory, problems);
             }
 
-            var tokenizer = ClipTokenizer.Load(
-                Path.Combine(directory, manifest.Tokenizer.Vocab),
-                Path.Combine(directory, manifest.Tokenizer.Merges),
-                manifest.Tokenizer.ContextLength,
-                manifest.Tokenizer.PadTokenId);
+            var tokenizer = LoadTokenizer(directory, manifest.Tokenizer);
             var identity = new ModelIdentity(manifest.Id, manifest.Version, PackageFiles.Sha256(manifestPath));
             InferenceLog.PackageLoaded(logger, manifest.Id, manifest.Version, directory, identity.Sha256);
             return new ModelPackage(directory, manifest, identity, image!, text!, tokenizer);
@@ -122,6 +118,19 @@ public sealed class ModelPackage : IDisposable
         catch (JsonException e)
         {
             throw new ModelPackageException(directory, [$"model.json: {Slides.JsonErrorText.Describe(e, ManifestJsonContext.Default.ModelManifest)}"]);
+        }
+    }
+
+    // A tokenizer file that passed its hash but is not what its kind reads is the package's fault: say which file.
+    private static ITextTokenizer LoadTokenizer(string directory, TokenizerSpec spec)
+    {
+        try
+        {
+            return TokenizerRules.Load(directory, spec);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or FormatException or ArgumentException)
+        {
+            throw new ModelPackageException(directory, [$"tokenizer ({spec.Kind}): {e.Message}"]);
         }
     }
 
