@@ -32,7 +32,7 @@ public sealed class VisionLanguageFamilyTests(ITestOutputHelper output) : IDispo
     public static TheoryData<string> Families() => new() { "plip", "quiltnet", "quiltnet-pmb", "conch", "kep" };
 
     /// <summary>The twin's package folder, built (once per change of its inputs) under a lock shared with other test processes.</summary>
-    internal static string Twin(string family)
+    public static string Twin(string family)
     {
         Directory.CreateDirectory(ReferenceModels.Root);
         using var gate = ReferenceModels.AcquireLock(Path.Combine(ReferenceModels.Root, ".build.lock"));
