@@ -24,20 +24,14 @@ public sealed class VisionLanguageFamilyTests(ITestOutputHelper output) : IDispo
         string.Join(' ', Enumerable.Repeat("carcinoma stroma", 200)), // past every family's context: truncated
     ];
 
-    private static readonly string Driver = Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.Inference.Tests", "Text", "Families", "family_twin.py");
+    private static readonly string Driver = FamilyTwins.Driver;
     private readonly TempDirectory temp = new();
 
     public void Dispose() => temp.Dispose();
 
     public static TheoryData<string> Families() => new() { "plip", "quiltnet", "quiltnet-pmb", "conch", "kep" };
 
-    /// <summary>The twin's package folder, built (once per change of its inputs) under a lock shared with other test processes.</summary>
-    public static string Twin(string family)
-    {
-        Directory.CreateDirectory(ReferenceModels.Root);
-        using var gate = ReferenceModels.AcquireLock(Path.Combine(ReferenceModels.Root, ".build.lock"));
-        return ExternalTool.Run(ExternalTool.DebianPython, [Driver, "build", family, ReferenceModels.Root]).Trim();
-    }
+    public static string Twin(string family) => FamilyTwins.Package(family);
 
     [Theory]
     [MemberData(nameof(Families))]
@@ -128,5 +122,5 @@ public sealed class VisionLanguageFamilyTests(ITestOutputHelper output) : IDispo
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
-    private static string Checkpoint(string family) => System.IO.Path.Combine(TestData.RepoRoot, "artifacts", "checkpoints", family + "-twin");
+    private static string Checkpoint(string family) => FamilyTwins.Checkpoint(family);
 }
