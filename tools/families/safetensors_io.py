@@ -50,7 +50,7 @@ def save(tensors, path, metadata=None):
     header, chunks, offset = {}, [], 0
     for name in sorted(tensors):
         t = tensors[name].detach().contiguous().cpu()
-        blob = t.view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        blob = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""  # reshape: 0-d tensors (logit_scale) cannot be viewed as bytes
         header[name] = {"dtype": _NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
         chunks.append(blob)
         offset += len(blob)

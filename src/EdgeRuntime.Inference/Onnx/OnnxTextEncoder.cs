@@ -25,9 +25,11 @@ public sealed class OnnxTextEncoder(ModelPackage package) : ITextEncoder
 
         var context = package.Tokenizer.ContextLength;
         var ids = new long[prompts.Count * context];
+        var mask = new long[prompts.Count * context];
         for (var i = 0; i < prompts.Count; i++)
         {
-            package.Tokenizer.EncodeFixed(prompts[i], ids.AsSpan(i * context, context));
+            var written = package.Tokenizer.EncodeToContext(prompts[i], ids.AsSpan(i * context, context));
+            mask.AsSpan(i * context, written.Length).Fill(1);
         }
 
         var result = new float[prompts.Count * Dimension];
@@ -37,10 +39,20 @@ public sealed class OnnxTextEncoder(ModelPackage package) : ITextEncoder
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var spec = package.Manifest.TextEncoder!;
         using var input = OrtValue.CreateTensorValueFromMemory(ids, [prompts.Count, context]);
+        using var maskInput = OrtValue.CreateTensorValueFromMemory(mask, [prompts.Count, context]);
         using var output = OrtValue.CreateTensorValueFromMemory(result, [prompts.Count, Dimension]);
         using var runOptions = new RunOptions();
-        package.TextSession.Run(runOptions, [package.Manifest.TextEncoder!.Input], [input], [package.Manifest.TextEncoder.Output], [output]);
+        if (spec.AttentionMask is { } maskName)
+        {
+            package.TextSession.Run(runOptions, [spec.Input, maskName], [input, maskInput], [spec.Output], [output]);
+        }
+        else
+        {
+            package.TextSession.Run(runOptions, [spec.Input], [input], [spec.Output], [output]);
+        }
+
         return ValueTask.FromResult(result);
     }
 }

@@ -35,6 +35,11 @@ internal static class ManifestValidator
             yield return problem;
         }
 
+        foreach (var problem in m.Tokenizer is { } tokenizer ? TokenizerRules.Validate(tokenizer, null, m.TextEncoder?.AttentionMask) : [])
+        {
+            yield return problem;
+        }
+
         var p = m.Preprocessing;
         if (p.InputSize <= 0)
         {
@@ -89,7 +94,7 @@ internal static class ManifestValidator
 
         if (m.Tokenizer is not null)
         {
-            listed.AddRange([("tokenizer.vocab", m.Tokenizer.Vocab), ("tokenizer.merges", m.Tokenizer.Merges), ("tokenizer.file", m.Tokenizer.File)]);
+            listed.AddRange(TokenizerRules.Files(m.Tokenizer).Select(f => (f.Key, (string?)f.File)));
         }
 
         foreach (var (key, file) in listed)

@@ -53,23 +53,7 @@ internal static class ModelKindRules
             yield return $"model.json: logitScale must be a positive number (is {scale.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        if (m.Tokenizer is { } t)
-        {
-            if (t.Kind == "clip-bpe" && (t.Vocab is null || t.Merges is null))
-            {
-                yield return "model.json: tokenizer of kind 'clip-bpe' needs 'vocab' and 'merges'.";
-            }
-            else if (t.Kind != "clip-bpe")
-            {
-                yield return $"model.json: tokenizer.kind '{t.Kind}' is not supported (supported: clip-bpe).";
-            }
-
-            if (t.ContextLength < 2)
-            {
-                yield return $"model.json: tokenizer.contextLength must be at least 2 (is {t.ContextLength}).";
-            }
-        }
-
+        // The tokenizer's keys per kind are TokenizerRules' to check.
         foreach (var problem in ImageEncoder(m))
         {
             yield return problem;

@@ -102,30 +102,42 @@ public sealed record OnnxGraphSpec
 
     /// <summary>Name of the output holding the projected embedding.</summary>
     public required string Output { get; init; }
+
+    /// <summary>
+    /// Text encoder only, optional: name of a second input [batch, contextLength] int64, 1 for a token and 0 for
+    /// padding, fed from the tokenizer (BERT text towers).
+    /// </summary>
+    public string? AttentionMask { get; init; }
 }
 
-/// <summary>The tokenizer and its files.</summary>
+/// <summary>The tokenizer and its files; which keys apply depends on <see cref="Kind"/>.</summary>
 public sealed record TokenizerSpec
 {
-    /// <summary><c>clip-bpe</c> is supported.</summary>
+    /// <summary><c>clip-bpe</c>, <c>wordpiece</c> or <c>bpe-json</c>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>Vocabulary relative to the package (<c>vocab.json</c> for clip-bpe, <c>vocab.txt</c> for wordpiece).</summary>
+    /// <summary>clip-bpe: <c>vocab.json</c>; wordpiece: <c>vocab.txt</c>; relative to the package.</summary>
     public string? Vocab { get; init; }
 
-    /// <summary>Merges (<c>merges.txt</c>) relative to the package (clip-bpe).</summary>
+    /// <summary>clip-bpe: <c>merges.txt</c> relative to the package.</summary>
     public string? Merges { get; init; }
 
-    /// <summary>A single tokenizer file relative to the package (bpe-json: Hugging Face's <c>tokenizer.json</c>).</summary>
+    /// <summary>bpe-json: the Hugging Face <c>tokenizer.json</c> relative to the package.</summary>
     public string? File { get; init; }
 
-    /// <summary>Whether text is lower-cased first (wordpiece).</summary>
+    /// <summary>wordpiece: true for an uncased vocabulary (lower case, accents stripped).</summary>
     public bool? Lowercase { get; init; }
 
-    /// <summary>Token ids per text, start and end included (77 for CLIP).</summary>
+    /// <summary>Token ids per text, padding included: the text tower's input length (77 CLIP, 128 CONCH, 256 PubMedBERT towers).</summary>
     public required int ContextLength { get; init; }
 
-    /// <summary>Id written after the end token (0 for OpenAI CLIP and open_clip, 49407 for Hugging Face CLIP).</summary>
+    /// <summary>
+    /// The most ids of a text before padding, start and end included; default <see cref="ContextLength"/>. CONCH: 127,
+    /// its last position being where its text tower puts its class token.
+    /// </summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Id written after the end token (0 for OpenAI CLIP, open_clip, BERT's [PAD] and CONCH's &lt;pad&gt;; 49407 for Hugging Face CLIP).</summary>
     public int PadTokenId { get; init; }
 }
 

@@ -16,9 +16,9 @@ namespace EdgeRuntime.Inference.Packages;
 public sealed class ModelPackage : IDisposable
 {
     private readonly InferenceSession? textSession;
-    private readonly ClipTokenizer? tokenizer;
+    private readonly ITextTokenizer? tokenizer;
 
-    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created? text, ClipTokenizer? tokenizer)
+    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created? text, ITextTokenizer? tokenizer)
     {
         Directory = directory;
         Manifest = manifest;
@@ -46,7 +46,7 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>The text side's tokenizer.</summary>
     /// <exception cref="ModelCapabilityException">The model is vision-only.</exception>
-    public ClipTokenizer Tokenizer => tokenizer ?? throw NoTextTower();
+    public ITextTokenizer Tokenizer => tokenizer ?? throw NoTextTower();
 
     internal InferenceSession ImageSession { get; }
 
@@ -108,9 +108,7 @@ public sealed class ModelPackage : IDisposable
                 throw new ModelPackageException(directory, problems);
             }
 
-            var tokenizer = manifest.Tokenizer is { } spec
-                ? ClipTokenizer.Load(Path.Combine(directory, spec.Vocab!), Path.Combine(directory, spec.Merges!), spec.ContextLength, spec.PadTokenId)
-                : null;
+            var tokenizer = manifest.Tokenizer is { } spec ? LoadTokenizer(directory, spec) : null;
             var identity = new ModelIdentity(manifest.Id, manifest.Version, PackageFiles.Sha256(manifestPath));
             InferenceLog.PackageLoaded(logger, manifest.Id, manifest.Version, directory, identity.Sha256);
             return new ModelPackage(directory, manifest, identity, image!, text, tokenizer);
@@ -149,6 +147,19 @@ public sealed class ModelPackage : IDisposable
         catch (JsonException e)
         {
             throw new ModelPackageException(directory, [$"model.json: {Slides.JsonErrorText.Describe(e, ManifestJsonContext.Default.ModelManifest)}"]);
+        }
+    }
+
+    // A tokenizer file that passed its hash but is not what its kind reads is the package's fault: say which file.
+    private static ITextTokenizer LoadTokenizer(string directory, TokenizerSpec spec)
+    {
+        try
+        {
+            return TokenizerRules.Load(directory, spec);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or FormatException or ArgumentException)
+        {
+            throw new ModelPackageException(directory, [$"tokenizer ({spec.Kind}): {e.Message}"]);
         }
     }
 

@@ -49,10 +49,36 @@ internal static class OnnxSignature
         }
     }
 
-    public static IEnumerable<string> CheckText(InferenceSession session, ModelManifest m) =>
-        m.TextEncoder is null || m.Tokenizer is null
-            ? []
-            : Check(session, m.TextEncoder, m.EmbeddingSize, [-1, m.Tokenizer.ContextLength], $"[batch, {m.Tokenizer.ContextLength}] int64");
+    public static IEnumerable<string> CheckText(InferenceSession session, ModelManifest m)
+    {
+        if (m.TextEncoder is null || m.Tokenizer is null)
+        {
+            return []; // a vision-only package: the manifest's check says it has no text tower
+        }
+
+        var context = m.Tokenizer.ContextLength;
+        var problems = Check(session, m.TextEncoder, m.EmbeddingSize, [-1, context], $"[batch, {context}] int64").ToList();
+        var mask = m.TextEncoder.AttentionMask;
+        var undeclared = session.InputMetadata.Keys.Where(k => k != m.TextEncoder.Input && k != mask).ToList();
+        if (mask is not null)
+        {
+            if (!session.InputMetadata.TryGetValue(mask, out var input))
+            {
+                problems.Add($"{m.TextEncoder.File}: no input named '{mask}' (textEncoder.attentionMask; it has {string.Join(", ", session.InputMetadata.Keys)}).");
+            }
+            else if (!ShapeMatches(input.Dimensions, [-1, context]))
+            {
+                problems.Add($"{m.TextEncoder.File}: input '{mask}' has shape {Shape(input.Dimensions)}; the manifest implies [batch, {context}] int64.");
+            }
+        }
+
+        if (undeclared.Count > 0)
+        {
+            problems.Add($"{m.TextEncoder.File}: input '{undeclared[0]}' is not named in the manifest (an attention mask goes in textEncoder.attentionMask).");
+        }
+
+        return problems;
+    }
 
     private static IEnumerable<string> Check(InferenceSession session, OnnxGraphSpec graph, int embeddingSize, int[] inputShape, string inputText)
     {

@@ -9,7 +9,7 @@ namespace EdgeRuntime.Inference.Text;
 /// <c>&lt;/w&gt;</c> ending each word; start and end tokens around the text; padded or truncated to the
 /// context length with the end token kept last. Built on Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>.
 /// </summary>
-public sealed class ClipTokenizer
+public sealed class ClipTokenizer : ITextTokenizer
 {
     /// <summary>CLIP's start-of-text token.</summary>
     public const string StartToken = "<|startoftext|>";
@@ -52,7 +52,7 @@ public sealed class ClipTokenizer
     /// Characters read per token of context: 16, four times English's mean of about four characters per CLIP token,
     /// so that even a text of long whole-word tokens fills the context before the cut.
     /// </summary>
-    public const int CharactersPerToken = 16;
+    public const int CharactersPerToken = ContextWindow.CharactersPerToken;
 
     /// <summary>Loads the tokenizer from a vocabulary (<c>vocab.json</c>) and merges (<c>merges.txt</c>).</summary>
     public static ClipTokenizer Load(string vocabPath, string mergesPath, int contextLength, int padId)
@@ -79,22 +79,9 @@ public sealed class ClipTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int> { StartId };
-        ids.AddRange(bpe.EncodeToIds(Readable(text)));
+        ids.AddRange(bpe.EncodeToIds(ContextWindow.Readable(text, MaxCharacters, out _)));
         ids.Add(EndId);
         return ids;
-    }
-
-    // The bounded prefix the tokenizer looks at; cut between characters, never inside a surrogate pair.
-    private ReadOnlySpan<char> Readable(string text)
-    {
-        var rest = text.AsSpan().TrimStart();
-        if (rest.Length <= MaxCharacters)
-        {
-            return rest;
-        }
-
-        var cut = char.IsHighSurrogate(rest[MaxCharacters - 1]) ? MaxCharacters - 1 : MaxCharacters;
-        return rest[..cut];
     }
 
     /// <summary>
@@ -102,24 +89,14 @@ public sealed class ClipTokenizer
     /// truncated so that the end token stays last, then padded with <see cref="PadId"/>.
     /// </summary>
     /// <returns>True when the text had to be truncated (its tokens, or its characters past <see cref="MaxCharacters"/>).</returns>
-    public bool EncodeFixed(string text, Span<long> destination)
+    public bool EncodeFixed(string text, Span<long> destination) => EncodeToContext(text, destination).Truncated;
+
+    /// <inheritdoc />
+    public ContextTokens EncodeToContext(string text, Span<long> destination)
     {
-        if (destination.Length < ContextLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} ids; {ContextLength} needed.", nameof(destination));
-        }
-
-        var ids = Encode(text);
-        var truncated = ids.Count > ContextLength || text.AsSpan().TrimStart().Length > MaxCharacters;
-        var kept = Math.Min(ids.Count, ContextLength);
-        for (var i = 0; i < kept; i++)
-        {
-            destination[i] = ids[i];
-        }
-
-        destination[kept - 1] = EndId;
-        destination[kept..ContextLength].Fill(PadId);
-        return truncated;
+        ArgumentNullException.ThrowIfNull(text);
+        _ = ContextWindow.Readable(text, MaxCharacters, out var cut);
+        return ContextWindow.Write(Encode(text), cut, ContextLength, ContextLength, EndId, PadId, destination);
     }
 
     // CLIP's pattern (from its tokenizer.json): special tokens, English contractions, letter runs, single

@@ -74,7 +74,7 @@ public sealed class ReferenceParityTests : IDisposable
         {
             var expectedIds = referencePrompts[i].GetProperty("ids").EnumerateArray().Select(v => v.GetInt64()).ToArray();
             var ids = new long[package.Tokenizer.ContextLength];
-            package.Tokenizer.EncodeFixed(Prompts[i], ids);
+            package.Tokenizer.EncodeToContext(Prompts[i], ids);
             Assert.Equal(expectedIds, ids);
 
             var expected = referencePrompts[i].GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
