@@ -6,6 +6,7 @@ using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
+using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Slides;
@@ -151,6 +152,9 @@ internal sealed class EdgertSettings
 
         SettingPaths.ResolveRest(settings, SettingPaths.DataRoot(extraFile));
         settings.Validate();
+
+        // Every model package a command or the service opens is first opened in a child process (docs/security.md).
+        ModelPackageIsolation.Require(settings.Inference, settings.Plugins);
         return settings;
     }
 
