@@ -38,7 +38,7 @@ public sealed class ResultsAcrossKillsTests(ITestOutputHelper output)
             Path.Combine(TestData.RepoRoot, "install", "mosquitto", "edgeruntime.acl"));
         var port = mosquitto?.Port ?? Mosquitto.FreePort();
         using var workspace = new ServiceWorkspace(port, embedded, username: "edgeruntime-service", password: "svc-secret", readOnlyAccounts: embedded ? new() { ["lis"] = "lis-secret" } : null);
-        var slides = Enumerable.Range(0, SlideCount).Select(Slides.Small).ToList();
+        var slides = Enumerable.Range(0, SlideCount).Select(Slides.Many).ToList(); // Many: distinct up to 300
         await using var lis = new PersistentSubscriber(port, "lis", "lis-secret", "lis-results", "edgeruntime/box1/slides/+/result");
         try
         {
