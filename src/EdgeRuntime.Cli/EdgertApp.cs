@@ -22,6 +22,7 @@ public static class EdgertApp
         root.Subcommands.Add(ServiceCommands.Status(cli));
         root.Subcommands.Add(PluginCommands.Create(cli));
         root.Subcommands.Add(PluginVerificationChildCommand.Create(cli));
+        root.Subcommands.Add(ModelVerificationChildCommand.Create(cli));
         root.Subcommands.Add(TaskCommands.Create(cli));
         root.Subcommands.Add(SearchCommand.Create(cli));
         root.Subcommands.Add(PrototypeCommands.Create(cli));

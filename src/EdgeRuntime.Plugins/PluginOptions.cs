@@ -69,6 +69,19 @@ public sealed class PluginOptions
     /// </summary>
     public int VerifyMemoryMiB { get; set; } = 1024;
 
+    /// <summary>
+    /// Seconds a model package may take, in its verification child process, to open its ONNX sessions and run one
+    /// tiny inference on each before it is killed and refused. A package is verified once per content (the verdict
+    /// is kept by its manifest's digest). Default 300: a large graph on CPU takes tens of seconds to optimise.
+    /// </summary>
+    public double VerifyModelTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// MiB of memory a model package's verification child may use (its data segment over what the runtime needs,
+    /// and its managed heap): what opening both graphs and one inference of each needs, with room. Default 8192.
+    /// </summary>
+    public int VerifyModelMemoryMiB { get; set; } = 8192;
+
     /// <summary>The folder of the active file: the private plugin snapshots, change requests and the service's lock live there.</summary>
     public string StateDirectory => Path.GetDirectoryName(Path.GetFullPath(ActiveFile))!;
 
@@ -133,6 +146,16 @@ public sealed class PluginOptions
         if (VerifyMemoryMiB < 64)
         {
             yield return $"{Section}:{nameof(VerifyMemoryMiB)} must be at least 64 (is {VerifyMemoryMiB}).";
+        }
+
+        if (!(VerifyModelTimeoutSeconds > 0))
+        {
+            yield return $"{Section}:{nameof(VerifyModelTimeoutSeconds)} must be positive (is {VerifyModelTimeoutSeconds}).";
+        }
+
+        if (VerifyModelMemoryMiB < 256)
+        {
+            yield return $"{Section}:{nameof(VerifyModelMemoryMiB)} must be at least 256 (is {VerifyModelMemoryMiB}).";
         }
 
         if (!(CheckIntervalSeconds > 0))

@@ -48,22 +48,32 @@ internal sealed class PluginWorkspace : IDisposable
 
     public PluginController Controller { get; private set; } = null!;
 
-    public static async Task<PluginWorkspace> CreateAsync()
+    /// <summary>The workspace; with <paramref name="isolated"/>, every model package is verified in a child edgert first, as edgert does (<c>ModelPackageIsolation</c>).</summary>
+    public static async Task<PluginWorkspace> CreateAsync(bool isolated = false)
     {
         var workspace = new PluginWorkspace();
+        var inference = Inference;
+        if (isolated)
+        {
+            inference = new InferenceOptions { ExecutionProviders = ["CPU"], IntraOpThreads = 1 };
+            workspace.Options.VerifyModelTimeoutSeconds = 30; // the hanging graph costs this much
+            workspace.Options.VerifyModelMemoryMiB = 512;
+            global::EdgeRuntime.Plugins.Models.ModelPackageIsolation.Require(inference, workspace.Options);
+        }
+
         var model = await ModelRuntime.LoadAsync(
             Path.Combine(workspace.Root, "models", "tiny-reference", "1.0.0"),
             Path.Combine(workspace.Root, "prompts", "wsss4luad", "1.0.0", "prompts.json"),
             new Dictionary<string, string>(),
             new Dictionary<string, string>(),
-            Inference,
+            inference,
             4,
             workspace.temp.File("cache"),
             workspace.Log,
             CancellationToken.None);
         workspace.Models = new ModelProvider(model);
         workspace.Controller = new PluginController(
-            workspace.Options, workspace.Models, workspace.Tasks, Inference, new EncodingOptions { BatchSize = 4 },
+            workspace.Options, workspace.Models, workspace.Tasks, inference, new EncodingOptions { BatchSize = 4 },
             new ZeroShotOptions { TextEmbeddingCache = workspace.temp.File("cache") }, workspace.Journal, new OutboxSignal(),
             new ProcessingOptions { TaskStateDirectory = workspace.temp.File("state/tasks") }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             new Forwarding<PluginController>(workspace.Log));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Changes;
+using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Plugins.Tasks;
 
 namespace EdgeRuntime.Cli.Commands;
@@ -177,7 +178,13 @@ internal static class PluginCommands
             return e.Message;
         }
 
-        return plugin.Kind == PluginRef.Tasks ? TaskPluginIsolation.RecordedRefusal(plugin, options) : null;
+        var verdict = plugin.Kind switch
+        {
+            PluginRef.Tasks => TaskPluginIsolation.RecordedRefusal(plugin, options),
+            PluginRef.Models => ModelPackageIsolation.RecordedRefusal(plugin.Directory(options.Root), options),
+            _ => null,
+        };
+        return verdict ?? (StartingPlugins.LastRefused(options).FirstOrDefault(r => r.Plugin == plugin.ToString()) is { } atStart ? $"at the last start: {atStart.Reason}" : null);
     }
 
     private static EdgertSettings Enabled(FileInfo? config)

@@ -8,6 +8,7 @@ using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Pipeline.Running;
+using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,16 +33,23 @@ internal static class ServiceCommands
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
-            settings.ApplyActivePlugins();
             using var logging = ModelLoading.Logging(output.Error);
+
+            // A version in the active file that cannot be used is left out (its kind as configured), never the node's end.
+            var refused = new List<StartingPlugins.Refusal>();
+            var usable = settings.Plugins.Enabled
+                ? StartingPlugins.UsableModelParts(settings.Plugins, settings.Inference, settings.ModelPackageDirectory, logging.CreateLogger("edgert"), refused)
+                : ActivePlugins.None;
+            settings.ApplyActivePlugins(usable);
             var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
             using var host = ServiceHost.Build(settings, model);
 
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-            var tasks = TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"));
+            var (tasks, runningTasks) = StartingPlugins.LoadUsableTasks(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"), refused);
             TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
             host.Services.GetRequiredService<TaskProvider>().Swap(tasks);
+            StartingPlugins.Report(refused, usable with { Tasks = usable.Tasks is null ? null : runningTasks }, settings.Plugins, host.Services.GetRequiredService<SlideJournal>(), host.Services.GetRequiredService<Journal.Signals.OutboxSignal>(), loggers.CreateLogger("edgert"));
             StartupLog.Write(loggers.CreateLogger("edgert"), model, tasks, settings.Inference);
             try
             {
@@ -134,6 +142,7 @@ internal static class ServiceCommands
                     ["serviceRunning"] = running,
                     ["counts"] = new JsonObject(counts.Select(c => KeyValuePair.Create(c.Key.ToString().ToLowerInvariant(), (JsonNode?)c.Value))),
                     ["outbox"] = journal.OutboxLength(),
+                    ["pluginsRefusedAtStart"] = new JsonArray(StartingPlugins.LastRefused(settings.Plugins).Select(r => (JsonNode)new JsonObject { ["plugin"] = r.Plugin, ["reason"] = r.Reason }).ToArray()),
                     ["slides"] = new JsonArray(slides.Select(s => (JsonNode)new JsonObject
                     {
                         ["id"] = s.Id,
@@ -158,6 +167,11 @@ internal static class ServiceCommands
             var inProgress = running ? $"{counts[SlideState.Processing]} in progress" : $"{counts[SlideState.Processing]} interrupted (processed again at the next start)";
             text.AppendLine(inv, $"Slides:      {counts[SlideState.Pending]} waiting, {inProgress}, {counts[SlideState.Done]} done, {counts[SlideState.Failed]} failed");
             text.AppendLine(inv, $"Outbox:      {journal.OutboxLength()} message(s) waiting for the broker");
+            foreach (var refusal in StartingPlugins.LastRefused(settings.Plugins))
+            {
+                text.AppendLine(inv, $"Plugin:      {refusal.Plugin} left out at the last start: {refusal.Reason}");
+            }
+
             foreach (var s in slides.Where(s => s.State is SlideState.Pending or SlideState.Processing))
             {
                 text.AppendLine(inv, $"  {StateOf(s),-11} {s.Id}  {s.Path}");

@@ -7,6 +7,7 @@ using EdgeRuntime.Operations;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
+using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Slides;
@@ -56,12 +57,22 @@ internal sealed class EdgertSettings
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
     public void ApplyActivePlugins()
     {
+        if (Plugins.Enabled)
+        {
+            ApplyActivePlugins(ActivePlugins.Read(Plugins.ActiveFile));
+        }
+    }
+
+    /// <summary>Points Processing at <paramref name="active"/>'s versions (what <c>edgert run</c> found usable of the active file).</summary>
+    /// <exception cref="InvalidDataException">A version is not on the allow-list or leads out of the plugins root.</exception>
+    public void ApplyActivePlugins(ActivePlugins active)
+    {
+        ArgumentNullException.ThrowIfNull(active);
         if (!Plugins.Enabled)
         {
             return;
         }
 
-        var active = ActivePlugins.Read(Plugins.ActiveFile);
         if (active.Model is not null)
         {
             PluginAllowList.Check(Plugins, active.Model.DefiningFile(Plugins.Root));
@@ -96,7 +107,7 @@ internal sealed class EdgertSettings
 
     /// <summary>
     /// The prototype sets tasks score against: those configured, resolved like <see cref="PromptSetPath"/>, with
-    /// the active file's over them once <see cref="ApplyActivePlugins"/> has run.
+    /// the active file's over them once <see cref="ApplyActivePlugins()"/> has run.
     /// </summary>
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
         activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
@@ -154,6 +165,9 @@ internal sealed class EdgertSettings
 
         SettingPaths.ResolveRest(settings, SettingPaths.DataRoot(extraFile));
         settings.Validate();
+
+        // Every model package a command or the service opens is first opened in a child process (docs/security.md).
+        ModelPackageIsolation.Require(settings.Inference, settings.Plugins);
         return settings;
     }
 

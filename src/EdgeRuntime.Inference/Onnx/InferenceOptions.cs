@@ -39,6 +39,20 @@ public sealed class InferenceOptions
     /// <summary>Device for GPU providers. Default 0.</summary>
     public int DeviceId { get; set; }
 
+    private Action<string>? packageCheck;
+
+    /// <summary>
+    /// Sets the check every model package passes before an ONNX session is opened on it in this process (edgert
+    /// sets one that opens the package in a child process first: a graph that crashes ONNX Runtime natively,
+    /// hangs or allocates without bound must not take the service down). It gets the package folder and throws
+    /// <see cref="Packages.ModelPackageException"/> to refuse the package. Not configuration: a method, so the
+    /// configuration binder never sees it.
+    /// </summary>
+    public void UsePackageCheck(Action<string> check) => packageCheck = check ?? throw new ArgumentNullException(nameof(check));
+
+    /// <summary>The check set by <see cref="UsePackageCheck"/>, if any.</summary>
+    internal Action<string>? PackageCheck => packageCheck;
+
     /// <summary>The intra-op thread count to use: the configured one, or one per core.</summary>
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 

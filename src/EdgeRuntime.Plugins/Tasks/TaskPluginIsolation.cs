@@ -76,7 +76,19 @@ public static class TaskPluginIsolation
     public static string? RunChild(string assembly, PluginOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var limit = (long)options.VerifyMemoryMiB * 1024 * 1024;
+        return RunChild([ChildCommand, assembly], new ChildLimits(options.VerifyMemoryMiB, $"{PluginOptions.Section}:{nameof(PluginOptions.VerifyMemoryMiB)}", options.VerifyTimeoutSeconds, $"{PluginOptions.Section}:{nameof(PluginOptions.VerifyTimeoutSeconds)}"));
+    }
+
+    /// <summary>The bounds a verification child runs under, with the configuration keys that set them (for the reasons).</summary>
+    internal sealed record ChildLimits(int MemoryMiB, string MemoryKey, double TimeoutSeconds, string TimeoutKey);
+
+    /// <summary>
+    /// Runs <c>edgert</c> with <paramref name="arguments"/> (a hidden verification command) under <paramref name="limits"/>;
+    /// null when its last line of output is <c>{"ok":true}</c>, else why not, in words.
+    /// </summary>
+    internal static string? RunChild(IReadOnlyList<string> arguments, ChildLimits limits)
+    {
+        var limit = (long)limits.MemoryMiB * 1024 * 1024;
         var info = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         var command = new List<string>();
         if (File.Exists(Prlimit))
@@ -87,7 +99,7 @@ public static class TaskPluginIsolation
         }
 
         command.AddRange(EdgertCommand());
-        command.AddRange([ChildCommand, assembly]);
+        command.AddRange(arguments);
         info.FileName = command[0];
         foreach (var argument in command.Skip(1))
         {
@@ -103,7 +115,7 @@ public static class TaskPluginIsolation
         child.StandardInput.Close();
         var stdout = Capture(child.StandardOutput);
         var stderr = Capture(child.StandardError);
-        var seconds = options.VerifyTimeoutSeconds;
+        var seconds = limits.TimeoutSeconds;
         if (!child.WaitForExit(TimeSpan.FromSeconds(seconds)))
         {
             try
@@ -116,7 +128,7 @@ public static class TaskPluginIsolation
             }
 
             child.WaitForExit();
-            return $"did not finish verification within {seconds.ToString(CultureInfo.InvariantCulture)} s (EdgeRuntime:Plugins:VerifyTimeoutSeconds); the verification process was killed. Refused.";
+            return $"did not finish verification within {seconds.ToString(CultureInfo.InvariantCulture)} s ({limits.TimeoutKey}); the verification process was killed. Refused.";
         }
 
         child.WaitForExit(); // the output readers drain
@@ -125,14 +137,14 @@ public static class TaskPluginIsolation
         var code = child.ExitCode;
         if (code == MemoryExitCode)
         {
-            return MemoryReason(options);
+            return MemoryReason(limits);
         }
 
         if (code > 128)
         {
             var signal = code - 128;
             return signal == 9
-                ? $"was killed (signal 9) while loading, most likely by the system for exceeding the memory limit of {options.VerifyMemoryMiB} MiB (EdgeRuntime:Plugins:VerifyMemoryMiB). Refused."
+                ? $"was killed (signal 9) while loading, most likely by the system for exceeding the memory limit of {limits.MemoryMiB} MiB ({limits.MemoryKey}). Refused."
                 : $"crashed natively (signal {signal}{SignalName(signal)}) while loading{(errors is null ? string.Empty : ": " + errors)}. Refused.";
         }
 
@@ -163,8 +175,8 @@ public static class TaskPluginIsolation
 
     private const long RuntimeOverhead = 256L * 1024 * 1024; // measured: the runtime starts and loads a plugin in under 128 MiB
 
-    private static string MemoryReason(PluginOptions options) =>
-        $"exceeded the memory limit of {options.VerifyMemoryMiB} MiB (EdgeRuntime:Plugins:VerifyMemoryMiB) while loading. Refused.";
+    private static string MemoryReason(ChildLimits limits) =>
+        $"exceeded the memory limit of {limits.MemoryMiB} MiB ({limits.MemoryKey}) while loading. Refused.";
 
     private static string SignalName(int signal) => signal switch
     {
