@@ -17,6 +17,7 @@ packages=(
   python3-sklearn # tests check every evaluation metric and the linear probe against scikit-learn
   python3-openslide # bench/run: the Python reference pipeline (openslide-python), as pathology users read slides
   python3-paho-mqtt # bench/service-load.sh: a subscriber reading metrics and progress during the load
+  python3-hl7     # tests parse the HL7 v2 ORU^R01 messages back with an independent parser (docs/lis.md)
   mosquitto       # a real MQTT broker for the end-to-end tests (started by the tests on a loopback port)
   mosquitto-clients # mosquitto_sub/mosquitto_pub: the tests subscribe as a standard LIS client would (docs/lis.md)
   prometheus      # a real Prometheus scrapes the service in the tests; promtool lints the exposition (docs/operations.md)

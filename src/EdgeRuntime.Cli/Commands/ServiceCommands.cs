@@ -97,7 +97,7 @@ internal static class ServiceCommands
             var id = SlideRunner.SlideId(opener, path);
             using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
             TaskModelFit.Check(provider.Current, tasks.Current.Tasks.Select(t => t.Task));
-            var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging);
+            var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging, new Cases.CaseReader(settings.Cases, logging.CreateLogger<Cases.CaseReader>()));
             var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
             var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(Journal.Events.PayloadJson.Indented));

@@ -1,8 +1,10 @@
+using EdgeRuntime.Cases;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
 using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Pipeline.Processing;
@@ -52,6 +54,10 @@ internal sealed class EdgertSettings
     public PluginOptions Plugins { get; } = new();
 
     public OperationsOptions Operations { get; } = new();
+
+    public CaseOptions Cases { get; } = new();
+
+    public LisOptions Lis { get; } = new();
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
@@ -119,7 +125,7 @@ internal sealed class EdgertSettings
         (InferenceOptions.Section, Inference), (EncodingOptions.Section, Pipeline), (ZeroShotOptions.Section, ZeroShot),
         (ModelOptions.Section, Models), (InboxOptions.Section, Inbox), (JournalOptions.Section, Journal),
         (ProcessingOptions.Section, Processing), (MqttOptions.Section, Mqtt), (EmbeddedBrokerOptions.Section, Broker),
-        (PluginOptions.Section, Plugins), (OperationsOptions.Section, Operations),
+        (PluginOptions.Section, Plugins), (OperationsOptions.Section, Operations), (CaseOptions.Section, Cases), (LisOptions.Section, Lis),
     ];
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
@@ -177,7 +183,7 @@ internal sealed class EdgertSettings
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
             .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).ToList();
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).Concat(Cases.Validate()).Concat(Lis.Validate()).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);

@@ -32,6 +32,8 @@ internal static class SettingPaths
         ("EdgeRuntime:Mqtt:Tls:KeyFile", false, s => s.Mqtt.Tls.KeyFile, (s, v) => s.Mqtt.Tls.KeyFile = v),
         ("EdgeRuntime:Broker:Tls:CertificateFile", false, s => s.Broker.Tls.CertificateFile, (s, v) => s.Broker.Tls.CertificateFile = v),
         ("EdgeRuntime:Broker:Tls:KeyFile", false, s => s.Broker.Tls.KeyFile, (s, v) => s.Broker.Tls.KeyFile = v),
+        ("EdgeRuntime:Lis:RefusedFolder", false, s => s.Lis.RefusedFolder, (s, v) => s.Lis.RefusedFolder = v),
+        ("EdgeRuntime:Lis:Fhir:CaFile", false, s => s.Lis.Fhir.CaFile, (s, v) => s.Lis.Fhir.CaFile = v),
     ];
 
     // Per-task prompt and prototype sets, which ship like the default prompt set.

@@ -1,5 +1,7 @@
+using EdgeRuntime.Cases;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Ingest;
+using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
 using EdgeRuntime.Pipeline;
 using EdgeRuntime.Pipeline.Processing;
@@ -36,6 +38,8 @@ internal static class ServiceHost
         builder.Services.AddSingleton(settings.Slides);
         builder.Services.AddSingleton(new SlideOpener(settings.Slides));
         builder.Services.AddMqttPublishing(settings.Mqtt, settings.Broker);
+        builder.Services.AddLis(settings.Lis);
+        builder.Services.AddCaseIdentification(settings.Cases);
         builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
         builder.Services.AddSingleton(settings.Inference);
         builder.Services.AddPlugins(settings.Plugins);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace EdgeRuntime.Journal.Signals;
 
 /// <summary>
@@ -11,6 +13,7 @@ public class WorkSignal : IDisposable
     /// <summary>Wakes the waiter, or the next one.</summary>
     public void Set()
     {
+        OnSet();
         try
         {
             semaphore.Release();
@@ -19,6 +22,11 @@ public class WorkSignal : IDisposable
         {
             // Already signalled.
         }
+    }
+
+    /// <summary>Called at every <see cref="Set"/>: a signal with followers wakes them too.</summary>
+    protected virtual void OnSet()
+    {
     }
 
     /// <summary>Waits for a signal or the timeout; returns whether a signal came.</summary>
@@ -44,5 +52,28 @@ public class WorkSignal : IDisposable
 /// <summary>Wakes the processor: a slide became pending.</summary>
 public sealed class PendingSlidesSignal : WorkSignal;
 
-/// <summary>Wakes the publisher: messages were queued in the outbox.</summary>
-public sealed class OutboxSignal : WorkSignal;
+/// <summary>
+/// Wakes the publisher: messages were queued in the outbox. A sink with a loop of its own (EdgeRuntime.Lis) follows
+/// it: each follower is a signal of its own, so no waiter takes another's wake-up.
+/// </summary>
+public sealed class OutboxSignal : WorkSignal
+{
+    private WorkSignal[] followers = [];
+
+    /// <summary>A new signal set whenever this one is.</summary>
+    public WorkSignal Follow()
+    {
+        var follower = new WorkSignal();
+        ImmutableInterlocked.Update(ref followers, f => [.. f, follower]);
+        return follower;
+    }
+
+    /// <inheritdoc />
+    protected override void OnSet()
+    {
+        foreach (var follower in Volatile.Read(ref followers))
+        {
+            follower.Set();
+        }
+    }
+}

@@ -43,6 +43,8 @@ public static class ResultDocument
             // Before anything else: a slide with no tissue, or not brightfield, has no task output to read.
             ["outcome"] = run.Outcome.Status,
             ["reason"] = run.Outcome.Reason,
+            // What an LIS files the result by: accession, specimen, block, slide, stain, each with its source.
+            ["case"] = run.Case.ToJson(),
             // Both places: where the scanner put it (what its logs name) and where it is now (what a person opens).
             ["file"] = new JsonObject
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Cases;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Preprocessing;
 using EdgeRuntime.Pipeline.Encoding;
@@ -28,7 +29,8 @@ public sealed class SlidePipeline(
     EncodingOptions encoding,
     ProcessingOptions processing,
     PipelineMetrics metrics,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    CaseReader? cases = null)
 {
     private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>();
 
@@ -44,6 +46,8 @@ public sealed class SlidePipeline(
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
         using var slide = opener.Open(input.Path);
+        // Which case it belongs to, while the file is open: its label image and properties are read once.
+        var slideCase = cases?.Read(input.Path, slide) ?? SlideCase.NotRead;
         var openMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
@@ -57,7 +61,7 @@ public sealed class SlidePipeline(
             // Nothing for a task to speak about: no task starts, so no tags, classes or areas, and no overlay.
             var skipped = input.Tasks.Tasks.Select(t => new TaskOutcome(t.Task.Name, null, null) { SkippedReason = outcome.Reason }).ToList();
             var none = new SlideRunTimings(openMs, tissueMs, 0, 0, total.Elapsed.TotalMilliseconds);
-            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, TileReader.LevelFor(slide, plan.Grid), detector, model, input.Tasks.Tasks, skipped, null, none) { Outcome = outcome };
+            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, TileReader.LevelFor(slide, plan.Grid), detector, model, input.Tasks.Tasks, skipped, null, none) { Outcome = outcome, Case = slideCase };
         }
 
         clock.Restart();
@@ -104,7 +108,7 @@ public sealed class SlidePipeline(
             clock.Restart();
             var overlay = input.DrawOverlay ? WriteOverlay(slide, grid, taskRuns.FirstClassMap(), input.OutputDirectory) : null;
             var timings = new SlideRunTimings(openMs, tissueMs, encodeMs, clock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds);
-            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, detector, model, input.Tasks.Tasks, outcomes, overlay, timings) { Outcome = outcome };
+            return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, detector, model, input.Tasks.Tasks, outcomes, overlay, timings) { Outcome = outcome, Case = slideCase };
         }
     }
 

@@ -35,6 +35,9 @@ public sealed record SlideRun(
     /// <summary>What the slide is: tissue analysed, or why no task ran on it.</summary>
     public SlideOutcome Outcome { get; init; } = new(SlideOutcome.Ok, null, null);
 
+    /// <summary>Which case the slide belongs to, each identifier with its source (none read when no case reader is configured).</summary>
+    public Cases.SlideCase Case { get; init; } = Cases.SlideCase.NotRead;
+
     /// <summary>The outcome of task <paramref name="name"/>, or null if it was not in the run.</summary>
     public TaskOutcome? OutcomeOf(string name) => Outcomes.FirstOrDefault(o => o.Task == name);
 }

@@ -34,6 +34,9 @@ public sealed class TopicMap(MqttOptions options)
     /// <summary>A slide's result document.</summary>
     public string SlideResult(string slideId) => $"{Root}/slides/{slideId}/result";
 
+    /// <summary>A slide's result as a FHIR R4 Bundle (published by the FHIR sink of EdgeRuntime.Lis, docs/lis.md).</summary>
+    public string SlideFhir(string slideId) => $"{Root}/slides/{slideId}/fhir";
+
     /// <summary>A file dropped with the same content as the slide, under another name.</summary>
     public string SlideDuplicate(string slideId) => $"{Root}/slides/{slideId}/duplicate";
 
@@ -150,6 +153,16 @@ public sealed class TopicMap(MqttOptions options)
                 yield return Durable(e, $"{Root}/{data["topic"]?.GetValue<string>()}", data["payload"]?.GetValue<string>() ?? "{}", data["retain"]?.GetValue<bool>() == true);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A message of <paramref name="journalEvent"/> on <paramref name="topic"/> for a sink beside MQTT's own (the FHIR
+    /// topic): QoS 1, not retained, with the event's sequence, correlation and expiry, as every slide message.
+    /// </summary>
+    public MqttApplicationMessage EventMessage(JournalEvent journalEvent, string topic, string payload)
+    {
+        ArgumentNullException.ThrowIfNull(journalEvent);
+        return Durable(journalEvent, topic, payload, retain: false);
     }
 
     private MqttApplicationMessage State(JournalEvent e, string state) => Durable(e, SlideState(e.Subject), new JsonObject

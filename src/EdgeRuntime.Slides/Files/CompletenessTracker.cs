@@ -21,9 +21,13 @@ public sealed class CompletenessTracker(TimeSpan quietPeriod, bool emptyFoldersC
     /// <summary>Whether some file is still settling (seen, not yet complete).</summary>
     public bool Settling => seen.Count > 0;
 
-    /// <summary>Whether a file name can never be a slide (temporary or hidden).</summary>
+    /// <summary>Whether a file name can never be a slide (temporary, hidden, or a case sidecar).</summary>
     public static bool IsIgnoredName(string fileName) =>
-        fileName.StartsWith('.') || TemporarySuffixes.Any(s => fileName.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+        fileName.StartsWith('.') || TemporarySuffixes.Any(s => fileName.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+        || fileName.EndsWith(CaseSidecarSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The suffix of a slide's case sidecar (<c>{slide}.case.json</c>, EdgeRuntime.Cases): read beside its slide, never a slide itself.</summary>
+    public const string CaseSidecarSuffix = ".case.json";
 
     /// <summary>The candidates in <paramref name="inbox"/> (not recursing into folders, except a MIRAX slide's own).</summary>
     public static IEnumerable<string> Candidates(string inbox, IReadOnlySet<string> excludedFolders)

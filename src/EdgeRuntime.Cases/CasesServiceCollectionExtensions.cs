@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeRuntime.Cases;
+
+/// <summary>Registers case identification: the <see cref="CaseReader"/> the slide pipeline asks for each slide's case.</summary>
+public static class CasesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the case reader for <paramref name="options"/> (EdgeRuntime:Cases), validated now: an invalid setting
+    /// stops the start with every problem and its configuration path.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static IServiceCollection AddCaseIdentification(this IServiceCollection services, CaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Slides.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
+        services.AddSingleton(options);
+        services.AddSingleton(p => new CaseReader(options, p.GetService<ILogger<CaseReader>>() ?? NullLogger<CaseReader>.Instance));
+        return services;
+    }
+}

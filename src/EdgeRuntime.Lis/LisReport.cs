@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace EdgeRuntime.Lis;
+
+/// <summary>One identifier of the slide's case, as the result document's <c>case.identifiers</c> holds it.</summary>
+/// <param name="Name">accession, specimen, block, slide or stain.</param>
+/// <param name="Value">The identifier.</param>
+/// <param name="Source">Where it was read (sidecar, label-barcode, properties, file-name).</param>
+public sealed record ReportIdentifier(string Name, string Value, string Source);
+
+/// <summary>A number the slide's result reports, in the form every LIS message carries it.</summary>
+/// <param name="Code">What it measures (<see cref="LisCodes"/>).</param>
+/// <param name="Display">The measure in words.</param>
+/// <param name="Item">The class it is about (a tag, a tissue class), or null for the slide as a whole.</param>
+/// <param name="Value">The number.</param>
+/// <param name="Unit">Its UCUM unit (<c>1</c>, <c>mm2</c>, <c>{tiles}</c>).</param>
+public sealed record ReportMeasurement(string Code, string Display, string? Item, double Value, string Unit);
+
+/// <summary>A file beside the result that a subscriber may fetch: its name, media type and, where configured, URL.</summary>
+public sealed record ReportArtefact(string Name, string ContentType, string? Url);
+
+/// <summary>A model or class set the result was made with, and its digest.</summary>
+public sealed record ReportComponent(string Kind, string Id, string Version, string Sha256, string? Name);
+
+/// <summary>
+/// A slide's result as the LIS messages carry it (FHIR R4 and HL7 v2 alike, so both say the same): read once from
+/// the result document (docs/result.schema.json) that the slide.done event holds.
+/// </summary>
+public sealed record LisReport(
+    string SlideId,
+    string FileName,
+    string Outcome,
+    string? Reason,
+    DateTimeOffset ProcessedAt,
+    IReadOnlyList<ReportIdentifier> Identifiers,
+    string? CaseNote,
+    ReportComponent Model,
+    IReadOnlyList<ReportComponent> ClassSets,
+    IReadOnlyList<ReportMeasurement> Measurements,
+    IReadOnlyList<ReportArtefact> Artefacts)
+{
+    /// <summary>The identifier <paramref name="name"/>, or null.</summary>
+    public string? Identifier(string name) => Identifiers.FirstOrDefault(i => i.Name == name)?.Value;
+
+    /// <summary>Reads the report from <paramref name="result"/>, a result document.</summary>
+    /// <param name="result">The result document.</param>
+    /// <param name="artefactBaseUrl">Where artefacts can be fetched (<c>{base}/{slideId}/{name}</c>); null: named only.</param>
+    /// <exception cref="InvalidDataException">The document lacks a field every result has; the message names it.</exception>
+    public static LisReport Of(JsonObject result, string? artefactBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var slideId = Text(result, "slideId");
+        var provenance = result["provenance"] as JsonObject ?? throw Missing("provenance");
+        var model = provenance["model"] as JsonObject ?? throw Missing("provenance.model");
+        var identifiers = (result["case"]?["identifiers"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(i => new ReportIdentifier(Text(i, "name"), Text(i, "value"), Text(i, "source")))
+            .ToList();
+        var classSets = new List<ReportComponent>();
+        foreach (var set in new[] { provenance["prompts"] as JsonObject }.Concat((provenance["tasks"] as JsonArray ?? []).Select(t => t?["classSet"] as JsonObject)))
+        {
+            if (set is not null && classSets.All(c => c.Sha256 != set["sha256"]?.GetValue<string>()))
+            {
+                classSets.Add(new ReportComponent(set["kind"]?.GetValue<string>() ?? "prompts", Text(set, "id"), Text(set, "version"), Text(set, "sha256"), null));
+            }
+        }
+
+        return new LisReport(
+            slideId,
+            result["file"]?["name"]?.GetValue<string>() ?? slideId,
+            Text(result, "outcome"),
+            result["reason"]?.GetValue<string>(),
+            DateTimeOffset.Parse(Text(provenance, "processedAt"), CultureInfo.InvariantCulture),
+            identifiers,
+            result["case"]?["note"]?.GetValue<string>(),
+            new ReportComponent("model", Text(model, "id"), Text(model, "version"), Text(model, "sha256"), model["name"]?.GetValue<string>()),
+            classSets,
+            MeasurementsOf(result),
+            ArtefactsOf(result, slideId, artefactBaseUrl));
+    }
+
+    private static List<ReportMeasurement> MeasurementsOf(JsonObject result)
+    {
+        var list = new List<ReportMeasurement>();
+        foreach (var tag in result["tasks"]?["zero-shot-tagging"]?["output"]?["tags"] as JsonArray ?? [])
+        {
+            var name = Text(tag!.AsObject(), "class");
+            list.Add(new ReportMeasurement(LisCodes.TagScore, "Slide tag score", name, Number(tag, "score"), "1"));
+            list.Add(new ReportMeasurement(LisCodes.TagTileFraction, "Share of tiles whose top class it is", name, Number(tag, "tileFraction"), "1"));
+        }
+
+        foreach (var area in result["tasks"]?["zero-shot-segmentation"]?["output"]?["classes"] as JsonArray ?? [])
+        {
+            list.Add(new ReportMeasurement(LisCodes.ClassArea, "Tissue class area", Text(area!.AsObject(), "class"), Number(area, "areaMm2"), "mm2"));
+        }
+
+        list.Add(new ReportMeasurement(LisCodes.TilesKept, "Tissue tiles analysed", null, Number(result["tiles"], "kept"), "{tiles}"));
+        list.Add(new ReportMeasurement(LisCodes.TilesCandidates, "Tiles in the slide's grid", null, Number(result["tiles"], "candidates"), "{tiles}"));
+        list.Add(new ReportMeasurement(LisCodes.TissueFraction, "Tissue share of the slide", null, Number(result["tissue"], "fraction"), "1"));
+        return list;
+    }
+
+    // Every file the document names beside it: the overlay, each task's sidecar, mask, GeoJSON and feature file.
+    private static List<ReportArtefact> ArtefactsOf(JsonObject result, string slideId, string? baseUrl)
+    {
+        var names = new List<string>();
+        if (result["overlay"]?["file"]?.GetValue<string>() is { } overlay)
+        {
+            names.Add(overlay);
+        }
+
+        foreach (var (_, task) in result["tasks"] as JsonObject ?? [])
+        {
+            if (task?["output"] is JsonObject output)
+            {
+                foreach (var node in new[] { output["sidecar"], output["file"], output["mask"]?["file"], output["geojson"] })
+                {
+                    if (node is JsonValue value && value.TryGetValue<string>(out var name) && !names.Contains(name))
+                    {
+                        names.Add(name);
+                    }
+                }
+            }
+        }
+
+        return [.. names.Select(n => new ReportArtefact(n, ContentType(n), baseUrl is null ? null : $"{baseUrl.TrimEnd('/')}/{slideId}/{Uri.EscapeDataString(n)}"))];
+    }
+
+    private static string ContentType(string name) => Path.GetExtension(name).ToUpperInvariant() switch
+    {
+        ".PNG" => "image/png",
+        ".GZ" => "application/gzip",
+        ".GEOJSON" => "application/geo+json",
+        ".H5" => "application/x-hdf5",
+        ".JSON" => "application/json",
+        _ => "application/octet-stream",
+    };
+
+    private static string Text(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Missing(key);
+
+    private static double Number(JsonNode? o, string key) =>
+        o?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : throw Missing(key);
+
+    private static InvalidDataException Missing(string key) => new($"the result document has no '{key}' where every result has one.");
+}
