@@ -13,9 +13,6 @@ public sealed class LisOptions
     /// </summary>
     public string IdentifierSystemPrefix { get; set; } = "urn:edgeruntime:";
 
-    /// <summary>Where subscribers fetch artefacts: a result links <c>{ArtefactBaseUrl}/{slideId}/{name}</c>. Default none: artefacts are named only.</summary>
-    public string? ArtefactBaseUrl { get; set; }
-
     /// <summary>Seconds before a transport that failed is tried again. Default 10.</summary>
     public double RetrySeconds { get; set; } = 10;
 
@@ -45,11 +42,6 @@ public sealed class LisOptions
         else if (IdentifierSystemPrefix.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase))
         {
             yield return $"{Section}:{nameof(IdentifierSystemPrefix)} cannot be an OID: 'urn:oid:' URIs end with the OID, and the identifier's name follows the prefix; use a URL or another URN namespace (is '{IdentifierSystemPrefix}').";
-        }
-
-        if (ArtefactBaseUrl is not null && !IsHttp(ArtefactBaseUrl))
-        {
-            yield return $"{Section}:{nameof(ArtefactBaseUrl)} must be an http or https URL (is '{ArtefactBaseUrl}').";
         }
 
         if (!(RetrySeconds is > 0 and <= 3600))

@@ -17,7 +17,7 @@ public sealed record ReportIdentifier(string Name, string Value, string Source);
 /// <param name="Unit">Its UCUM unit (<c>1</c>, <c>mm2</c>, <c>{tiles}</c>).</param>
 public sealed record ReportMeasurement(string Code, string Display, string? Item, double Value, string Unit);
 
-/// <summary>A file beside the result that a subscriber may fetch: its name, media type and, where configured, URL.</summary>
+/// <summary>A file beside the result that a subscriber may fetch: its name, media type and, where the box has a public URL, where.</summary>
 public sealed record ReportArtefact(string Name, string ContentType, string? Url);
 
 /// <summary>A model or class set the result was made with, and its digest.</summary>
@@ -45,9 +45,8 @@ public sealed record LisReport(
 
     /// <summary>Reads the report from <paramref name="result"/>, a result document.</summary>
     /// <param name="result">The result document.</param>
-    /// <param name="artefactBaseUrl">Where artefacts can be fetched (<c>{base}/{slideId}/{name}</c>); null: named only.</param>
     /// <exception cref="InvalidDataException">The document lacks a field every result has; the message names it.</exception>
-    public static LisReport Of(JsonObject result, string? artefactBaseUrl)
+    public static LisReport Of(JsonObject result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var slideId = Text(result, "slideId");
@@ -77,7 +76,7 @@ public sealed record LisReport(
             new ReportComponent("model", Text(model, "id"), Text(model, "version"), Text(model, "sha256"), model["name"]?.GetValue<string>()),
             classSets,
             MeasurementsOf(result),
-            ArtefactsOf(result, slideId, artefactBaseUrl));
+            ArtefactsOf(result));
     }
 
     private static List<ReportMeasurement> MeasurementsOf(JsonObject result)
@@ -101,9 +100,19 @@ public sealed record LisReport(
         return list;
     }
 
-    // Every file the document names beside it: the overlay, each task's sidecar, mask, GeoJSON and feature file.
-    private static List<ReportArtefact> ArtefactsOf(JsonObject result, string slideId, string? baseUrl)
+    // The document's own list of what its run wrote, with the links the operations endpoint serves (absolute where the
+    // box has EdgeRuntime:Operations:PublicUrl; a relative link means nothing to a receiver, so none then). A document
+    // from before that list named its files in the overlay and the tasks' outputs: those names, without links.
+    private static List<ReportArtefact> ArtefactsOf(JsonObject result)
     {
+        if (result["artefacts"] is JsonArray listed)
+        {
+            return [.. listed.OfType<JsonObject>().Select(a => new ReportArtefact(
+                Text(a, "path"),
+                Text(a, "mediaType"),
+                Uri.TryCreate(Text(a, "href"), UriKind.Absolute, out var url) ? url.ToString() : null))];
+        }
+
         var names = new List<string>();
         if (result["overlay"]?["file"]?.GetValue<string>() is { } overlay)
         {
@@ -124,7 +133,7 @@ public sealed record LisReport(
             }
         }
 
-        return [.. names.Select(n => new ReportArtefact(n, ContentType(n), baseUrl is null ? null : $"{baseUrl.TrimEnd('/')}/{slideId}/{Uri.EscapeDataString(n)}"))];
+        return [.. names.Select(n => new ReportArtefact(n, ContentType(n), null))];
     }
 
     private static string ContentType(string name) => Path.GetExtension(name).ToUpperInvariant() switch

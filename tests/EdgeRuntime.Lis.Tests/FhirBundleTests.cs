@@ -21,7 +21,7 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
     [Fact]
     public void The_bundle_of_a_real_result_validates_against_the_R4_core_definitions_offline()
     {
-        var json = FhirBundleBuilder.Serialize(new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(ResultFixture.Result(), "https://box1.example.org/results")));
+        var json = FhirBundleBuilder.Serialize(new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(ResultFixture.Result())));
 
         // What a receiver gets: parsed back from the JSON, not the objects we built.
         var bundle = JsonSerializer.Deserialize<Bundle>(json, new JsonSerializerOptions().ForFhir())!;
@@ -41,7 +41,7 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
     [Fact]
     public void The_report_is_preliminary_labelled_AI_asserted_and_filed_by_the_cases_identifiers()
     {
-        var bundle = new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(ResultFixture.Result(), "https://box1.example.org/results"));
+        var bundle = new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(ResultFixture.Result()));
         var report = bundle.Entry.Select(e => e.Resource).OfType<DiagnosticReport>().Single();
         Assert.Equal(DiagnosticReport.DiagnosticReportStatus.Preliminary, report.Status);
         Assert.Contains(report.Meta.Security, c => c.System == "http://terminology.hl7.org/CodeSystem/v3-ObservationValue" && c.Code == "AIAST");
@@ -66,7 +66,7 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
         Assert.Equal(
             ["overlay.png", "tiles.csv.gz", "segmentation.png", "segmentation.geojson"],
             report.PresentedForm.Select(a => a.Title));
-        Assert.Equal($"https://box1.example.org/results/{result["slideId"]}/overlay.png", report.PresentedForm[0].Url);
+        Assert.Equal($"https://box1.example.org:9464/results/{result["slideId"]}/overlay.png", report.PresentedForm[0].Url);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class Hl7OutboxTests : IDisposable
         // "H&E" went through HL7's escaping (\T\) and came back whole through the parser's unescape.
         Assert.Equal("H&E", parsed["identifiers"]!["stain"]![0]!.GetValue<string>());
         Assert.Equal(["S24-01234", "sidecar"], parsed["identifiers"]!["accession"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Equal($"https://box1.example.org/results/{slideId}/overlay.png", parsed["artefacts"]![0]!.GetValue<string>());
+        Assert.Equal($"https://box1.example.org:9464/results/{slideId}/overlay.png", parsed["artefacts"]![0]!.GetValue<string>());
         Assert.Contains("AIAST", parsed["nte"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 

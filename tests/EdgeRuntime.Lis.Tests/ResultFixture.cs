@@ -10,8 +10,15 @@ namespace EdgeRuntime.Lis.Tests;
 /// </summary>
 internal static class ResultFixture
 {
-    public static JsonObject Result() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.Lis.Tests", "Data", "cmu1-result.json")))!.AsObject();
+    /// <summary>The document with the artefact list the service adds, as a box with Operations:PublicUrl https://box1.example.org:9464 writes it.</summary>
+    public static JsonObject Result()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.Lis.Tests", "Data", "cmu1-result.json")))!.AsObject();
+        var id = document["slideId"]!.GetValue<string>();
+        document["artefacts"] = new JsonArray([.. new[] { ("overlay.png", "image/png"), ("segmentation.geojson", "application/geo+json"), ("segmentation.png", "image/png"), ("tiles.csv.gz", "application/gzip") }
+            .Select(a => (JsonNode)new JsonObject { ["path"] = a.Item1, ["size"] = 1000, ["sha256"] = new string('0', 64), ["mediaType"] = a.Item2, ["href"] = $"https://box1.example.org:9464/results/{id}/{a.Item1}" })]);
+        return document;
+    }
 
     public static JournalEvent Done(long sequence = 7, JsonObject? result = null)
     {
@@ -23,7 +30,6 @@ internal static class ResultFixture
     public static LisOptions Options(string? refused = null) => new()
     {
         IdentifierSystemPrefix = "https://lis.example.org/id/",
-        ArtefactBaseUrl = "https://box1.example.org/results",
         RefusedFolder = refused ?? Path.Combine(Path.GetTempPath(), "lis-refused-unused"),
         RetrySeconds = 1,
     };

@@ -35,7 +35,7 @@ public sealed class FhirMqttSink(MqttConnection connection, TopicMap topics, Fhi
             return false;
         }
 
-        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result, options.ArtefactBaseUrl)));
+        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result)));
         var reply = await connection.Client.PublishAsync(topics.EventMessage(journalEvent, topics.SlideFhir(journalEvent.Subject), bundle), cancellationToken).ConfigureAwait(false);
         if ((int)reply.ReasonCode >= 0x80)
         {

@@ -67,7 +67,7 @@ public sealed class FhirServerSink : ILisSink, IDisposable
             return true;
         }
 
-        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result, options.ArtefactBaseUrl)));
+        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result)));
         HttpResponseMessage response;
         string answer;
         try

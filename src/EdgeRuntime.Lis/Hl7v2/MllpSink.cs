@@ -39,7 +39,7 @@ public sealed class MllpSink(OruMessageBuilder builder, RefusedMessages refused,
             return true;
         }
 
-        var message = builder.Build(LisReport.Of(result, options.ArtefactBaseUrl), journalEvent.Sequence.ToString(CultureInfo.InvariantCulture));
+        var message = builder.Build(LisReport.Of(result), journalEvent.Sequence.ToString(CultureInfo.InvariantCulture));
         string acknowledgement;
         try
         {
