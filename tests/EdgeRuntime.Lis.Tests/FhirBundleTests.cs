@@ -63,8 +63,9 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
         Assert.Equal(top["class"]!.GetValue<string>(), ((FhirString)tag.Component.Single().Value).Value);
         Assert.Equal((decimal)Math.Round(top["score"]!.GetValue<double>(), 6), ((Quantity)tag.Value).Value);
 
+        // The result's artefact list, in its order (by path).
         Assert.Equal(
-            ["overlay.png", "tiles.csv.gz", "segmentation.png", "segmentation.geojson"],
+            ["overlay.png", "segmentation.geojson", "segmentation.png", "tiles.csv.gz"],
             report.PresentedForm.Select(a => a.Title));
         Assert.Equal($"https://box1.example.org:9464/results/{result["slideId"]}/overlay.png", report.PresentedForm[0].Url);
     }
@@ -75,7 +76,7 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
         var options = ResultFixture.Options();
         options.IdentifierSystemPrefix = "urn:oid:1.2.826.0.1.3680043.";
         Assert.Contains(options.Validate(), e => e.StartsWith("EdgeRuntime:Lis:IdentifierSystemPrefix cannot be an OID", StringComparison.Ordinal));
-        var bundle = new FhirBundleBuilder(options).Build(LisReport.Of(ResultFixture.Result(), null));
+        var bundle = new FhirBundleBuilder(options).Build(LisReport.Of(ResultFixture.Result()));
         Assert.Contains(R4.Value.Validate(bundle.Entry[0].Resource).Issue, i => i.Severity == OperationOutcome.IssueSeverity.Error && i.ToString().Contains("not a valid URI", StringComparison.Ordinal));
     }
 
@@ -83,8 +84,8 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
     public void A_repeat_is_the_same_bundle_with_conditional_creates()
     {
         var builder = new FhirBundleBuilder(ResultFixture.Options());
-        var once = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(ResultFixture.Result(), null)));
-        var twice = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(ResultFixture.Result(), null)));
+        var once = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(ResultFixture.Result())));
+        var twice = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(ResultFixture.Result())));
         Assert.Equal(once, twice);
         var bundle = JsonSerializer.Deserialize<Bundle>(once, new JsonSerializerOptions().ForFhir())!;
         Assert.All(bundle.Entry, e => Assert.StartsWith("identifier=https%3A%2F%2Flis.example.org%2Fid%2Fresult|", e.Request.IfNoneExist, StringComparison.Ordinal));
@@ -95,7 +96,7 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
     {
         var result = ResultFixture.Result();
         result["case"] = new Cases.SlideCase([], [], ["sidecar", "file-name"], []).ToJson();
-        var bundle = new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(result, null));
+        var bundle = new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(result));
         var specimen = bundle.Entry.Select(e => e.Resource).OfType<Specimen>().Single();
         Assert.Null(specimen.AccessionIdentifier);
         Assert.Contains("No case identifier: no case identifier found in: sidecar, file-name", specimen.Note.Single().Text, StringComparison.Ordinal);

@@ -99,7 +99,7 @@ public sealed class Hl7OutboxTests : IDisposable
     {
         var result = ResultFixture.Result();
         result["tasks"]!["zero-shot-tagging"]!["output"]!["tags"]![0]!["class"] = "tumour|stroma^x\rOBX|99|ST|forged";
-        var message = new OruMessageBuilder(ResultFixture.Options()).Build(LisReport.Of(result, null), "1");
+        var message = new OruMessageBuilder(ResultFixture.Options()).Build(LisReport.Of(result), "1");
         Assert.DoesNotContain(message.Split('\r'), s => s.StartsWith("OBX|99", StringComparison.Ordinal));
         Assert.Contains(@"tumour\F\stroma\S\x OBX\F\99\F\ST\F\forged", message, StringComparison.Ordinal);
     }
