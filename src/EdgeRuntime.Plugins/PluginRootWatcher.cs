@@ -1,5 +1,5 @@
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

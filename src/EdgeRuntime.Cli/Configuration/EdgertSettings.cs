@@ -1,3 +1,4 @@
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Ingest.Inbox;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal;
-using EdgeRuntime.Slides.Files;
 
 namespace EdgeRuntime.Ingest.Inbox;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -137,7 +138,7 @@ public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, Inbox
             var tries = retries.TryGetValue(done.Path, out var last) ? last.Tries + 1 : 1;
             var delay = TimeSpan.FromSeconds(Math.Min(options.RetrySeconds * Math.Pow(2, Math.Min(tries - 1, 10)), options.RetrySeconds * 10));
             retries[done.Path] = (now + delay, tries);
-            if (done.Error is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            if (done.Error is IOException or UnauthorizedAccessException or JournalUnavailableException)
             {
                 IngestLog.IntakeError(logger, done.Path, done.Error.Message, delay.TotalSeconds);
             }

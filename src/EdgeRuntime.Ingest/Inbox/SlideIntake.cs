@@ -1,8 +1,8 @@
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Slides;
-using EdgeRuntime.Slides.Files;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling.Grid;

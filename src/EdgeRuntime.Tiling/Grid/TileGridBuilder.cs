@@ -1,5 +1,6 @@
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Tissue;
 

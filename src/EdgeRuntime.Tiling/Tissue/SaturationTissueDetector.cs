@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;

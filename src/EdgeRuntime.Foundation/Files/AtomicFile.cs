@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>
 /// Writes a file so that a crash leaves either the old file or the new one, never half of one: write a
