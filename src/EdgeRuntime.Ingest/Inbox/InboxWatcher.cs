@@ -17,7 +17,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// locked) is tried again on a timer, with back-off. Failed files that someone changed come back in
 /// (<see cref="FailedSlideRetake"/>).
 /// </summary>
-public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, InboxFiles files, FailedSlideRetake retake, ILogger<InboxWatcher> logger) : BackgroundService
+internal sealed class InboxWatcher(InboxOptions options, SlideIntake intake, InboxFiles files, FailedSlideRetake retake, ILogger<InboxWatcher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

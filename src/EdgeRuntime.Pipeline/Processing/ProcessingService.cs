@@ -16,7 +16,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// that report it are one journal transaction. On a stop the slides in flight are abandoned as they are, still
 /// marked processing, and done again at the next start.
 /// </summary>
-public sealed class ProcessingService(
+internal sealed class ProcessingService(
     SlideJournal journal,
     SlideProcessor processor,
     IFinishedSlides files,

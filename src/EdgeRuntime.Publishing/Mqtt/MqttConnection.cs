@@ -12,7 +12,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// the online status, so that a requester who waits for "online" is heard. A connection whose subscription failed is
 /// completed at the next call. MQTTnet 5 has no managed client, so (re)connecting is ours; the back-off is the publisher's.
 /// </summary>
-public sealed class MqttConnection : IDisposable
+internal sealed class MqttConnection : IDisposable
 {
     private readonly MqttOptions options;
     private readonly TopicMap topics;

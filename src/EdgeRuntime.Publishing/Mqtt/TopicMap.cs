@@ -11,7 +11,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// The MQTT topic tree (docs/asyncapi.yaml), and the one place it is built: every topic below
 /// <c>{TopicPrefix}/{NodeId}</c>, and how each journal event becomes MQTT messages.
 /// </summary>
-public sealed class TopicMap(MqttOptions options)
+internal sealed class TopicMap(MqttOptions options)
 {
     /// <summary>Version of the payloads' shape.</summary>
     public const int SchemaVersion = 1;
