@@ -20,7 +20,7 @@ public sealed class CaseReader
     public CaseReader(CaseOptions options, ILogger<CaseReader> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Slides.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
+        Foundation.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
         this.logger = logger;
         sources = [.. options.EffectiveSources.Select<string, ICaseSource>(name => name switch
         {

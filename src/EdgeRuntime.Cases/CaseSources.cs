@@ -19,5 +19,5 @@ public static class CaseSources
     public static IReadOnlyList<string> All { get; } = [Sidecar, LabelBarcode, Properties, FileName];
 
     /// <summary>The suffix a sidecar's name adds to the slide's file name; the inbox never takes such a file as a slide.</summary>
-    public const string SidecarSuffix = Slides.Files.CompletenessTracker.CaseSidecarSuffix;
+    public const string SidecarSuffix = Foundation.Files.CompletenessTracker.CaseSidecarSuffix;
 }

@@ -15,7 +15,7 @@ public static class CasesServiceCollectionExtensions
     public static IServiceCollection AddCaseIdentification(this IServiceCollection services, CaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Slides.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
+        Foundation.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
         services.AddSingleton(options);
         services.AddSingleton(p => new CaseReader(options, p.GetService<ILogger<CaseReader>>() ?? NullLogger<CaseReader>.Instance));
         return services;

@@ -9,19 +9,19 @@ namespace EdgeRuntime.Journal;
 public sealed partial class SlideJournal
 {
     /// <summary>Queues events that report no slide's state change (plugin changes; metrics are not queued: they are only current).</summary>
-    public void Enqueue(IEnumerable<JournalEvent> messages)
+    public void Enqueue(IEnumerable<JournalEvent> messages) => Guarded(() =>
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         Enqueue(connection, transaction, messages);
         transaction.Commit();
-    }
+    });
 
     /// <summary>
     /// Makes <paramref name="sinks"/> the sinks in use: a new one starts with every event still in the outbox; one no
     /// longer in use stops holding events back.
     /// </summary>
-    public void UseSinks(IEnumerable<string> sinks)
+    public void UseSinks(IEnumerable<string> sinks) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(sinks);
         var names = sinks.ToList();
@@ -53,10 +53,10 @@ public sealed partial class SlideJournal
 
         Prune(connection, transaction);
         transaction.Commit();
-    }
+    });
 
     /// <summary>The oldest <paramref name="count"/> events that <paramref name="sink"/> has not delivered.</summary>
-    public IReadOnlyList<JournalEvent> PeekOutbox(string sink, int count)
+    public IReadOnlyList<JournalEvent> PeekOutbox(string sink, int count) => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -78,26 +78,26 @@ public sealed partial class SlideJournal
         }
 
         return result;
-    }
+    });
 
     /// <summary>Records that <paramref name="sink"/> delivered every event up to <paramref name="sequence"/>; events every sink has are forgotten.</summary>
-    public void Acknowledge(string sink, long sequence)
+    public void Acknowledge(string sink, long sequence) => Guarded(() =>
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, "INSERT INTO sinks (name, delivered) VALUES ($sink, $seq) ON CONFLICT(name) DO UPDATE SET delivered = MAX(delivered, $seq)", ("$sink", sink), ("$seq", sequence));
         Prune(connection, transaction);
         transaction.Commit();
-    }
+    });
 
     /// <summary>Events not yet delivered by every sink in use.</summary>
-    public long OutboxLength()
+    public long OutboxLength() => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM events";
         return (long)command.ExecuteScalar()!;
-    }
+    });
 
     /// <summary>For each sink in use, the events it has not yet delivered.</summary>
     public IReadOnlyDictionary<string, long> OutboxLengths()

@@ -14,7 +14,7 @@ public sealed partial class SlideJournal
     /// is refused and <see cref="IsServiceRunning"/> can tell whether one runs.
     /// </summary>
     /// <exception cref="IOException">Another service process is running on this journal.</exception>
-    public RunStart StartRun()
+    public RunStart StartRun() => Guarded(() =>
     {
         lock (runLock)
         {
@@ -62,10 +62,10 @@ public sealed partial class SlideJournal
             run = new RunStart(previous, [.. interrupted.Select(s => s.Id)]);
             return run;
         }
-    }
+    });
 
     /// <summary>Marks the run <see cref="StartRun"/> began as stopped cleanly (nothing was left half done by the process dying).</summary>
-    public void EndRun()
+    public void EndRun() => Guarded(() =>
     {
         lock (runLock)
         {
@@ -79,7 +79,7 @@ public sealed partial class SlideJournal
             runLockFile?.Dispose();
             runLockFile = null;
         }
-    }
+    });
 
     /// <summary>
     /// Lets go of the run lock without marking the run stopped: what a process that dies does. A run ended this way is

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal.Events;
-using EdgeRuntime.Slides.Files;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeRuntime.Journal;
@@ -33,8 +33,13 @@ public sealed partial class SlideJournal : IDisposable
         busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(long)busy.TotalMilliseconds};");
         connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busy.TotalSeconds)) }.ToString();
         DatabasePath = full;
+        file = Guarded(() => Create(full));
+    }
+
+    private FileNode Create(string full)
+    {
         using var connection = Open(checkIdentity: false);
-        file = FileNode.Of(full);
+        var node = FileNode.Of(full);
         Execute(connection, null, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS slides (
@@ -65,6 +70,7 @@ public sealed partial class SlideJournal : IDisposable
             """);
         AddColumnIfMissing(connection, "slides", "location", "TEXT");
         MigrateOutbox(connection);
+        return node;
     }
 
     /// <summary>The database file.</summary>
@@ -86,11 +92,11 @@ public sealed partial class SlideJournal : IDisposable
     }
 
     /// <summary>Records where a slide's file is now (moved to done or failed), for <c>edgert status</c>.</summary>
-    public void Moved(string id, string location)
+    public void Moved(string id, string location) => Guarded(() =>
     {
         using var connection = Open();
         Execute(connection, null, "UPDATE slides SET location = $location WHERE id = $id", ("$location", location), ("$id", id));
-    }
+    });
 
     private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
     {
@@ -103,14 +109,14 @@ public sealed partial class SlideJournal : IDisposable
     }
 
     /// <summary>Puts slides left in <see cref="SlideState.Processing"/> by a crash back to pending; returns how many.</summary>
-    public int RequeueInterrupted()
+    public int RequeueInterrupted() => Guarded(() =>
     {
         using var connection = Open();
         return Execute(connection, null, "UPDATE slides SET state = 'Pending' WHERE state = 'Processing'");
-    }
+    });
 
     /// <summary>Records a newly found slide as pending; returns the existing record if the id is known (the same content dropped again).</summary>
-    public (bool Added, SlideRecord Record) Discover(string id, string path, long size, IEnumerable<JournalEvent> messages)
+    public (bool Added, SlideRecord Record) Discover(string id, string path, long size, IEnumerable<JournalEvent> messages) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var connection = Open();
@@ -126,10 +132,10 @@ public sealed partial class SlideJournal : IDisposable
         Enqueue(connection, transaction, messages);
         transaction.Commit();
         return (true, Get(connection, null, id)!);
-    }
+    });
 
     /// <summary>Takes the oldest pending slide and marks it processing, or returns null.</summary>
-    public SlideRecord? TakeNext(Func<SlideRecord, IEnumerable<JournalEvent>> messages)
+    public SlideRecord? TakeNext(Func<SlideRecord, IEnumerable<JournalEvent>> messages) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var connection = Open();
@@ -147,7 +153,7 @@ public sealed partial class SlideJournal : IDisposable
         Enqueue(connection, transaction, messages(record));
         transaction.Commit();
         return record;
-    }
+    });
 
     /// <summary>Marks a slide done and queues the messages that report it, atomically.</summary>
     /// <param name="id">The slide.</param>
@@ -159,14 +165,14 @@ public sealed partial class SlideJournal : IDisposable
     public void MarkFailed(string id, string reason, IEnumerable<JournalEvent> messages) => Finish(id, SlideState.Failed, reason, messages);
 
     /// <summary>One slide by id.</summary>
-    public SlideRecord? Get(string id)
+    public SlideRecord? Get(string id) => Guarded(() =>
     {
         using var connection = Open();
         return Get(connection, null, id);
-    }
+    });
 
     /// <summary>All slides, newest first.</summary>
-    public IReadOnlyList<SlideRecord> List()
+    public IReadOnlyList<SlideRecord> List() => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -179,10 +185,10 @@ public sealed partial class SlideJournal : IDisposable
         }
 
         return result;
-    }
+    });
 
     /// <summary>Slides per state.</summary>
-    public IReadOnlyDictionary<SlideState, int> Counts()
+    public IReadOnlyDictionary<SlideState, int> Counts() => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -195,13 +201,13 @@ public sealed partial class SlideJournal : IDisposable
         }
 
         return result;
-    }
+    });
 
     /// <summary>
     /// Slides per state among those that finished (done or failed, at intake or in processing) at or after
     /// <paramref name="since"/>: the same count as <see cref="Counts"/>, over a shorter time, so the two never disagree.
     /// </summary>
-    public IReadOnlyDictionary<SlideState, int> CountsFinishedSince(DateTimeOffset since)
+    public IReadOnlyDictionary<SlideState, int> CountsFinishedSince(DateTimeOffset since) => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -215,22 +221,22 @@ public sealed partial class SlideJournal : IDisposable
         }
 
         return result;
-    }
+    });
 
     /// <summary>Times a slide was taken again after an attempt that did not finish (a crash, a kill, a full disk), over all slides.</summary>
-    public long Retries()
+    public long Retries() => Guarded(() =>
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(SUM(attempts - 1), 0) FROM slides WHERE attempts > 1";
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    });
 
     /// <summary>
     /// Puts a slide being processed back to pending, with <paramref name="messages"/> in the same transaction: its
     /// attempt ended for a reason outside the slide (a full disk), and it is to be taken again.
     /// </summary>
-    public void Requeue(string id, IEnumerable<JournalEvent> messages)
+    public void Requeue(string id, IEnumerable<JournalEvent> messages) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var connection = Open();
@@ -242,9 +248,9 @@ public sealed partial class SlideJournal : IDisposable
 
         Enqueue(connection, transaction, messages);
         transaction.Commit();
-    }
+    });
 
-    private void Finish(string id, SlideState state, string? reason, IEnumerable<JournalEvent> messages)
+    private void Finish(string id, SlideState state, string? reason, IEnumerable<JournalEvent> messages) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var connection = Open();
@@ -258,7 +264,7 @@ public sealed partial class SlideJournal : IDisposable
 
         Enqueue(connection, transaction, messages);
         transaction.Commit();
-    }
+    });
 
     private static SlideRecord? Get(SqliteConnection connection, SqliteTransaction? transaction, string id)
     {
@@ -297,6 +303,26 @@ public sealed partial class SlideJournal : IDisposable
 
         return command.ExecuteNonQuery();
     }
+
+    // Callers see the journal's failures as the journal's (an IOException naming the file), never SQLite's types: a
+    // component that catches SqliteException would have to know what stores the journal.
+    private T Guarded<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalUnavailableException(DatabasePath, e);
+        }
+    }
+
+    private void Guarded(Action action) => Guarded(() =>
+    {
+        action();
+        return true;
+    });
 
     private SqliteConnection Open(bool checkIdentity = true)
     {

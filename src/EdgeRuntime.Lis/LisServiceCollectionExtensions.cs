@@ -17,7 +17,7 @@ public static class LisServiceCollectionExtensions
     public static IServiceCollection AddLis(this IServiceCollection services, LisOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Slides.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
+        Foundation.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
         if (!options.AnyTransport)
         {
             return services;

@@ -1,9 +1,12 @@
-using System.Diagnostics.Metrics;
+using EdgeRuntime.Journal;
 
 namespace EdgeRuntime.Operations;
 
-/// <summary>The names of this host's meters, each created (resolved) before the exporter starts listening.</summary>
-internal sealed class HostMeters(IEnumerable<Meter> meters)
+/// <summary>
+/// The meters the exporter reads: every meter named <c>EdgeRuntime.*</c> (each component's own, created with it);
+/// the journal's gauges are created here, since only the endpoint reads them.
+/// </summary>
+internal sealed class HostMeters(JournalMetrics journal)
 {
-    public string[] Names { get; } = [.. meters.Select(m => m.Name).Distinct(StringComparer.Ordinal)];
+    public string[] Names { get; } = ["EdgeRuntime.*", journal.Meter.Name];
 }

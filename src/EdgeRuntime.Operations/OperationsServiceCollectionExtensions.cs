@@ -1,9 +1,6 @@
-using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Pipeline.Results;
-using EdgeRuntime.Publishing.Broker;
-using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,12 +23,7 @@ public static class OperationsServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(new ArtefactLinks(options.PublicUrl is null ? null : new Uri(options.PublicUrl.EndsWith('/') ? options.PublicUrl : options.PublicUrl + "/")));
         services.AddSingleton(p => new JournalMetrics(p.GetRequiredService<SlideJournal>()));
-        services.AddSingleton(p => new HostMeters(
-        [
-            p.GetRequiredService<PipelineMetrics>().Meter, p.GetRequiredService<PublishingMetrics>().Meter,
-            p.GetRequiredService<BrokerMetrics>().Meter, p.GetRequiredService<IngestMetrics>().Meter,
-            p.GetRequiredService<JournalMetrics>().Meter,
-        ]));
+        services.AddSingleton(p => new HostMeters(p.GetRequiredService<JournalMetrics>()));
         services.AddSingleton(p =>
         {
             var journal = p.GetRequiredService<SlideJournal>();

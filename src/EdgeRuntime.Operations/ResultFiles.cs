@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeRuntime.Pipeline.Results;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeRuntime.Operations;

@@ -8,7 +8,7 @@ namespace EdgeRuntime.Plugins;
 /// each new content to the <see cref="PluginController"/>. After a refusal the controller writes back what runs;
 /// should that write fail, the same refused content is not retried every few seconds.
 /// </summary>
-public sealed class ActiveFileWatcher(PluginOptions options, PluginController controller, ILogger<ActiveFileWatcher> logger) : BackgroundService
+internal sealed class ActiveFileWatcher(PluginOptions options, PluginController controller, ILogger<ActiveFileWatcher> logger) : BackgroundService
 {
     private ActivePlugins? tried;
     private string? unreadable;

@@ -147,7 +147,7 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path)
     {
-        Slides.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Json));
+        Foundation.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Json));
     }
 
     /// <inheritdoc />

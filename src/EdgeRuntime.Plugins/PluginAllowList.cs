@@ -14,7 +14,7 @@ public static class PluginAllowList
         ArgumentNullException.ThrowIfNull(options);
         if (options.AllowedSha256.Count > 0)
         {
-            Check(options, Slides.Files.FileHash.Sha256(file), file);
+            Check(options, Foundation.Files.FileHash.Sha256(file), file);
         }
     }
 

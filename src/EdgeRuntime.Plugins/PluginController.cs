@@ -19,7 +19,7 @@ namespace EdgeRuntime.Plugins;
 /// anything is swapped; a refusal leaves the active plugins as they were. Either way the outcome is logged,
 /// queued for MQTT, and the active file records what actually runs. Changes are applied one at a time.
 /// </summary>
-public sealed class PluginController(
+internal sealed class PluginController(
     PluginOptions options,
     ModelProvider models,
     TaskProvider tasks,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Plugins;
 

@@ -4,4 +4,4 @@ namespace EdgeRuntime.Plugins;
 /// <param name="Accepted">Whether the change is in effect.</param>
 /// <param name="Reason">Why it was refused (null when accepted).</param>
 /// <param name="Active">The plugins active after the attempt: the new ones, or the unchanged ones.</param>
-public sealed record PluginOutcome(bool Accepted, string? Reason, ActivePlugins Active);
+internal sealed record PluginOutcome(bool Accepted, string? Reason, ActivePlugins Active);

@@ -5,7 +5,7 @@ namespace EdgeRuntime.Plugins;
 /// a link to anywhere; checking the written path would let <c>tasks/x/1.0.0 -&gt; /tmp/anything</c> load code that
 /// no admin placed in the root, so every plugin folder and every file in it must really lie inside the root.
 /// </summary>
-public static class PluginRealPath
+internal static class PluginRealPath
 {
     private const int MaxLinks = 40; // as the kernel's ELOOP limit: a loop of links ends, with a reason
 

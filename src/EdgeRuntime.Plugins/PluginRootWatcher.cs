@@ -1,5 +1,5 @@
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ namespace EdgeRuntime.Plugins;
 /// higher version of a plugin that runs and <see cref="PluginOptions.ActivateNewVersions"/> is set, it is
 /// activated through the <see cref="PluginController"/> (verified first; refused with the reason otherwise).
 /// </summary>
-public sealed class PluginRootWatcher(PluginOptions options, PluginController controller, ILogger<PluginRootWatcher> logger) : BackgroundService
+internal sealed class PluginRootWatcher(PluginOptions options, PluginController controller, ILogger<PluginRootWatcher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -4,7 +4,7 @@ namespace EdgeRuntime.Plugins;
 /// Orders version folder names the way people read them: dot- or dash-separated parts compared as numbers where
 /// both are numbers (<c>1.10</c> after <c>1.9</c>), as text otherwise.
 /// </summary>
-public sealed class PluginVersion : IComparer<string>
+internal sealed class PluginVersion : IComparer<string>
 {
     /// <summary>The comparer.</summary>
     public static PluginVersion Comparer { get; } = new();

@@ -115,7 +115,7 @@ public static class StartingPlugins
                 return;
             }
 
-            Slides.Files.AtomicFile.WriteText(file, JsonSerializer.Serialize(refused));
+            Foundation.Files.AtomicFile.WriteText(file, JsonSerializer.Serialize(refused));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -19,7 +19,7 @@ public class SlideException : Exception
 }
 
 /// <summary>The file is not a slide or image that any installed reader can open.</summary>
-public sealed class UnsupportedSlideException(string filePath, string reason) : SlideException(filePath, reason);
+internal sealed class UnsupportedSlideException(string filePath, string reason) : SlideException(filePath, reason);
 
 /// <summary>The slide opened, but reading its pixels or metadata failed.</summary>
 public sealed class SlideReadException(string filePath, string reason, Exception? inner = null) : SlideException(filePath, reason, inner);

@@ -117,7 +117,8 @@ public sealed class FutureContractTask : ISlideTask
 
 /// <summary>
 /// A task as contract 1.1 wrote them: it declares major version 1 and uses only 1.x members (the prompt classes,
-/// the grid). Compiled against today's contracts, as a site's old plugin would be rebuilt; it must still load and run.
+/// the grid). Compiled, with this whole plugin, against the contract-1.1 surface (tests/EdgeRuntime.Contract1), as a
+/// site's old plugin was built; it must still load and run on today's host.
 /// </summary>
 public sealed class ContractOneTask : ISlideTask
 {

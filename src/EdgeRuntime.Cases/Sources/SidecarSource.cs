@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Slides.Reading;
 
 namespace EdgeRuntime.Cases.Sources;

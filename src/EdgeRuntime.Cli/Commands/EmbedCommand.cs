@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class EmbedCommand
             using var scratch = new ScratchDirectory(Path.GetDirectoryName(target));
             var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             var result = SlideRunner.OutputOf(run, Task);
-            File.Move(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target, overwrite: true);
+            AtomicFile.Copy(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target);
             var identity = model.Package.Identity;
             output.Out.WriteLine($"{target}: {result["tiles"]} tiles x {result["dimension"]} features from {identity.Id} {identity.Version}");
             return ExitCodes.Success;

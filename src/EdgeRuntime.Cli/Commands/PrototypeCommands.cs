@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Slides.Files;
 
 namespace EdgeRuntime.Cli.Commands;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -86,7 +87,7 @@ internal static class TagCommand
             var result = SlideRunner.OutputOf(run, Task);
             if (tablePath is not null)
             {
-                File.Move(Path.Combine(scratch.Path, result["sidecar"]!.GetValue<string>()), tablePath, overwrite: true);
+                AtomicFile.Copy(Path.Combine(scratch.Path, result["sidecar"]!.GetValue<string>()), tablePath);
             }
 
             var isImage = run.Plan.WholeImage;

@@ -1,4 +1,5 @@
 using EdgeRuntime.Cases;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;

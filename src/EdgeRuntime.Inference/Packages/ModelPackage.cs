@@ -147,7 +147,7 @@ public sealed class ModelPackage : IDisposable
         }
         catch (JsonException e)
         {
-            throw new ModelPackageException(directory, [$"model.json: {Slides.JsonErrorText.Describe(e, ManifestJsonContext.Default.ModelManifest)}"]);
+            throw new ModelPackageException(directory, [$"model.json: {Foundation.JsonErrorText.Describe(e, ManifestJsonContext.Default.ModelManifest)}"]);
         }
     }
 

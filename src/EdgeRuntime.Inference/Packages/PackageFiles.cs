@@ -29,5 +29,5 @@ internal static class PackageFiles
         }
     }
 
-    public static string Sha256(string path) => Slides.Files.FileHash.Sha256(path);
+    public static string Sha256(string path) => Foundation.Files.FileHash.Sha256(path);
 }

@@ -27,7 +27,7 @@ public sealed record PromptSetFile(string Path, PromptSet Set, string Sha256)
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {Slides.JsonErrorText.Describe(e, PromptSetJsonContext.Default.PromptSet)}", e);
+            throw new InvalidDataException($"{path}: {Foundation.JsonErrorText.Describe(e, PromptSetJsonContext.Default.PromptSet)}", e);
         }
 
         if (set is null)

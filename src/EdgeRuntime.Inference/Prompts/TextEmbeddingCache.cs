@@ -49,7 +49,7 @@ public sealed class TextEmbeddingCache(string directory)
         return values;
     }
 
-    private static void Write(string path, float[] values) => Slides.Files.AtomicFile.Write(path, stream =>
+    private static void Write(string path, float[] values) => Foundation.Files.AtomicFile.Write(path, stream =>
     {
         stream.Write(Magic);
         stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));

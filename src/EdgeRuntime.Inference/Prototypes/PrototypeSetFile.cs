@@ -28,7 +28,7 @@ public static class PrototypeSetFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {Slides.JsonErrorText.Describe(e, PrototypeSetJsonContext.Default.PrototypeSet)}", e);
+            throw new InvalidDataException($"{path}: {Foundation.JsonErrorText.Describe(e, PrototypeSetJsonContext.Default.PrototypeSet)}", e);
         }
 
         if (set is null)

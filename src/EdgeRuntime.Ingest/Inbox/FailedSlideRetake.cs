@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Ingest.Inbox;
@@ -9,7 +9,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// differs from the stamp in its reason note goes back into the inbox, where the usual completeness rules apply and
 /// new content gets a new id. A file in the failed folder without a note is not ours and is left alone.
 /// </summary>
-public sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideRetake> logger)
+internal sealed class FailedSlideRetake(InboxOptions options, ILogger<FailedSlideRetake> logger)
 {
     /// <summary>The reason note's suffix: <c>&lt;name&gt;.reason.txt</c>.</summary>
     public const string ReasonSuffix = ".reason.txt";

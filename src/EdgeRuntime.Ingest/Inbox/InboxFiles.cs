@@ -1,11 +1,11 @@
 using System.Globalization;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal;
-using EdgeRuntime.Slides.Files;
 
 namespace EdgeRuntime.Ingest.Inbox;
 
 /// <summary>Moves slides out of the inbox once handled: to done, or to failed with a file giving the reason.</summary>
-public sealed class InboxFiles(InboxOptions options) : IFinishedSlides
+internal sealed class InboxFiles(InboxOptions options) : IFinishedSlides
 {
     /// <summary>Whether finished slides leave the inbox (<c>Inbox:AfterProcessing</c> is not <c>Leave</c>).</summary>
     public bool MovesFinished => options.AfterProcessing != "Leave";

@@ -1,4 +1,4 @@
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Ingest.Inbox;
 
@@ -6,7 +6,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// <param name="Path">The entry.</param>
 /// <param name="Reason">Why, in words, for the reason note and the log.</param>
 /// <param name="Movable">Whether it goes to the failed folder (renamed as itself: a link stays a link); otherwise it is left where it is and only noted.</param>
-public sealed record InboxRefusal(string Path, string Reason, bool Movable);
+internal sealed record InboxRefusal(string Path, string Reason, bool Movable);
 
 /// <summary>
 /// Looks at the inbox's entries without following anything (<c>lstat</c>): regular files are candidates; folders
@@ -14,7 +14,7 @@ public sealed record InboxRefusal(string Path, string Reason, bool Movable);
 /// pipes, sockets, devices, names the file system cannot be asked about) is refused at once, never opened. Hidden and
 /// temporary names are not looked at.
 /// </summary>
-public static class InboxScan
+internal static class InboxScan
 {
     /// <summary>The inbox's candidates (regular files and folders) and the entries refused on sight.</summary>
     public static (List<string> Candidates, List<InboxRefusal> Refused) Look(string inbox, IReadOnlySet<string> excludedFolders)

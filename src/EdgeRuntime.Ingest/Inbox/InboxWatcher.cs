@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Slides.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// locked) is tried again on a timer, with back-off. Failed files that someone changed come back in
 /// (<see cref="FailedSlideRetake"/>).
 /// </summary>
-public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, InboxFiles files, FailedSlideRetake retake, ILogger<InboxWatcher> logger) : BackgroundService
+internal sealed class InboxWatcher(InboxOptions options, SlideIntake intake, InboxFiles files, FailedSlideRetake retake, ILogger<InboxWatcher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -137,7 +138,7 @@ public sealed class InboxWatcher(InboxOptions options, SlideIntake intake, Inbox
             var tries = retries.TryGetValue(done.Path, out var last) ? last.Tries + 1 : 1;
             var delay = TimeSpan.FromSeconds(Math.Min(options.RetrySeconds * Math.Pow(2, Math.Min(tries - 1, 10)), options.RetrySeconds * 10));
             retries[done.Path] = (now + delay, tries);
-            if (done.Error is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            if (done.Error is IOException or UnauthorizedAccessException or JournalUnavailableException)
             {
                 IngestLog.IntakeError(logger, done.Path, done.Error.Message, delay.TotalSeconds);
             }

@@ -6,7 +6,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// Ingest's instruments, on the <see cref="Meter"/> <see cref="MeterName"/>: files taken from the inbox, by what came
 /// of them (<c>outcome</c> = <c>accepted</c>, <c>refused</c> or <c>duplicate</c>).
 /// </summary>
-public sealed class IngestMetrics : IDisposable
+internal sealed class IngestMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "EdgeRuntime.Ingest";

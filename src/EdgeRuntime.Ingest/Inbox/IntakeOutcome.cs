@@ -1,7 +1,7 @@
 namespace EdgeRuntime.Ingest.Inbox;
 
 /// <summary>What came of one inbox entry at intake.</summary>
-public enum IntakeOutcome
+internal enum IntakeOutcome
 {
     /// <summary>Recorded as pending; the processor is woken.</summary>
     Accepted,

@@ -22,8 +22,8 @@ public static class SlideIdentity
     }
 
     /// <summary>The SHA-256-based id of a file's bytes (for files no reader opens).</summary>
-    public static string OfFile(string path) => Slides.Files.FileHash.Sha256(path)[..Length];
+    public static string OfFile(string path) => Foundation.Files.FileHash.Sha256(path)[..Length];
 
     /// <summary>The SHA-256-based id of the first <paramref name="length"/> bytes of an open file, stopping when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public static string Of(Stream content, long length, CancellationToken cancellationToken) => Slides.Files.FileHash.Sha256(content, length, cancellationToken)[..Length];
+    public static string Of(Stream content, long length, CancellationToken cancellationToken) => Foundation.Files.FileHash.Sha256(content, length, cancellationToken)[..Length];
 }

@@ -1,8 +1,8 @@
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
 using EdgeRuntime.Slides;
-using EdgeRuntime.Slides.Files;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +14,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// open is recorded as failed, with the reason, and moved to the failed folder. Nothing accepted is lost:
 /// the journal has it before the processor is woken.
 /// </summary>
-public sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
+internal sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
 {
     /// <summary>Handles one entry that has become complete, with no time bound.</summary>
     /// <returns>What came of it.</returns>

@@ -1,4 +1,4 @@
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Lis.Delivery;
 

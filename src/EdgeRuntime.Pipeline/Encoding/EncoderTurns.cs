@@ -8,7 +8,7 @@ namespace EdgeRuntime.Pipeline.Encoding;
 /// slide that joined later only fills the moments the older one leaves the encoder idle (its reading, task
 /// completion and result writing) and never slows it down: overlap, not sharing.
 /// </summary>
-public sealed class EncoderTurns
+internal sealed class EncoderTurns
 {
     private readonly Lock gate = new();
     private readonly PriorityQueue<TaskCompletionSource, long> waiting = new();

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling.Grid;
@@ -17,7 +18,7 @@ namespace EdgeRuntime.Pipeline.Encoding;
 /// once, in completion order, with tile refs that say where each tile belongs. Slides that share an encoder share
 /// its <see cref="EncoderTurns"/>: a batch is encoded and consumed within one turn.
 /// </summary>
-public sealed class SlideEncodingPipeline
+internal sealed class SlideEncodingPipeline
 {
     private readonly EncodingOptions options;
     private readonly EncoderTurns? turns;

@@ -14,7 +14,7 @@ namespace EdgeRuntime.Pipeline.Encoding;
 /// resample it twice (a square crop scaled to the tile size, then to the input size), which is not how the patch's
 /// dataset was classified, and differs most for non-square patches and models whose input is not the tile size.
 /// </summary>
-public static class WholeImageEncoding
+internal static class WholeImageEncoding
 {
     /// <summary>Encodes the one tile of <paramref name="grid"/> from the whole of <paramref name="slide"/> and hands its embedding to <paramref name="consume"/>.</summary>
     /// <param name="slideId">The image's id.</param>

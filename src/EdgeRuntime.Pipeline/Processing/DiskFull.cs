@@ -5,7 +5,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// is back: a full disk or quota anywhere (ENOSPC, EDQUOT), or any failure of the store's own writes
 /// (<see cref="ResultsStoreUnavailableException"/>: read-only, permission, not a folder, gone, I/O error).
 /// </summary>
-public static class DiskFull
+internal static class DiskFull
 {
     // errno values .NET puts in an IOException's HResult on Linux: no space left (ENOSPC), quota exceeded (EDQUOT).
     private const int NoSpace = 28;

@@ -16,7 +16,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// that report it are one journal transaction. On a stop the slides in flight are abandoned as they are, still
 /// marked processing, and done again at the next start.
 /// </summary>
-public sealed class ProcessingService(
+internal sealed class ProcessingService(
     SlideJournal journal,
     SlideProcessor processor,
     IFinishedSlides files,
@@ -70,7 +70,7 @@ public sealed class ProcessingService(
             {
                 journal.EndRun();
             }
-            catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception e) when (e is IOException or JournalUnavailableException)
             {
                 ProcessingLog.RunNotMarked(logger, e.Message);
             }
@@ -153,9 +153,9 @@ public sealed class ProcessingService(
         try
         {
             // Replaced since intake by a link, a pipe or a device: never handed to a reader, which would follow or block on it.
-            if (Slides.Files.FileNode.Of(record.Path).Kind is var kind and not (Slides.Files.FileNodeKind.Regular or Slides.Files.FileNodeKind.Missing))
+            if (Foundation.Files.FileNode.Of(record.Path).Kind is var kind and not (Foundation.Files.FileNodeKind.Regular or Foundation.Files.FileNodeKind.Missing))
             {
-                throw new SlideException(record.Path, $"is now {Slides.Files.FileNode.Describe(kind)}, not the regular file taken into the inbox; not opened.");
+                throw new SlideException(record.Path, $"is now {Foundation.Files.FileNode.Describe(kind)}, not the regular file taken into the inbox; not opened.");
             }
 
             var progress = new ReportedProgress(logger, record.Id, live, outbox);
@@ -243,7 +243,7 @@ public sealed class ProcessingService(
         {
             journal.Moved(slideId, location);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (JournalUnavailableException)
         {
             // Only where `edgert status` says the file is; the slide's outcome is recorded.
         }

@@ -5,7 +5,7 @@ namespace EdgeRuntime.Pipeline.Processing;
 /// so the slide waits for the store rather than failing. Thrown only for the results store's own operations (the
 /// staging folder, <c>result.json</c>, the commit), never for reading the slide.
 /// </summary>
-public sealed class ResultsStoreUnavailableException(string resultsDirectory, Exception inner)
+internal sealed class ResultsStoreUnavailableException(string resultsDirectory, Exception inner)
     : IOException($"{resultsDirectory}: the results folder cannot be written ({inner?.Message})", inner)
 {
     /// <summary>The results folder.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Pipeline.Results;
 

@@ -4,7 +4,7 @@ namespace EdgeRuntime.Pipeline.Results;
 /// A slide's results are written into a fresh temporary folder and then renamed into place, so that a crash
 /// leaves either the previous complete results or the new complete ones, never a mix.
 /// </summary>
-public sealed class ResultDirectory(string resultsRoot, string slideId)
+internal sealed class ResultDirectory(string resultsRoot, string slideId)
 {
     /// <summary>The final folder.</summary>
     public string Final { get; } = Path.GetFullPath(Path.Combine(resultsRoot, slideId));

@@ -6,7 +6,7 @@ using EdgeRuntime.Pipeline.Running;
 namespace EdgeRuntime.Pipeline.Results;
 
 /// <summary>The result document of a slide run (docs/result.schema.json), as the service commits and publishes it.</summary>
-public static class ResultDocument
+internal static class ResultDocument
 {
     /// <summary>Version of the document's shape (2: tags and the tile table moved into the zero-shot tagging task's output).</summary>
     public const int SchemaVersion = 2;

@@ -4,7 +4,7 @@ using EdgeRuntime.Tiling.Grid;
 namespace EdgeRuntime.Pipeline.Running;
 
 /// <summary>The grid a model sees: its own µm/px and tile size; overlap, tissue share and edge tiles from configuration.</summary>
-public static class ModelTiling
+internal static class ModelTiling
 {
     /// <summary>Tiling options for <paramref name="manifest"/>; <paramref name="targetOverride"/> (a person's explicit µm/px) wins.</summary>
     public static TilingOptions For(ModelManifest manifest, TilingOptions configured, double? targetOverride = null)

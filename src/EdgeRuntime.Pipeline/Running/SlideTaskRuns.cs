@@ -12,7 +12,7 @@ namespace EdgeRuntime.Pipeline.Running;
 /// other tasks and the service go on. A hung call cannot be aborted in .NET; it is abandoned, and its task is
 /// not called again for this slide.
 /// </summary>
-public sealed class SlideTaskRuns : IAsyncDisposable
+internal sealed class SlideTaskRuns : IAsyncDisposable
 {
     private readonly List<Entry> entries;
     private readonly TimeSpan timeout;

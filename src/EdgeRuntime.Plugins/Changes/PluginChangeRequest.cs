@@ -42,7 +42,7 @@ public sealed record PluginChangeRequest(string Id, string Action, string Plugin
         var folder = Folder(options);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, Id + RequestSuffix);
-        Slides.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this));
+        Foundation.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this));
         return path;
     }
 
@@ -54,7 +54,7 @@ public sealed record PluginChangeRequest(string Id, string Action, string Plugin
     {
         var folder = Folder(options);
         return Directory.Exists(folder)
-            ? Directory.GetFiles(folder, "*" + RequestSuffix).Where(f => !Slides.Files.CompletenessTracker.IsIgnoredName(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(folder, "*" + RequestSuffix).Where(f => !Foundation.Files.CompletenessTracker.IsIgnoredName(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 
@@ -95,6 +95,6 @@ public sealed record PluginChangeRequest(string Id, string Action, string Plugin
         }
 
         /// <summary>Writes it atomically.</summary>
-        public void Write(string path) => Slides.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this));
+        public void Write(string path) => Foundation.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(this));
     }
 }

@@ -10,7 +10,7 @@ namespace EdgeRuntime.Plugins.Changes;
 /// with an outcome file the command waits for. Holds the <see cref="PluginStateLock"/> while the service runs, by
 /// which the command knows that a service will answer.
 /// </summary>
-public sealed class PluginRequestWatcher(PluginOptions options, PluginController controller, ILogger<PluginRequestWatcher> logger) : BackgroundService
+internal sealed class PluginRequestWatcher(PluginOptions options, PluginController controller, ILogger<PluginRequestWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan OutcomesKept = TimeSpan.FromDays(1);
     private PluginStateLock? held;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Plugins.Tasks;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Plugins.Models;
 

@@ -8,7 +8,7 @@ namespace EdgeRuntime.Plugins.Requests;
 /// <c>plugins/list</c>, <c>plugins/activate</c> (<c>{"kind","id","version"}</c>, and for a prototype set
 /// optionally <c>"tasks": [names]</c>) and <c>plugins/deactivate</c> (<c>{"kind","id"}</c>). Admin role only.
 /// </summary>
-public static class PluginRequests
+internal static class PluginRequests
 {
     /// <summary>Registers the three requests.</summary>
     public static void Register(RequestRegistry registry, PluginController controller, PluginOptions plugins)

@@ -6,7 +6,7 @@ using McMaster.NETCore.Plugins;
 namespace EdgeRuntime.Plugins.Tasks;
 
 /// <summary>A loaded task plugin assembly: its tasks, services and requests, the types refused and why, and its load context.</summary>
-public sealed class TaskPlugin : IDisposable
+internal sealed class TaskPlugin : IDisposable
 {
     private PluginLoader? loader;
     private IReadOnlyList<IAsyncDisposable> services;

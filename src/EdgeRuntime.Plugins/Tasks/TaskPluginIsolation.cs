@@ -257,7 +257,7 @@ public static class TaskPluginIsolation
     {
         try
         {
-            Slides.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(new Verdict(reason is null, reason, plugin.ToString())));
+            Foundation.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(new Verdict(reason is null, reason, plugin.ToString())));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

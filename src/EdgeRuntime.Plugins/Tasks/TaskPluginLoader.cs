@@ -15,7 +15,7 @@ namespace EdgeRuntime.Plugins.Tasks;
 /// public <see cref="ISlideTask"/> types are created one by one. Plugins built for a contract this runtime does not
 /// support are refused with the reason.
 /// </summary>
-public static class TaskPluginLoader
+internal static class TaskPluginLoader
 {
     private static readonly Type[] SharedTypes = [typeof(ISlideTask), typeof(JsonObject), typeof(ILogger)];
 

@@ -10,7 +10,7 @@ namespace EdgeRuntime.Publishing.Broker;
 /// accounts. Anonymous clients are let in, as read-only, only while no account at all is configured (a box on its
 /// own, loopback only); as soon as one is, every client needs an account.
 /// </summary>
-public sealed class BrokerAccounts
+internal sealed class BrokerAccounts
 {
     private readonly Dictionary<string, (byte[] Password, CallerRole Role)> accounts = new(StringComparer.Ordinal);
 

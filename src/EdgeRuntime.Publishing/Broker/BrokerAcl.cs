@@ -15,7 +15,7 @@ namespace EdgeRuntime.Publishing.Broker;
 /// </list>
 /// Requests are never retained: a retained command would run again at every reconnection of the node.
 /// </summary>
-public sealed class BrokerAcl(TopicMap topics)
+internal sealed class BrokerAcl(TopicMap topics)
 {
     /// <summary>Whether <paramref name="role"/> may publish to <paramref name="topic"/>.</summary>
     public bool MayPublish(CallerRole role, string topic, bool retain)

@@ -6,7 +6,7 @@ namespace EdgeRuntime.Publishing.Broker;
 /// The embedded broker's refusals, on the <see cref="Meter"/> <see cref="MeterName"/>: connections closed or refused,
 /// tagged with why, so that a flood or a client probing other accounts' ids shows in the metrics, not only the log.
 /// </summary>
-public sealed class BrokerMetrics : IDisposable
+internal sealed class BrokerMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "EdgeRuntime.Publishing.Broker";

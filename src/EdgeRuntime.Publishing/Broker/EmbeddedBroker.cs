@@ -23,7 +23,7 @@ namespace EdgeRuntime.Publishing.Broker;
 /// on every publish, subscription and delivery, and keeps sessions, queued messages and retained messages across
 /// restarts (<see cref="BrokerSessions"/>), restored before the service's own client connects.
 /// </summary>
-public sealed class EmbeddedBroker(
+internal sealed class EmbeddedBroker(
     MqttOptions options,
     EmbeddedBrokerOptions brokerOptions,
     BrokerAccounts accounts,

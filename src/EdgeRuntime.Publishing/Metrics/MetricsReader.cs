@@ -8,7 +8,7 @@ namespace EdgeRuntime.Publishing.Metrics;
 /// any OpenTelemetry exporter would, for the MQTT metrics message: the same figures, not a second count. Only the
 /// meter instance of this host is listened to, so two hosts in one process never mix.
 /// </summary>
-public sealed class MetricsReader : IDisposable
+internal sealed class MetricsReader : IDisposable
 {
     private const int LatencyWindow = 512; // recent batches: percentiles describe now, not the day
     private readonly MeterListener listener = new();
@@ -103,4 +103,4 @@ public sealed class MetricsReader : IDisposable
 /// <param name="P50">Median encoder batch latency (ms) of recent batches.</param>
 /// <param name="P95">95th percentile.</param>
 /// <param name="P99">99th percentile.</param>
-public sealed record MetricsSnapshot(long Tiles, long SlidesDone, long SlidesFailed, double P50, double P95, double P99);
+internal sealed record MetricsSnapshot(long Tiles, long SlidesDone, long SlidesFailed, double P50, double P95, double P99);

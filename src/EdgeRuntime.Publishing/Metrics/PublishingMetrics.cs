@@ -6,7 +6,7 @@ namespace EdgeRuntime.Publishing.Metrics;
 /// Publishing's instruments, on the <see cref="Meter"/> <see cref="MeterName"/>: journal events the MQTT sink
 /// delivered, and connection attempts to the broker by outcome.
 /// </summary>
-public sealed class PublishingMetrics : IDisposable
+internal sealed class PublishingMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "EdgeRuntime.Publishing";

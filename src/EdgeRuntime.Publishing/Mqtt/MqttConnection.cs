@@ -22,7 +22,7 @@ public sealed class MqttConnection : IDisposable
     private readonly ILogger<MqttConnection> logger;
 
     /// <summary>Creates the client and watches how its connections end.</summary>
-    public MqttConnection(MqttOptions options, TopicMap topics, NodeMessages node, SlideJournal journal, ServiceAccount account, PublishingMetrics metrics, ILogger<MqttConnection> logger)
+    internal MqttConnection(MqttOptions options, TopicMap topics, NodeMessages node, SlideJournal journal, ServiceAccount account, PublishingMetrics metrics, ILogger<MqttConnection> logger)
     {
         (this.options, this.topics, this.node, this.journal, this.account, this.logger) = (options, topics, node, journal, account, logger);
         // MQTTnet reports a DISCONNECT the broker sent as a normal disconnection, without its reason code (MQTTnet

@@ -8,7 +8,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// The MQTT sink of the journal's outbox: each event as the <see cref="TopicMap"/> maps it, at QoS 1, delivered once
 /// the broker has acknowledged every message of it.
 /// </summary>
-public sealed class MqttEventSink(MqttConnection connection, TopicMap topics, ILogger<MqttEventSink> logger) : IEventSink
+internal sealed class MqttEventSink(MqttConnection connection, TopicMap topics, ILogger<MqttEventSink> logger) : IEventSink
 {
     /// <summary>The sink's name in the journal.</summary>
     public const string SinkName = "mqtt";

@@ -15,7 +15,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// the metrics (with the retained status as a heartbeat) on a timer. On a graceful stop it drains what it can and
 /// publishes the offline status itself.
 /// </summary>
-public sealed class MqttPublisher(
+internal sealed class MqttPublisher(
     MqttOptions options,
     MqttConnection connection,
     MqttEventSink sink,

@@ -14,7 +14,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// The node's own messages, which are only current and never queued: its status (retained, and the last will), the
 /// progress of the slide in flight, and the metrics.
 /// </summary>
-public sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics, PublishingMetrics publishing)
+internal sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics, PublishingMetrics publishing)
 {
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private long lastTiles;

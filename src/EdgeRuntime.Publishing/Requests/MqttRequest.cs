@@ -8,4 +8,4 @@ namespace EdgeRuntime.Publishing.Requests;
 /// <param name="Role">The role its topic tree grants (the broker's ACL decides who may publish there).</param>
 /// <param name="ResponseTopic">Where the requester wants the reply (MQTT 5 response topic), if it named one.</param>
 /// <param name="CorrelationData">The requester's correlation data, echoed in the reply.</param>
-public sealed record MqttRequest(string Name, string Payload, CallerRole Role, string? ResponseTopic, byte[]? CorrelationData);
+internal sealed record MqttRequest(string Name, string Payload, CallerRole Role, string? ResponseTopic, byte[]? CorrelationData);

@@ -13,7 +13,7 @@ namespace EdgeRuntime.Publishing.Requests;
 /// <c>{root}/admin/...</c> is <see cref="CallerRole.Admin"/> (only the admin account may publish there: the embedded
 /// broker's ACL, or the shipped Mosquitto ACL), <c>{root}/requests/...</c> is <see cref="CallerRole.ReadOnly"/>.
 /// </summary>
-public sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, RequestMailbox mailbox, RequestService service, ILogger<MqttRequestTransport> logger)
+internal sealed class MqttRequestTransport(MqttOptions options, TopicMap topics, RequestMailbox mailbox, RequestService service, ILogger<MqttRequestTransport> logger)
 {
     /// <summary>Takes a received message as a request, if it is one; never waits (the client's receive loop calls it).</summary>
     public Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)

@@ -12,7 +12,7 @@ namespace EdgeRuntime.Publishing.Requests;
 /// command never waits behind a flood of searches, and neither lane piles up (a full lane answers "busy"). The MQTT
 /// client's receive loop never waits on them. Replies wake the publisher, the only MQTT client; admin replies leave first.
 /// </summary>
-public sealed class RequestMailbox(MqttOptions options, OutboxSignal signal)
+internal sealed class RequestMailbox(MqttOptions options, OutboxSignal signal)
 {
     private readonly Channel<MqttRequest> admin = Lane(options.AdminQueueLength);
 

@@ -15,7 +15,7 @@ namespace EdgeRuntime.Publishing.Requests;
 /// requester's response topic with its correlation data. Every reply carries <c>ok</c>, and <c>reason</c> when the
 /// request was refused. A body is read by <see cref="RequestBody"/>, with its bounds, before any handler sees it.
 /// </summary>
-public sealed class RequestService(MqttOptions options, TopicMap topics, RequestMailbox mailbox, RequestDispatcher dispatcher, ILogger<RequestService> logger) : BackgroundService
+internal sealed class RequestService(MqttOptions options, TopicMap topics, RequestMailbox mailbox, RequestDispatcher dispatcher, ILogger<RequestService> logger) : BackgroundService
 {
     // Correlation data is the requester's (up to 64 KiB in MQTT 5): echoed whole in the reply, but only this much of
     // it reaches the log and the journal's events.

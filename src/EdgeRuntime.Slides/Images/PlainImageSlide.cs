@@ -8,7 +8,7 @@ namespace EdgeRuntime.Slides.Images;
 /// A PNG, JPEG or untiled TIFF seen as a one-level slide, so that a single tile or a photographed field
 /// goes through the same code as a whole-slide image. The image is decoded whole: these are small files.
 /// </summary>
-public sealed class PlainImageSlide : ISlide
+internal sealed class PlainImageSlide : ISlide
 {
     private readonly RgbImage image;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace EdgeRuntime.Slides.OpenSlide;
 
 /// <summary>Finds libopenslide once and tells clearly when it is missing.</summary>
-public static class OpenSlideLibrary
+internal static class OpenSlideLibrary
 {
     private static readonly Lazy<string?> LoadedVersion = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 

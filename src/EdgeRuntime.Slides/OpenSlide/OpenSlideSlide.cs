@@ -8,7 +8,7 @@ using EdgeRuntime.Slides.Resolution;
 namespace EdgeRuntime.Slides.OpenSlide;
 
 /// <summary>A whole-slide image read through libopenslide. Thread-safe for reads, as OpenSlide itself is.</summary>
-public sealed class OpenSlideSlide : ISlide
+internal sealed class OpenSlideSlide : ISlide
 {
     private readonly OpenSlideHandle handle;
     private readonly string path;

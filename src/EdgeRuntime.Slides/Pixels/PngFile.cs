@@ -15,7 +15,7 @@ public static class PngFile
     }
 
     /// <summary>Writes <paramref name="png"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> png) => Files.AtomicFile.Write(path, png.ToArray());
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> png) => Foundation.Files.AtomicFile.Write(path, png.ToArray());
 
     /// <summary>An opaque Skia bitmap holding a copy of <paramref name="image"/>, for drawing on.</summary>
     public static SKBitmap ToBitmap(RgbImage image)

@@ -6,7 +6,7 @@ namespace EdgeRuntime.Slides.Pixels;
 /// <c>out = c + (255 − a)</c>, exact for premultiplied colour. Reading them as plain RGB would turn every edge
 /// and gap black, and black passes many tissue filters.
 /// </summary>
-public static class PremultipliedPixels
+internal static class PremultipliedPixels
 {
     /// <summary>OpenSlide's layout: 32-bit words with A in the high byte, then R, G, B.</summary>
     public static void ArgbToRgbOverWhite(ReadOnlySpan<uint> argb, Span<byte> rgb) => Convert(argb, rgb, redShift: 16, blueShift: 0);

@@ -1,4 +1,5 @@
 using EdgeRuntime.Abstractions.Slides;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides.Images;
 using EdgeRuntime.Slides.OpenSlide;
 using EdgeRuntime.Slides.Pixels;

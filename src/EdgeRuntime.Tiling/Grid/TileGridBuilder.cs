@@ -1,5 +1,6 @@
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Tissue;
 
@@ -15,7 +16,7 @@ namespace EdgeRuntime.Tiling.Grid;
 /// run past the slide: a tile padded with white would be scored on the padding, not on the tissue at the edge. Only
 /// a slide narrower (or lower) than one tile still gets a tile that runs past its edge: there is nothing to shift.
 /// </remarks>
-public sealed class TileGridBuilder
+internal sealed class TileGridBuilder
 {
     private readonly TilingOptions options;
 

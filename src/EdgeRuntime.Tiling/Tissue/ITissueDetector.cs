@@ -6,7 +6,7 @@ namespace EdgeRuntime.Tiling.Tissue;
 /// Finds the tissue on a slide. One seam, several methods, chosen by name in configuration
 /// (<c>EdgeRuntime:Tissue:Detector</c>) through <see cref="TissueDetectors"/>.
 /// </summary>
-public interface ITissueDetector
+internal interface ITissueDetector
 {
     /// <summary>The name configuration chooses it by (<c>saturation</c>, <c>none</c>).</summary>
     string Name { get; }

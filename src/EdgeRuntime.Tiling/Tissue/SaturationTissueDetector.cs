@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
@@ -11,7 +12,7 @@ namespace EdgeRuntime.Tiling.Tissue;
 /// Otsu threshold (within a floor and a ceiling), minus dark pixels (scanner borders, black ink) and pen-coloured pixels,
 /// then morphological closing, speck removal and hole filling. Stained tissue is saturated; glass is not.
 /// </summary>
-public sealed class SaturationTissueDetector : ITissueDetector
+internal sealed class SaturationTissueDetector : ITissueDetector
 {
     private readonly TissueDetectionOptions options;
 

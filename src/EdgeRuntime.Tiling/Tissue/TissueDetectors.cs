@@ -4,7 +4,7 @@ namespace EdgeRuntime.Tiling.Tissue;
 /// The tissue detectors by name: the one place a detector is made, so that every command and the service find
 /// tissue the same way. A segmentation network would be added here.
 /// </summary>
-public static class TissueDetectors
+internal static class TissueDetectors
 {
     /// <summary>CLAM-style saturation thresholding for brightfield (H&amp;E, IHC) slides: the default.</summary>
     public const string Saturation = "saturation";

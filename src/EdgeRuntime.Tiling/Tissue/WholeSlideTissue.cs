@@ -3,7 +3,7 @@ using EdgeRuntime.Slides.Reading;
 namespace EdgeRuntime.Tiling.Tissue;
 
 /// <summary>The <c>none</c> detector: the whole slide counts as tissue, so every grid position is kept.</summary>
-public sealed class WholeSlideTissue : ITissueDetector
+internal sealed class WholeSlideTissue : ITissueDetector
 {
     /// <inheritdoc />
     public string Name => TissueDetectors.None;

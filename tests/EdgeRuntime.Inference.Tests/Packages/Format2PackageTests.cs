@@ -207,7 +207,7 @@ public sealed class Format2PackageTests : IDisposable
         var files = new JsonObject();
         foreach (var file in Directory.GetFiles(package).Where(f => Path.GetFileName(f) is not "model.json" && Path.GetFileName(f) != except))
         {
-            files[Path.GetFileName(file)] = EdgeRuntime.Slides.Files.FileHash.Sha256(file);
+            files[Path.GetFileName(file)] = EdgeRuntime.Foundation.Files.FileHash.Sha256(file);
         }
 
         m["files"] = files;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Evaluation.Cells;
 using EdgeRuntime.Evaluation.Metrics;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 

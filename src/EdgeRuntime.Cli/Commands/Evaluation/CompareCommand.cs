@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Evaluation.Reports;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 

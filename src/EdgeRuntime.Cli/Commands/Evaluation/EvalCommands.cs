@@ -8,8 +8,8 @@ using EdgeRuntime.Evaluation.Datasets;
 using EdgeRuntime.Evaluation.Metrics;
 using EdgeRuntime.Evaluation.Probes;
 using EdgeRuntime.Evaluation.Reports;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Slides.Files;
 using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

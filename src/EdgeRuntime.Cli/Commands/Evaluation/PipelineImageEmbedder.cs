@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Tasks;
 using Microsoft.Extensions.Logging;
@@ -38,10 +39,7 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
                 encoded++;
                 if (key is not null)
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(key)!);
-                    var part = key + ".part";
-                    await File.WriteAllBytesAsync(part, MemoryMarshal.AsBytes(vectors[i].AsSpan()).ToArray(), cancellationToken);
-                    File.Move(part, key, overwrite: true);
+                    AtomicFile.Write(key, MemoryMarshal.AsBytes(vectors[i].AsSpan()).ToArray());
                 }
             }
 
@@ -76,10 +74,7 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
         var tiles = capture.Vectors.Count > 0 ? capture.Vectors.ToArray() : throw new InvalidDataException($"{file}: no tissue tile (tissue detection: {settings.Tissue.Detector}).");
         if (key is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(key)!);
-            var part = key + ".part";
-            await File.WriteAllBytesAsync(part, tiles.SelectMany(v => MemoryMarshal.AsBytes(v.AsSpan()).ToArray()).ToArray(), cancellationToken);
-            File.Move(part, key, overwrite: true);
+            AtomicFile.Write(key, tiles.SelectMany(v => MemoryMarshal.AsBytes(v.AsSpan()).ToArray()).ToArray());
         }
 
         return tiles;

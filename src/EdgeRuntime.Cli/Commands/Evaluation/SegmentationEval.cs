@@ -7,7 +7,7 @@ using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Evaluation.Datasets;
 using EdgeRuntime.Evaluation.Metrics;
 using EdgeRuntime.Evaluation.Reports;
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using SkiaSharp;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

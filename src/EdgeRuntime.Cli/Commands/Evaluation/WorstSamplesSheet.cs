@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Evaluation.Reports;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Slides;
-using EdgeRuntime.Slides.Files;
 using EdgeRuntime.Slides.Reading;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

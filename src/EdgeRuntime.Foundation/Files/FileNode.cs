@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>What kind of thing a directory entry is, as <c>lstat</c> says (a link is a link, not what it points to).</summary>
 public enum FileNodeKind

@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Slides;
+namespace EdgeRuntime.Foundation;
 
 /// <summary>
 /// The one way components refuse invalid options: every problem at once, each naming its configuration key.

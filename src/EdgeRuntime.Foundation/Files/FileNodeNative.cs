@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>The three C library calls <see cref="FileNode"/> needs (glibc 2.28 or later for <c>statx</c>).</summary>
 internal static unsafe partial class FileNodeNative

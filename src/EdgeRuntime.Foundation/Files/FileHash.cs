@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>SHA-256 of a file, streamed, as lower-case hex (what <c>sha256sum</c> prints).</summary>
 public static class FileHash

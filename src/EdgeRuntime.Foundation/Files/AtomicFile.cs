@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>
 /// Writes a file so that a crash leaves either the old file or the new one, never half of one: write a
@@ -35,6 +35,13 @@ public static class AtomicFile
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>.</summary>
     public static void Write(string path, ReadOnlyMemory<byte> bytes) => Write(path, s => s.Write(bytes.Span));
+
+    /// <summary>Replaces <paramref name="path"/> with a copy of the finished file <paramref name="source"/> (a rename alone is a copy when the two are on different file systems, and would not be flushed).</summary>
+    public static void Copy(string source, string path) => Write(path, s =>
+    {
+        using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read);
+        from.CopyTo(s);
+    });
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 to <paramref name="path"/>.</summary>
     public static void WriteText(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));

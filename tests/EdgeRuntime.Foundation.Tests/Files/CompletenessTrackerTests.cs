@@ -1,8 +1,8 @@
-using EdgeRuntime.Slides.Files;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.TestSupport;
 using Xunit;
 
-namespace EdgeRuntime.Slides.Tests.Files;
+namespace EdgeRuntime.Foundation.Tests.Files;
 
 // The clock is passed in, so these run in no time and assert exact moments.
 public sealed class CompletenessTrackerTests : IDisposable

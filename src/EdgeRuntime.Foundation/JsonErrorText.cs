@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
-namespace EdgeRuntime.Slides;
+namespace EdgeRuntime.Foundation;
 
 /// <summary>
 /// The one translator of System.Text.Json's errors on files people write (prompt sets, prototype sets, model

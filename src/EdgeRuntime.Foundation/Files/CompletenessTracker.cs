@@ -1,4 +1,4 @@
-namespace EdgeRuntime.Slides.Files;
+namespace EdgeRuntime.Foundation.Files;
 
 /// <summary>
 /// Decides when a file in the inbox is complete: its size and modification time (for MIRAX, those of the
