@@ -1,5 +1,5 @@
-using EdgeRuntime.Slides;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;

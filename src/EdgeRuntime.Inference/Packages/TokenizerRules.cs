@@ -26,8 +26,11 @@ internal static class TokenizerRules
         };
         var given = new Dictionary<string, bool>
         {
-            ["vocab"] = t.Vocab is not null, ["merges"] = t.Merges is not null, ["file"] = t.File is not null,
-            ["lowercase"] = t.Lowercase is not null, ["maxTokens"] = t.MaxTokens is not null,
+            ["vocab"] = t.Vocab is not null,
+            ["merges"] = t.Merges is not null,
+            ["file"] = t.File is not null,
+            ["lowercase"] = t.Lowercase is not null,
+            ["maxTokens"] = t.MaxTokens is not null,
         };
         foreach (var key in needs.Where(k => !given[k]))
         {

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Plugins.Tasks;
-using EdgeRuntime.Foundation.Files;
 
 namespace EdgeRuntime.Plugins.Models;
 
