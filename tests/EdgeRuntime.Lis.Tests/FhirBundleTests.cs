@@ -60,8 +60,8 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
 
         var top = result["tasks"]!["zero-shot-tagging"]!["output"]!["tags"]![0]!;
         var tag = bundle.Entry.Select(e => e.Resource).OfType<Observation>().First(o => o.Code.Coding[0].Code == "slide-tag-score");
-        Assert.Equal(top["class"]!.GetValue<string>(), ((FhirString)tag.Component.Single().Value).Value);
-        Assert.Equal((decimal)Math.Round(top["score"]!.GetValue<double>(), 6), ((Quantity)tag.Value).Value);
+        Assert.Equal(top["class"]!.GetValue<string>(), Assert.IsType<FhirString>(tag.Component.Single().Value).Value);
+        Assert.Equal((decimal)Math.Round(top["score"]!.GetValue<double>(), 6), Assert.IsType<Quantity>(tag.Value).Value);
 
         // The result's artefact list, in its order (by path).
         Assert.Equal(
