@@ -29,7 +29,10 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<MetricsReader>();
         services.AddSingleton<PublishingMetrics>();
         services.AddSingleton<NodeMessages>();
-        services.AddSingleton<MqttConnection>();
+        // Its constructor is internal (it takes this component's internals); the container builds it here.
+        services.AddSingleton(p => new MqttConnection(
+            p.GetRequiredService<MqttOptions>(), p.GetRequiredService<TopicMap>(), p.GetRequiredService<NodeMessages>(), p.GetRequiredService<SlideJournal>(),
+            p.GetRequiredService<ServiceAccount>(), p.GetRequiredService<PublishingMetrics>(), p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MqttConnection>>()));
         services.AddSingleton<MqttEventSink>();
         services.AddSingleton<IEventSink>(p => p.GetRequiredService<MqttEventSink>());
         services.AddSingleton<RequestMailbox>();

@@ -36,7 +36,8 @@ public sealed class ServiceStartLogTests : IDisposable
 
         using var service = new ServiceProcess(Path.Combine(AppContext.BaseDirectory, "edgert.dll"), config);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (service.Running && !service.Output.Contains("Running model", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        // Until the start is complete (the inbox is watched last): the broker's and the endpoint's lines come after the model's.
+        while (service.Running && !service.Output.Contains("Watching ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }

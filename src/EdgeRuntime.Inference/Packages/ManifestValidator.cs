@@ -35,7 +35,7 @@ internal static class ManifestValidator
             yield return problem;
         }
 
-        foreach (var problem in m.Tokenizer is { } tokenizer ? TokenizerRules.Validate(tokenizer, null, m.TextEncoder?.AttentionMask) : [])
+        foreach (var problem in m.Tokenizer is { } tokenizer ? TokenizerRules.Validate(tokenizer, m.TextEncoder?.AttentionMask) : [])
         {
             yield return problem;
         }

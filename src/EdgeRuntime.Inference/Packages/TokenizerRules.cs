@@ -10,7 +10,7 @@ internal static class TokenizerRules
 {
     public static IReadOnlyList<string> Kinds { get; } = ["clip-bpe", "wordpiece", "bpe-json"];
 
-    public static IEnumerable<string> Validate(TokenizerSpec t, string? imageAttentionMask, string? textAttentionMask)
+    public static IEnumerable<string> Validate(TokenizerSpec t, string? textAttentionMask)
     {
         if (!Kinds.Contains(t.Kind))
         {
@@ -50,11 +50,6 @@ internal static class TokenizerRules
         if (t.MaxTokens is { } max && (max < 2 || max > t.ContextLength))
         {
             yield return $"model.json: tokenizer.maxTokens must be from 2 to contextLength ({t.ContextLength}) (is {max}).";
-        }
-
-        if (imageAttentionMask is not null)
-        {
-            yield return "model.json: imageEncoder.attentionMask does not apply; only a text encoder takes an attention mask.";
         }
 
         if (textAttentionMask is { Length: 0 })

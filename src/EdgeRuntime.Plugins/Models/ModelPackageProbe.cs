@@ -9,7 +9,7 @@ namespace EdgeRuntime.Plugins.Models;
 /// <summary>
 /// What the model verification child process does (<see cref="ModelPackageIsolation.ChildCommand"/>): load one
 /// model package as the service would (manifest, hashes, both ONNX sessions, tokenizer), run one tiny inference on
-/// each tower, release it, and say how it went as one line of JSON. Runs only in that child: whatever the graph
+/// each tower it has, release it, and say how it went as one line of JSON. Runs only in that child: whatever the graph
 /// does to ONNX Runtime ends here.
 /// </summary>
 public static class ModelPackageProbe
@@ -30,8 +30,12 @@ public static class ModelPackageProbe
                 Expect(image.EncodeImage(new byte[side * side * 3], side, side), package, "image encoder");
             }
 
-            var text = new OnnxTextEncoder(package).EncodeAsync(["an image of tissue"], CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            Expect(text, package, "text encoder");
+            if (package.HasTextTower)
+            {
+                // A vision-only package has no text tower to run (and no tokenizer): the image tower is all of it.
+                var text = new OnnxTextEncoder(package).EncodeAsync(["an image of tissue"], CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                Expect(text, package, "text encoder");
+            }
             result = new JsonObject { ["ok"] = true, ["model"] = $"{package.Identity.Id} {package.Identity.Version}", ["provider"] = package.ExecutionProvider };
         }
         catch (Exception e) when (IsMemory(e))
