@@ -89,7 +89,7 @@ public static partial class JsonErrorText
             info = info.Options.GetTypeInfo(type);
         }
 
-        return [.. info.Properties.Select(p => p.Name)];
+        return [.. info.Properties.Where(p => p.Set is not null).Select(p => p.Name)]; // what a reader accepts: computed properties are written, never read
     }
 
     private static string Bare(string segment) => segment.Split('[', 2)[0].Trim('\'', '[', ']');

@@ -39,4 +39,24 @@ public sealed class FamilyTwinCommandTests : IDisposable
         Assert.Equal(9, tags.Length); // CRC-100K's nine classes, each prompt embedded by the family's text tower
         Assert.Equal(1.0, tags.Sum(t => t.GetProperty("probability").GetDouble()), 6);
     }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Edgert_models_import_makes_a_format_2_package_from_the_twin_checkpoint(string family, string tokenizer)
+    {
+        VisionLanguageTwins.Package(family); // writes the synthetic checkpoint in the family's layout
+        var root = temp.File("plugins");
+        var (code, output, error) = Edgert.Run("models", "import", "--family", family, VisionLanguageTwins.Checkpoint(family), "-o", root);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("vision-language: serves", output, StringComparison.Ordinal);
+
+        var package = Path.Combine(root, "models", family, "1.0.0");
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(package, "model.json")));
+        Assert.Equal(2, manifest.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("vision-language", manifest.RootElement.GetProperty("kind").GetString());
+        Assert.True(manifest.RootElement.GetProperty("terms").GetProperty("text").GetString()!.Length > 0);
+        var (checkCode, summary, checkError) = Edgert.Run("models", "check", package);
+        Assert.True(checkCode == 0, checkError);
+        Assert.Contains(tokenizer, summary, StringComparison.Ordinal);
+    }
 }

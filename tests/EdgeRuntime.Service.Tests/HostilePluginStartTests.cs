@@ -94,7 +94,7 @@ public sealed class HostilePluginStartTests
 
         var refusals = probe.On("/plugins/events").Where(e => e.Payload.GetProperty("event").GetString() == "refused").Select(e => e.Payload).ToList();
         Assert.All(refusals, r => Assert.Equal("start", r.GetProperty("origin").GetString()));
-        Assert.Contains(refusals, r => r.GetProperty("plugins").GetString() == "models/tiny-reference/6.6.6" && r.GetProperty("reason").GetString()!.Contains("Protobuf parsing failed", StringComparison.Ordinal));
+        Assert.Contains(refusals, r => r.GetProperty("plugins").GetString() == "models/tiny-reference/6.6.6" && r.GetProperty("reason").GetString()!.Contains("image_encoder.onnx: not a readable ONNX graph", StringComparison.Ordinal));
         Assert.Contains(refusals, r => r.GetProperty("plugins").GetString() == "tasks/badtask/1.0.0" && r.GetProperty("reason").GetString()!.Contains("crashed natively (signal 6", StringComparison.Ordinal));
 
         // The configured model and the good task run: the next slide is processed with them.
@@ -116,7 +116,7 @@ public sealed class HostilePluginStartTests
         Assert.Contains("Plugin:      models/tiny-reference/6.6.6 left out at the last start: ", status.Out);
         Assert.Contains("Plugin:      tasks/badtask/1.0.0 left out at the last start: ", status.Out);
         var list = Edgert("plugins", "list", "--config", workspace.ConfigPath);
-        Assert.Contains(list.Out.Split('\n'), l => l.StartsWith("  models", StringComparison.Ordinal) && l.Contains("6.6.6", StringComparison.Ordinal) && l.Contains("refused: ", StringComparison.Ordinal) && l.Contains("Protobuf parsing failed", StringComparison.Ordinal));
+        Assert.Contains(list.Out.Split('\n'), l => l.StartsWith("  models", StringComparison.Ordinal) && l.Contains("6.6.6", StringComparison.Ordinal) && l.Contains("refused: ", StringComparison.Ordinal) && l.Contains("not a readable ONNX graph", StringComparison.Ordinal));
         Assert.Contains(list.Out.Split('\n'), l => l.Contains("badtask", StringComparison.Ordinal) && l.Contains("refused: ", StringComparison.Ordinal) && l.Contains("crashed natively", StringComparison.Ordinal));
         Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeRuntime.Inference.Packages;
 
 /// <summary>
@@ -34,9 +36,11 @@ public sealed record ImageEncoderSpec
     public IReadOnlyList<DenseOutputSpec>? Dense { get; init; }
 
     /// <summary>The named embedding output, if the graph has one (format 1's output or format 2's embedding.output).</summary>
+    [JsonIgnore]
     public string? EmbeddingOutput => Embedding?.Output ?? Output;
 
     /// <summary>The precision, <see cref="SinglePrecision"/> when not declared.</summary>
+    [JsonIgnore]
     public string EffectivePrecision => Precision ?? SinglePrecision;
 }
 
