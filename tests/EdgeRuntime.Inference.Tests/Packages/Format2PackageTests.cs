@@ -14,27 +14,9 @@ public sealed class Format2PackageTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string CopyOf(string family)
-    {
-        var source = FamilyTwins.Package(family);
-        var target = temp.File(family);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
+    private string CopyOf(string family) => PackageCopies.Copy(FamilyTwins.Package(family), temp.File(family));
 
-        return target;
-    }
-
-    private static void EditManifest(string package, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(package, "model.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
-    }
+    private static void EditManifest(string package, Action<JsonObject> edit) => PackageCopies.EditManifest(package, edit);
 
     private static ModelPackageException Refused(string package) =>
         Assert.Throws<ModelPackageException>(() => Models.Load(package).Dispose());

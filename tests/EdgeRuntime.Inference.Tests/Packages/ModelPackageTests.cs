@@ -14,27 +14,9 @@ public sealed class ModelPackageTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     /// <summary>A copy of the tiny reference package that a test may damage.</summary>
-    private string CopyOfTiny()
-    {
-        var source = ReferenceModels.Package(ReferenceModels.Tiny);
-        var target = temp.File("tiny");
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
+    private string CopyOfTiny() => PackageCopies.Copy(ReferenceModels.Package(ReferenceModels.Tiny), temp.File("tiny"));
 
-        return target;
-    }
-
-    private static void EditManifest(string package, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(package, "model.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
-    }
+    private static void EditManifest(string package, Action<JsonObject> edit) => PackageCopies.EditManifest(package, edit);
 
     private static ModelPackageException Refused(string package) =>
         Assert.Throws<ModelPackageException>(() => Models.Load(package).Dispose());

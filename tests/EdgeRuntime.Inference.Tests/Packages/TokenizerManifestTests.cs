@@ -15,27 +15,9 @@ public sealed class TokenizerManifestTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string CopyOfTwin(string family)
-    {
-        var source = VisionLanguageFamilyTests.Twin(family);
-        var target = temp.File(family);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
+    private string CopyOfTwin(string family) => PackageCopies.Copy(VisionLanguageFamilyTests.Twin(family), temp.File(family));
 
-        return target;
-    }
-
-    private static void EditManifest(string package, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(package, "model.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
-    }
+    private static void EditManifest(string package, Action<JsonObject> edit) => PackageCopies.EditManifest(package, edit);
 
     // A tokenizer file replaced and rehashed: the package is intact, the file is what is wrong.
     private static void ReplaceFile(string package, string relative, string content)
