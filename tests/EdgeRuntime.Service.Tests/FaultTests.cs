@@ -178,7 +178,22 @@ public sealed class FaultTests(ITestOutputHelper output)
 
             Assert.Equal(slides.Count, Directory.GetDirectories(workspace.Results).Count(d => !Path.GetFileName(d).StartsWith('.'))); // done while it was down
             broker.WipePersistence();
-            broker.Start();
+
+            // A subscriber must be back before the results are: the wiped broker keeps no session for it, so what
+            // reached the broker before it subscribed again would be gone for it (MQTT's rule, not ours). The service
+            // holds still while the broker starts and the probe subscribes; it would otherwise win that race now
+            // and then, when its back-off happens to end just as the broker opens its port.
+            service.Pause();
+            try
+            {
+                broker.Start();
+                await probe.WaitSubscribedAsync(TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                service.Resume();
+            }
+
             await probe.WaitForAsync(p => p.On("/result").Select(r => Id(r.Payload)).Distinct().Count() == slides.Count, Patience, "the results after the broker came back empty\n" + service.Output);
             Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(60)));
             output.WriteLine($"broker down {(int)(DateTime.UtcNow - down).TotalSeconds} s (60 s outage), persistence wiped, slides {slides.Count}, results {probe.On("/result").Select(r => Id(r.Payload)).Distinct().Count()}, lost 0");

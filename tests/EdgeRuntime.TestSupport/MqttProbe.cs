@@ -17,6 +17,7 @@ public sealed class MqttProbe : IAsyncDisposable
     private readonly MqttClientOptions options;
     private readonly CancellationTokenSource stop = new();
     private readonly Task reconnecting;
+    private bool subscribed;
 
     private MqttProbe(int port, string? username, string? password)
     {
@@ -60,6 +61,13 @@ public sealed class MqttProbe : IAsyncDisposable
 
         return probe;
     }
+
+    /// <summary>Whether the probe is connected and subscribed (its session was present, or it subscribed again).</summary>
+    public bool IsSubscribed => client.IsConnected && Volatile.Read(ref subscribed);
+
+    /// <summary>Waits until the probe is connected and subscribed again, after its broker came back.</summary>
+    public Task WaitSubscribedAsync(TimeSpan timeout) =>
+        WaitForAsync(p => p.IsSubscribed, timeout, "the probe subscribed again");
 
     /// <summary>Payloads received on topics ending with <paramref name="suffix"/>.</summary>
     public IReadOnlyList<(string Topic, JsonElement Payload)> On(string suffix) =>
@@ -105,20 +113,26 @@ public sealed class MqttProbe : IAsyncDisposable
     {
         while (!stop.IsCancellationRequested)
         {
-            if (!client.IsConnected)
+            try
             {
-                try
+                if (!client.IsConnected)
                 {
+                    Volatile.Write(ref subscribed, false);
                     var result = await client.ConnectAsync(options, stop.Token);
-                    if (!result.IsSessionPresent)
-                    {
-                        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#", MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop.Token);
-                    }
+                    Volatile.Write(ref subscribed, result.IsSessionPresent);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+
+                if (client.IsConnected && !Volatile.Read(ref subscribed))
                 {
-                    // The broker is down: try again shortly, as a LIS client would.
+                    // A broker without our session (new, or its persistence lost) needs the subscription again; one
+                    // that failed (a timeout under load) is tried again on the next turn, not forgotten.
+                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#", MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop.Token);
+                    Volatile.Write(ref subscribed, true);
                 }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The broker is down: try again shortly, as a LIS client would.
             }
 
             await Task.Delay(200, stop.Token);

@@ -72,6 +72,21 @@ public sealed class ServiceProcess : IDisposable
         process.WaitForExit();
     }
 
+    /// <summary>
+    /// SIGSTOP: the process holds still (its sockets stay, nothing it would send goes out), so a test can order
+    /// what other parties do before the service's next step. <see cref="Resume"/> lets it go on.
+    /// </summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("/bin/kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit();
+    }
+
     /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
     public int Stop(TimeSpan timeout)
     {
