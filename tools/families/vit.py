@@ -408,7 +408,9 @@ class VisionFamily:
                 },
                 "preprocessing": dict(self.preprocessing),
                 "embeddingSize": embedding,
-                "tiling": {"targetMicronsPerPixel": self.tile_microns, "tileSize": size},
+                # Tiles are read at the family's resize target when it has one (Prov-GigaPath's 256 px tiles at
+                # 0.5 µm/px, centre-cropped to 224 by its transform), so that a tile is never scaled up to be cropped.
+                "tiling": {"targetMicronsPerPixel": self.tile_microns, "tileSize": self.preprocessing.get("resizeTo", size)},
             }
             pkg.write_manifest(work, manifest)
             os.rename(work, final)

@@ -10,7 +10,7 @@ public interface IQueryEncoder
     ModelIdentity? Model { get; }
 
     /// <summary>Encodes <paramref name="text"/> with the active model's text tower (unnormalised, as the tower returns it).</summary>
-    /// <exception cref="Requests.RequestRefusedException">No model is loaded in this process.</exception>
+    /// <exception cref="Requests.RequestRefusedException">No model is loaded in this process, or the active model has no text tower (vision-only); the message says which.</exception>
     ValueTask<QueryEmbedding> EncodeTextAsync(string text, CancellationToken cancellationToken);
 }
 

@@ -48,7 +48,7 @@ public sealed class ClipImagePreprocessor
         }
 
         var size = spec.InputSize;
-        var resized = Resize(rgb, width, height, out var resizedWidth, out var resizedHeight, out var top, out var left);
+        var resized = Resize(rgb, width, height, size, out var resizedWidth, out var resizedHeight, out var top, out var left);
         var plane = size * size;
         for (var y = 0; y < size; y++)
         {
@@ -69,22 +69,28 @@ public sealed class ClipImagePreprocessor
     }
 
     /// <summary>
+    /// Side of the square <see cref="Crop"/> writes: the resize target (<c>resizeTo</c>, Prov-GigaPath's 256), else the
+    /// input size. Processing a square of this side resizes nothing and crops its centre to the input size, which is
+    /// where the image's own centre crop lies; a square of the input size would be resized to the target again.
+    /// </summary>
+    public int CropSize => spec.ResizeTo ?? spec.InputSize;
+
+    /// <summary>
     /// The model's geometry alone: <paramref name="rgb"/> (<paramref name="width"/> × <paramref name="height"/>)
-    /// resized and centre-cropped exactly as <see cref="Process"/> does it, as 8-bit RGB of
-    /// <see cref="InputSize"/> × <see cref="InputSize"/> (0 outside the image, as torchvision pads). Processing the
-    /// result gives what processing the image gives: a square of the input size is neither resized nor cropped again.
+    /// resized exactly as <see cref="Process"/> does it and centre-cropped to <see cref="CropSize"/>, as 8-bit RGB
+    /// (0 outside the image, as torchvision pads). Processing the result gives what processing the image gives.
     /// A plain image taken whole is cut this way, so that it goes through the model's transform once, as a patch
     /// dataset's paper classified it.
     /// </summary>
     public void Crop(ReadOnlySpan<byte> rgb, int width, int height, Span<byte> destination)
     {
-        var size = spec.InputSize;
+        var size = CropSize;
         if (destination.Length < size * size * 3)
         {
             throw new ArgumentException($"Destination holds {destination.Length} bytes; {size * size * 3} needed.", nameof(destination));
         }
 
-        var resized = Resize(rgb, width, height, out var resizedWidth, out var resizedHeight, out var top, out var left);
+        var resized = Resize(rgb, width, height, size, out var resizedWidth, out var resizedHeight, out var top, out var left);
         destination[..(size * size * 3)].Clear();
         for (var y = 0; y < size; y++)
         {
@@ -103,12 +109,11 @@ public sealed class ClipImagePreprocessor
         }
     }
 
-    // The model's resize (shorter side to the resize target), then where torchvision's CenterCrop starts: offsets rounded
-    // half to even, as Python's round(). Process and Crop share it, so the geometry is written once.
-    private ReadOnlySpan<byte> Resize(ReadOnlySpan<byte> rgb, int width, int height, out int resizedWidth, out int resizedHeight, out int top, out int left)
+    // The model's resize (shorter side to the resize target), then where torchvision's CenterCrop of side `size` starts:
+    // offsets rounded half to even, as Python's round(). Process and Crop share it, so the geometry is written once.
+    private ReadOnlySpan<byte> Resize(ReadOnlySpan<byte> rgb, int width, int height, int size, out int resizedWidth, out int resizedHeight, out int top, out int left)
     {
         (resizedWidth, resizedHeight) = ResizedSize(width, height);
-        var size = spec.InputSize;
         top = spec.CenterCrop ? (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven) : 0;
         left = spec.CenterCrop ? (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven) : 0;
         if (resizedWidth == width && resizedHeight == height)

@@ -52,7 +52,9 @@ internal static class WholeImageEncoding
         var (width, height) = ((int)slide.Info.Width, (int)slide.Info.Height);
         var rgb = new byte[(long)width * height * 3];
         slide.ReadRegion(0, 0, 0, width, height, rgb);
-        var size = preprocessing.InputSize;
+        // The square the model's geometry leaves before its last crop (Prov-GigaPath's 256 for 224): the encoder's own
+        // transform then only crops it, so the image is resampled once.
+        var size = preprocessing.CropSize;
         var pixels = new byte[size * size * 3];
         preprocessing.Crop(rgb, width, height, pixels);
         var batch = new TileBatch(slideId, [grid.Tiles[0]], size, pixels);

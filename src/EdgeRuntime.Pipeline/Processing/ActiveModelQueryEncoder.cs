@@ -1,4 +1,5 @@
 using EdgeRuntime.Abstractions.Models;
+using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Inference.Onnx;
 
 namespace EdgeRuntime.Pipeline.Processing;
@@ -15,6 +16,12 @@ public sealed class ActiveModelQueryEncoder(ModelProvider models) : IQueryEncode
     {
         using var lease = models.Acquire();
         var package = lease.Value.Package;
+        if (!package.HasTextTower)
+        {
+            // A refusal of the request, not a failure of the plugin: the caller asked what this model cannot do.
+            throw new RequestRefusedException($"{package.NoTextTower().Message} Search by a region ('slide' and 'box') or by a 'vector' with its 'model', or activate a vision-language model.");
+        }
+
         var vector = await new OnnxTextEncoder(package).EncodeAsync([text], cancellationToken).ConfigureAwait(false);
         return new QueryEmbedding(package.Identity, vector);
     }

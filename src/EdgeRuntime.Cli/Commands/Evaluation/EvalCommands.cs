@@ -61,7 +61,7 @@ internal static class EvalCommands
                 foreach (var promptFile in promptFiles)
                 {
                     using var model = await run.LoadAsync(modelDirectory, promptFile, ct);
-                    var classSet = model.ClassSetFor(TaggingTask);
+                    var classSet = EvalRun.ZeroShotClassesOf(model, TaggingTask);
                     var truth = run.Truth(images, classSet.Names);
                     var vectors = await run.Embedder.EmbedAsync(model, images.Select(i => i.Path).ToList(), ct);
                     var classifier = new ZeroShotClassifier(classSet);
@@ -89,7 +89,7 @@ internal static class EvalCommands
             foreach (var promptFile in promptFiles)
             {
                 using var model = await run.LoadAsync(modelDirectory, promptFile, ct);
-                var classSet = model.ClassSetFor(TaggingTask);
+                var classSet = EvalRun.ZeroShotClassesOf(model, TaggingTask);
                 var truth = run.Truth(images, classSet.Names);
                 var classifier = new ZeroShotClassifier(classSet);
                 var probabilities = ks.ToDictionary(k => k, _ => new List<double[]>());

@@ -31,6 +31,18 @@ internal sealed record EvalRun(EdgertSettings Settings, Microsoft.Extensions.Log
         return SlideRunner.LoadModelAsync(Settings, Logging.CreateLogger("edgert"), cancellationToken);
     }
 
+    /// <summary>
+    /// The classes zero-shot scoring of <paramref name="task"/> uses: the prompt set's text embeddings, or a prototype
+    /// set's. A vision-only model has no text embeddings (its prompt classes are empty), so without a prototype set it is
+    /// refused here with the reason, before any image is embedded, rather than failing on the labels.
+    /// </summary>
+    /// <exception cref="Inference.Packages.ModelCapabilityException">The model has no text tower and no prototype set serves the task.</exception>
+    public static Abstractions.Tasks.ClassSet ZeroShotClassesOf(ModelRuntime model, string task) =>
+        model.Package.HasTextTower || model.TaskPrototypes.ContainsKey(task)
+            ? model.ClassSetFor(task)
+            : throw new Inference.Packages.ModelCapabilityException(
+                $"{model.Package.NoTextTower().Message} Evaluate it with few-shot or linear-probe, or give the {task} task a prototype set (EdgeRuntime:Processing:TaskPrototypeSets:{task}).");
+
     public int[] Truth(IReadOnlyList<LabelledImage> images, IReadOnlyList<string> classes)
     {
         var index = Mapping.Resolve(images.Select(i => i.Label).Distinct(), classes, Dataset.Source);

@@ -37,7 +37,7 @@ internal static class SegmentationEval
             foreach (var modelDirectory in run.Models)
             {
                 using var model = await run.LoadAsync(modelDirectory, null, ct);
-                var classSet = model.ClassSetFor(Task);
+                var classSet = EvalRun.ZeroShotClassesOf(model, Task);
                 var truthIndex = run.Mapping.Resolve(colours.Classes, classSet.Names, parse.GetValue(palette)!.FullName);
                 var metrics = new SegmentationMetrics(classSet.Names.Count);
                 var perImage = new JsonArray();
