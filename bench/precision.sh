@@ -44,8 +44,12 @@ for model in "${models[@]}"; do
     rows+=("{\"model\":\"$id\",\"quantised\":false,\"why\":$(tail -n 1 "$work/$id-quantize.log" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))')}")
     continue
   fi
-  dotnet "$speedups/EdgeRuntime.Bench.Speedups.dll" "$model" "$slide" 32 "$threads" "$repeats" "$work/$id.json" "$work/int8/$id" > "$work/$id.log" 2>&1 \
-    || { cat "$work/$id.log" >&2; exit 1; }
+  if ! dotnet "$speedups/EdgeRuntime.Bench.Speedups.dll" "$model" "$slide" 32 "$threads" "$repeats" "$work/$id.json" "$work/int8/$id" > "$work/$id.log" 2>&1; then
+    # The Speedups bench reads a named embedding output; a family whose embedding is composed from tokens is not
+    # measured by it (yet): the row says so rather than the run stopping.
+    rows+=("{\"model\":\"$id\",\"quantised\":false,\"why\":$(grep -m1 -E 'Exception|error' "$work/$id.log" | /usr/bin/python3 -c 'import json,sys; print(json.dumps("not measured: " + sys.stdin.read().strip()[:120]))')}")
+    continue
+  fi
   rows+=("$(/usr/bin/python3 - "$work/$id.json" "$id" "$bound" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -69,7 +73,8 @@ print("| model | tiles | float tiles/s | int8 tiles/s | int8 ÷ float | cosine m
 print("|---|---:|---:|---:|---:|---:|---:|---|")
 for r in rows:
     if not r["quantised"]:
-        print(f"| {r['model']} | | | | | | | not quantised: {r['why']} |")
+        why = r["why"] if r["why"].startswith("not measured") else "not quantised: " + r["why"]
+        print(f"| {r['model']} | | | | | | | {why} |")
         continue
     print(f"| {r['model']} | {r['tiles']} | {r['floatTilesPerSecond']:.1f} | {r['int8TilesPerSecond']:.1f} | {r['int8OverFloat']:.2f} | {r['cosineMin']:.5f} | {r['cosineMean']:.5f} | {r['gate']} (≥ {r['bound']}) |")
 PY
