@@ -3,6 +3,10 @@
 per batch at run time (dynamic quantisation), as ONNX Runtime's own `quantize_dynamic` does for MatMul.
 
     tools/quantize-model.py <package-dir> <out-dir> [--version V] [--reduce-range] [--min-elements N]
+    tools/quantize-model.py <package-dir> --graph-out <file.onnx> [--reduce-range] [--min-elements N]
+
+--graph-out writes the int8 image encoder graph alone (what edgert's int8 gate builds beside its cache, next to
+the gate file; the package itself is left as it is).
 
 Why our own: ONNX Runtime's quantiser is a Python module of the `onnxruntime` wheel, which Debian does not ship and
 our registries do not serve; Debian's python3-onnx reads and writes the graph. Only the rewrite is ours, and it is
@@ -82,7 +86,8 @@ def quantise_matmuls(model, reduce_range, min_elements):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("package", help="the model package folder (holds model.json)")
-    parser.add_argument("out", help="the folder to write the int8 package into (must not exist)")
+    parser.add_argument("out", nargs="?", help="the folder to write the int8 package into (must not exist)")
+    parser.add_argument("--graph-out", help="write only the int8 image encoder graph to this file (replaced if it exists)")
     parser.add_argument("--version", help="the new package's version (default: the package's with -int8)")
     parser.add_argument("--reduce-range", action="store_true", help="7-bit weights, for x86 processors without VNNI")
     parser.add_argument("--min-elements", type=int, default=4096, help="leave weight matrices smaller than this in float (default 4096)")
@@ -91,7 +96,9 @@ def main():
     manifest_path = os.path.join(args.package, "model.json")
     if not os.path.isfile(manifest_path):
         sys.exit(f"quantize-model: {manifest_path}: not found (is {args.package} a model package?)")
-    if os.path.exists(args.out):
+    if (args.out is None) == (args.graph_out is None):
+        sys.exit("quantize-model: give either an output package folder or --graph-out FILE")
+    if args.out is not None and os.path.exists(args.out):
         sys.exit(f"quantize-model: {args.out}: already exists; a package version is never overwritten")
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
@@ -101,6 +108,13 @@ def main():
     replaced = quantise_matmuls(model, args.reduce_range, args.min_elements)
     if replaced == 0:
         sys.exit(f"quantize-model: {os.path.join(args.package, image_file)}: no MatMul with a constant 2-D float weight to quantise")
+
+    if args.graph_out is not None:
+        partial = args.graph_out + ".part"
+        onnx.save(model, partial)
+        os.replace(partial, args.graph_out)
+        print(f"wrote {args.graph_out}: {replaced} MatMul weights int8 ({7 if args.reduce_range else 8}-bit)")
+        return
 
     parent = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(parent, exist_ok=True)

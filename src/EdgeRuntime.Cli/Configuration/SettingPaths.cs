@@ -78,6 +78,18 @@ internal static class SettingPaths
             }
         }
 
+        // The int8 gate's slides are the site's data; by default its recent slides, the inbox's done folder.
+        var gateSlides = settings.Inference.Int8GateSlides;
+        if (gateSlides.Count == 0)
+        {
+            gateSlides.Add(settings.Inbox.DonePath);
+        }
+
+        for (var i = 0; i < gateSlides.Count; i++)
+        {
+            gateSlides[i] = Path.GetFullPath(Path.Combine(dataRoot, gateSlides[i]));
+        }
+
         foreach (var (_, get) in Maps)
         {
             var map = get(settings);

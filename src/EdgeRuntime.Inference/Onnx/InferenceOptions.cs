@@ -39,6 +39,26 @@ public sealed class InferenceOptions
     /// <summary>Device for GPU providers. Default 0.</summary>
     public int DeviceId { get; set; }
 
+    /// <summary>
+    /// The image encoder's arithmetic: <c>auto</c> (the default) runs an int8 copy of it where the encoder runs on the
+    /// CPU provider and that copy passed its gate (<see cref="Precision.Int8Gate"/>), float otherwise; <c>float</c>
+    /// never quantises; <c>int8</c> builds and gates the copy before the model starts (auto builds it in the
+    /// background and adopts it at the next activation). GPU providers always keep float.
+    /// </summary>
+    public string Precision { get; set; } = Inference.Precision.PrecisionMode.Auto;
+
+    /// <summary>The gate's bound: every gate tile's cosine between its int8 and float embedding must reach it. Default 0.99.</summary>
+    public double Int8CosineBound { get; set; } = 0.99;
+
+    /// <summary>How many tiles the gate compares. Default 64.</summary>
+    public int Int8GateTiles { get; set; } = 64;
+
+    /// <summary>
+    /// Slides (or folders of slides, newest first) whose tissue tiles the gate compares on: the site's recent slides.
+    /// Empty: the host's own choice (edgert: the inbox's done folder, then the sample slide).
+    /// </summary>
+    public IList<string> Int8GateSlides { get; set; } = [];
+
     private Action<string>? packageCheck;
 
     /// <summary>
@@ -75,6 +95,29 @@ public sealed class InferenceOptions
         if (InterOpThreads < 1)
         {
             yield return $"{Section}:{nameof(InterOpThreads)} must be at least 1 (is {InterOpThreads}).";
+        }
+
+        if (!Inference.Precision.PrecisionMode.All.Contains(Precision, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"{Section}:{nameof(Precision)} '{Precision}' is not a precision ({string.Join(", ", Inference.Precision.PrecisionMode.All)}).";
+        }
+
+        if (!(Int8CosineBound > 0 && Int8CosineBound <= 1))
+        {
+            yield return $"{Section}:{nameof(Int8CosineBound)} must be above 0 and at most 1 (is {Int8CosineBound.ToString(System.Globalization.CultureInfo.InvariantCulture)}).";
+        }
+
+        if (Int8GateTiles is < 1 or > 4096)
+        {
+            yield return $"{Section}:{nameof(Int8GateTiles)} must be 1 to 4096 (is {Int8GateTiles}).";
+        }
+
+        for (var i = 0; i < Int8GateSlides.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Int8GateSlides[i]))
+            {
+                yield return $"{Section}:{nameof(Int8GateSlides)}:{i} must name a slide or a folder of slides.";
+            }
         }
 
         if (DeviceId < 0)

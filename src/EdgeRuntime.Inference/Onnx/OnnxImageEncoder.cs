@@ -16,6 +16,7 @@ namespace EdgeRuntime.Inference.Onnx;
 public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
 {
     private readonly ModelPackage package;
+    private readonly InferenceSession session;
     private readonly ClipImagePreprocessor preprocessor;
     private readonly float[] input;
     private readonly float[] output;
@@ -28,8 +29,16 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
 
     /// <summary>Creates an encoder for batches of at most <paramref name="maxBatch"/> tiles.</summary>
     public OnnxImageEncoder(ModelPackage package, int maxBatch)
+        : this(package, maxBatch, package?.ImageSession!)
+    {
+    }
+
+    // The int8 gate runs the package's float graph and its int8 copy side by side.
+    internal OnnxImageEncoder(ModelPackage package, int maxBatch, InferenceSession session)
     {
         ArgumentNullException.ThrowIfNull(package);
+        ArgumentNullException.ThrowIfNull(session);
+        this.session = session;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         this.package = package;
         this.maxBatch = maxBatch;
@@ -131,7 +140,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
             var outputValues = outputs.Select(o => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, o.Buffer.AsMemory(0, (int)o.Shape.Aggregate(1L, (a, b) => a * b)), o.Shape)).ToList();
             try
             {
-                package.ImageSession.Run(runOptions, [spec.Input], [inputValue], [.. outputs.Select(o => o.Name)], outputValues);
+                session.Run(runOptions, [spec.Input], [inputValue], [.. outputs.Select(o => o.Name)], outputValues);
             }
             finally
             {
@@ -177,7 +186,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
                     values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, h.AsMemory(0, (int)shape.Aggregate(1L, (a, b) => a * b)), shape));
                 }
 
-                encoder.package.ImageSession.Run(runOptions, [inputName], [inputValue], [.. wanted.Select(w => w.Name)], values);
+                encoder.session.Run(runOptions, [inputName], [inputValue], [.. wanted.Select(w => w.Name)], values);
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Precision;
 using EdgeRuntime.Inference.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -27,6 +28,7 @@ public sealed class ModelPackage : IDisposable
         textSession = text?.Session;
         ExecutionProvider = image.Provider;
         this.tokenizer = tokenizer;
+        Precision = new ImagePrecision(manifest.ImageEncoder.EffectivePrecision, null);
     }
 
     /// <summary>The package folder.</summary>
@@ -48,7 +50,19 @@ public sealed class ModelPackage : IDisposable
     /// <exception cref="ModelCapabilityException">The model is vision-only.</exception>
     public ITextTokenizer Tokenizer => tokenizer ?? throw NoTextTower();
 
-    internal InferenceSession ImageSession { get; }
+    /// <summary>The arithmetic of the image tower in use: the package's own graph's, or the gated int8 copy's.</summary>
+    public ImagePrecision Precision { get; private set; }
+
+    internal InferenceSession ImageSession { get; private set; }
+
+    // Before any encoder is made on the package (an encoder keeps the session it was made with).
+    internal void UseImageSession(InferenceSession session, ImagePrecision precision)
+    {
+        var previous = ImageSession;
+        ImageSession = session;
+        Precision = precision;
+        previous.Dispose();
+    }
 
     internal InferenceSession TextSession => textSession ?? throw NoTextTower();
 

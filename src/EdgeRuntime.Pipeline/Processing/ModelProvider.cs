@@ -14,7 +14,7 @@ public sealed class ModelProvider : Swappable<ModelRuntime>
         : base(initial)
     {
         this.metrics = metrics;
-        metrics?.ObserveActiveModel(() => (Current.Package.Identity, Current.Package.ExecutionProvider));
+        metrics?.ObserveActiveModel(() => (Current.Package.Identity, Current.Package.ExecutionProvider, Current.Package.Precision.Name));
         Activated(initial);
     }
 

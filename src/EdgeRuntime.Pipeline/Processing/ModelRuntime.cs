@@ -1,6 +1,7 @@
 using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Inference.Precision;
 using EdgeRuntime.Inference.Prompts;
 using EdgeRuntime.Inference.Prototypes;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,9 @@ public sealed class ModelRuntime : IDisposable
 
     /// <summary>The image tower.</summary>
     public OnnxImageEncoder Encoder { get; }
+
+    /// <summary>The int8 copy's background build and gate, when this activation started one (the next adopts it).</summary>
+    public Task Int8Build { get; private init; } = Task.CompletedTask;
 
     /// <summary>The prompt set.</summary>
     public PromptSetFile Prompts { get; }
@@ -88,6 +92,7 @@ public sealed class ModelRuntime : IDisposable
         var package = ModelPackage.Load(packageDirectory, inference, logger);
         try
         {
+            var int8Build = await Int8Selection.ApplyAsync(package, inference, Int8Selection.CacheBeside(textCache), logger, cancellationToken).ConfigureAwait(false);
             var cache = new TextEmbeddingCache(textCache);
             var prompts = PromptSetFile.Load(promptSetPath);
             var classes = await ClassesAsync(package, prompts, cache, cancellationToken).ConfigureAwait(false);
@@ -103,7 +108,7 @@ public sealed class ModelRuntime : IDisposable
                 taskPrototypes[task] = PrototypeSetFile.Load(path, package.Identity, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
             }
 
-            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes, taskPromptSets, taskClasses, taskPrototypeSets, taskPrototypes);
+            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes, taskPromptSets, taskClasses, taskPrototypeSets, taskPrototypes) { Int8Build = int8Build };
         }
         catch
         {

@@ -114,14 +114,14 @@ public sealed class PipelineMetrics : IDisposable
     public void ModelActivated() => Interlocked.Increment(ref activations);
 
     /// <summary>Observes the active model as a gauge of 1 tagged with its id, version and execution provider.</summary>
-    public void ObserveActiveModel(Func<(ModelIdentity Model, string Provider)> active)
+    public void ObserveActiveModel(Func<(ModelIdentity Model, string Provider, string Precision)> active)
     {
         ArgumentNullException.ThrowIfNull(active);
         Meter.CreateObservableGauge(ActiveModel, () =>
         {
-            var (model, provider) = active();
-            return new Measurement<int>(1, new TagList { { "model", model.Id }, { "version", model.Version }, { "provider", provider } });
-        }, "{model}", "The model slides are processed with now (1), with the execution provider it runs on.");
+            var (model, provider, precision) = active();
+            return new Measurement<int>(1, new TagList { { "model", model.Id }, { "version", model.Version }, { "provider", provider }, { "precision", precision } });
+        }, "{model}", "The model slides are processed with now (1), with the execution provider it runs on and its image encoder's precision (float32, float16, or int8 where its gate passed).");
     }
 
     /// <inheritdoc />

@@ -84,7 +84,7 @@ internal static class ResultDocument
                 ["runtimeVersion"] = RuntimeVersion,
                 ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 ["host"] = Environment.MachineName,
-                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name },
+                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name, ["precision"] = m.Precision.Name, ["int8Sha256"] = m.Precision.Int8Sha256 },
                 ["prompts"] = new JsonObject { ["id"] = run.Model.Prompts.Set.Id, ["version"] = run.Model.Prompts.Set.Version, ["sha256"] = run.Model.Prompts.Sha256 },
                 ["executionProvider"] = m.ExecutionProvider,
                 ["tiling"] = new JsonObject
