@@ -68,7 +68,7 @@ public sealed class SlideOpener
     /// Whether a reader decodes JPEG tiles at 1/2, 1/4 or 1/8 where the model's resolution allows it. Under auto,
     /// only where the measurement in docs/performance.md kept every tile's embedding at cosine ≥ 0.999.
     /// </summary>
-    internal static bool ScaledDecoding(string reader) => reader == SlideReadingOptions.DirectJpegReader || (reader == SlideReadingOptions.AutoReader && AutoScales);
+    public static bool ScaledDecoding(string reader) => reader == SlideReadingOptions.DirectJpegReader || (reader == SlideReadingOptions.AutoReader && AutoScales);
 
     // Set from the measurement (docs/performance.md, "Reading faster than OpenSlide").
     private const bool AutoScales = false;
