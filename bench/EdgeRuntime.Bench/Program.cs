@@ -43,7 +43,9 @@ var readers = args.Length > 5 ? int.Parse(args[5], inv) : 2;
 var jsonOut = args.Length > 6 && args[6] != "-" ? args[6] : null;
 var modes = (args.Length > 7 ? args[7] : "bare,pipeline,raw").Split(',');
 
-using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = ["CPU"], IntraOpThreads = threads }, NullLogger.Instance);
+// EDGERT_BENCH_PROVIDERS (bench/gpu-check): the execution providers, in order, e.g. "TensorRT,CUDA,CPU".
+var providers = Environment.GetEnvironmentVariable("EDGERT_BENCH_PROVIDERS") is { Length: > 0 } list ? list.Split(',') : ["CPU"];
+using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = providers, IntraOpThreads = threads }, NullLogger.Instance);
 using var encoder = new OnnxImageEncoder(package, batch);
 using var slide = new SlideOpener(new SlideReadingOptions { Reader = Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader }).Open(args[1]);
 var rawReader = Environment.GetEnvironmentVariable("EDGERT_BENCH_RAW_READER") is { Length: > 0 } chosen ? chosen : null;
@@ -109,6 +111,8 @@ if (jsonOut is not null)
     var document = new
     {
         model = package.Identity.Id,
+        provider = package.ExecutionProvider,
+        reader = (rawSlide ?? slide).Info.Reader,
         slide = Path.GetFileName(args[1]),
         tiles = tiles.Length,
         tileSize = grid.TileSize,
