@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   libopenslide0   # OpenSlide 3.4 (Debian 12): whole-slide formats, through our own P/Invoke binding
   libtiff6        # plain (untiled) TIFF images; already a dependency of libopenslide0
+  libturbojpeg0   # libjpeg-turbo's TurboJPEG API: Aperio/tiled-TIFF JPEG tiles decoded directly, DCT-scaled (Slides:Reader)
   libvips-tools   # builds the pyramidal sample slide (vips tiffsave)
   python3-pil     # Pillow: the sample slide, and the reference that resizing is tested against
   python3-numpy

@@ -10,6 +10,11 @@
 //             threads, each with its own reader, and nothing else: the I/O ceiling.
 // "pipeline": what the service does: readers, bounded channels, batches, the encoder.
 // Compute-bound (a big model) the pipeline is held to bare; I/O-bound (the tiny model) to raw.
+//
+// Environment (bench/reading.sh): EDGERT_BENCH_READER and EDGERT_BENCH_RAW_READER set Slides:Reader for the
+// pipeline and bare tiles, and for "raw" (default: the product's default for both); EDGERT_BENCH_TILES_OUT
+// writes the tiles' read regions as JSON, for openslide-python to read the same tiles; EDGERT_BENCH_COLD=1 reads
+// each raw pass from a freshly opened slide.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -38,16 +43,30 @@ var readers = args.Length > 5 ? int.Parse(args[5], inv) : 2;
 var jsonOut = args.Length > 6 && args[6] != "-" ? args[6] : null;
 var modes = (args.Length > 7 ? args[7] : "bare,pipeline,raw").Split(',');
 
-using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = ["CPU"], IntraOpThreads = threads }, NullLogger.Instance);
+// EDGERT_BENCH_PROVIDERS (bench/gpu-check): the execution providers, in order, e.g. "TensorRT,CUDA,CPU".
+var providers = Environment.GetEnvironmentVariable("EDGERT_BENCH_PROVIDERS") is { Length: > 0 } list ? list.Split(',') : ["CPU"];
+using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = providers, IntraOpThreads = threads }, NullLogger.Instance);
 using var encoder = new OnnxImageEncoder(package, batch);
-using var slide = new SlideOpener(new SlideReadingOptions()).Open(args[1]);
+using var slide = new SlideOpener(new SlideReadingOptions { Reader = Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader }).Open(args[1]);
+var rawReader = Environment.GetEnvironmentVariable("EDGERT_BENCH_RAW_READER") is { Length: > 0 } chosen ? chosen : null;
+using var rawSlide = rawReader is null ? null : new SlideOpener(new SlideReadingOptions { Reader = rawReader }).Open(args[1]);
+
+// Cold: each raw pass opens the slide afresh (outside the clock), so that no reader's tile cache carries decoded
+// tiles over from the previous pass: a pass then measures decoding, as a slide read once by the service does.
+var cold = Environment.GetEnvironmentVariable("EDGERT_BENCH_COLD") == "1";
 var tiling = new TilingOptions { TargetMicronsPerPixel = package.Manifest.Tiling.TargetMicronsPerPixel, TileSize = package.Manifest.Tiling.TileSize };
 var grid = new SlideTiler(new TissueDetectionOptions(), tiling).Plan(slide).Grid;
 var tiles = grid.Tiles.ToArray();
 var tileBytes = grid.TileSize * grid.TileSize * 3;
 var ort = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version!.ToString();
 var built = string.Join(",", ProviderProbe.Built);
-Console.WriteLine($"model {package.Identity.Id}, slide {Path.GetFileName(args[1])}, {tiles.Length} tiles of {grid.TileSize} px, batch {batch}, {threads} intra-op threads, {readers} readers, {repeats} repeats, ONNX Runtime {ort} ({built})");
+Console.WriteLine($"model {package.Identity.Id}, slide {Path.GetFileName(args[1])} read by {slide.Info.Reader} (raw: {(rawSlide ?? slide).Info.Reader}), {tiles.Length} tiles of {grid.TileSize} px, batch {batch}, {threads} intra-op threads, {readers} readers, {repeats} repeats, ONNX Runtime {ort} ({built})");
+if (Environment.GetEnvironmentVariable("EDGERT_BENCH_TILES_OUT") is { Length: > 0 } tilesOut)
+{
+    var at = new TileReader(slide, grid);
+    var side = (int)Math.Round(Math.Round(grid.TileWidthLevel0) / at.LevelDownsample);
+    File.WriteAllText(tilesOut, JsonSerializer.Serialize(new { level = at.Level, size = side, tileSize = grid.TileSize, tiles = tiles.Select(t => new[] { t.Box.X, t.Box.Y }) }));
+}
 
 // Tiles decoded once, for the bare encoder.
 var pixels = new byte[tiles.Length * tileBytes];
@@ -92,6 +111,8 @@ if (jsonOut is not null)
     var document = new
     {
         model = package.Identity.Id,
+        provider = package.ExecutionProvider,
+        reader = (rawSlide ?? slide).Info.Reader,
         slide = Path.GetFileName(args[1]),
         tiles = tiles.Length,
         tileSize = grid.TileSize,
@@ -127,11 +148,13 @@ async Task<double> BareAsync()
 
 double Raw()
 {
+    using var fresh = cold ? new SlideOpener(new SlideReadingOptions { Reader = rawReader ?? Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader }).Open(args[1]) : null;
+    var source = fresh ?? rawSlide ?? slide;
     var clock = Stopwatch.StartNew();
     var next = -1;
     var workers = Enumerable.Range(0, readers).Select(_ => Task.Run(() =>
     {
-        var own = new TileReader(slide, grid);
+        var own = new TileReader(source, grid);
         var buffer = new byte[tileBytes];
         for (var i = Interlocked.Increment(ref next); i < tiles.Length; i = Interlocked.Increment(ref next))
         {

@@ -15,6 +15,7 @@ internal static class NativeLibraryResolver
         // OpenSlide 4 first (it reads DICOM and more formats), then 3.4 as Debian 12 ships it.
         [OpenSlide.OpenSlideNative.Library] = ["libopenslide.so.1", "libopenslide.so.0", "libopenslide.so", "libopenslide.1.dylib", "libopenslide-1.dll", "libopenslide-0.dll"],
         [Images.TiffNative.Library] = ["libtiff.so.6", "libtiff.so.5", "libtiff.so", "libtiff.6.dylib", "libtiff.dll"],
+        [DirectJpeg.TurboJpegNative.Library] = ["libturbojpeg.so.0", "libturbojpeg.so", "libturbojpeg.0.dylib", "turbojpeg.dll"],
     };
 
     /// <summary>

@@ -24,6 +24,33 @@ public sealed class SlideReadingOptions
     /// </summary>
     public long MaxPlainImagePixels { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>The values <see cref="Reader"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> Readers = [AutoReader, OpenSlideReader, DirectJpegReader];
+
+    /// <summary><see cref="Reader"/>: direct JPEG where a slide allows it, at the DCT scales measured safe; OpenSlide otherwise.</summary>
+    public const string AutoReader = "auto";
+
+    /// <summary><see cref="Reader"/>: OpenSlide for every slide.</summary>
+    public const string OpenSlideReader = "openslide";
+
+    /// <summary><see cref="Reader"/>: direct JPEG where a slide allows it, decoding at every DCT scale the model's resolution allows.</summary>
+    public const string DirectJpegReader = "direct-jpeg";
+
+    /// <summary>
+    /// Who decodes whole-slide pixels. <c>auto</c> (default): Aperio SVS and generic tiled TIFF slides whose tiles
+    /// are JPEG are decoded directly with libjpeg-turbo, everything else (and any slide or tile the direct path
+    /// cannot read) by OpenSlide. <c>openslide</c>: always OpenSlide. <c>direct-jpeg</c>: as auto, and also
+    /// decodes at 1/2, 1/4 or 1/8 scale where that reaches the model's resolution (docs/performance.md says what
+    /// that changes).
+    /// </summary>
+    public string Reader { get; set; } = AutoReader;
+
+    /// <summary>
+    /// Memory for decoded JPEG tiles kept per open slide by the direct reader, in MiB (default 64: a few rows of
+    /// tiles of a wide slide, so overlapping model tiles decode each JPEG tile once). 0 keeps none.
+    /// </summary>
+    public int DecodedTileCacheMegabytes { get; set; } = 64;
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public IEnumerable<string> Validate()
     {
@@ -40,6 +67,16 @@ public sealed class SlideReadingOptions
         if (!(DefaultMicronsPerPixel > 0) || double.IsInfinity(DefaultMicronsPerPixel))
         {
             yield return $"{Section}:{nameof(DefaultMicronsPerPixel)} must be a positive number of µm/px (is {DefaultMicronsPerPixel}).";
+        }
+
+        if (!Readers.Contains(Reader))
+        {
+            yield return $"{Section}:{nameof(Reader)} must be one of {string.Join(", ", Readers)} (is '{Reader}').";
+        }
+
+        if (DecodedTileCacheMegabytes is < 0 or > 4096)
+        {
+            yield return $"{Section}:{nameof(DecodedTileCacheMegabytes)} must be 0 to 4096 MiB (is {DecodedTileCacheMegabytes}).";
         }
 
         if (MaxPlainImagePixels <= 0)

@@ -76,7 +76,7 @@ internal static class SlideRunner
     public static Task<SlideRun> RunAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
     {
         TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
-        var opener = new SlideOpener(settings.Slides);
+        var opener = new SlideOpener(settings.Slides, loggers.CreateLogger<SlideOpener>());
         var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), loggers);
         var input = new SlideRunInput(SlideId(opener, path), path, model, tasks, outputDirectory)
         {

@@ -36,7 +36,7 @@ internal static class ServiceHost
 
         // Start order is registration order: the broker and its client, then the processor, then the inbox.
         builder.Services.AddSingleton(settings.Slides);
-        builder.Services.AddSingleton(new SlideOpener(settings.Slides));
+        builder.Services.AddSingleton(sp => new SlideOpener(settings.Slides, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SlideOpener>()));
         builder.Services.AddMqttPublishing(settings.Mqtt, settings.Broker);
         builder.Services.AddLis(settings.Lis);
         builder.Services.AddCaseIdentification(settings.Cases);

@@ -13,6 +13,15 @@ internal static unsafe class TiffImageDecoder
 
     private static readonly Lazy<bool> Initialised = new(Initialise);
 
+    /// <summary>Loads libtiff and installs the handlers that keep its messages; false when libtiff is missing.</summary>
+    public static bool EnsureLibTiff() => Initialised.Value;
+
+    /// <summary>libtiff's last error message on this thread, cleared by <see cref="ClearLastError"/>.</summary>
+    public static string? LastError => lastError;
+
+    /// <summary>Forgets this thread's last libtiff error.</summary>
+    public static void ClearLastError() => lastError = null;
+
     /// <summary>Decodes <paramref name="path"/>; properties get the resolution tags under OpenSlide's names.</summary>
     /// <exception cref="SlideException">libtiff cannot read the file, or it is larger than <paramref name="maxPixels"/>.</exception>
     public static RgbImage Decode(string path, long maxPixels, IDictionary<string, string> properties)

@@ -17,6 +17,16 @@ internal static unsafe partial class TiffNative
     public const uint TagYResolution = 283;
     public const uint TagResolutionUnit = 296;
     public const int OrientationTopLeft = 1;
+    public const uint TagBitsPerSample = 258;
+    public const uint TagCompression = 259;
+    public const uint TagPhotometric = 262;
+    public const uint TagSamplesPerPixel = 277;
+    public const uint TagPlanarConfig = 284;
+    public const uint TagTileWidth = 322;
+    public const uint TagTileLength = 323;
+    public const uint TagTileOffsets = 324;
+    public const uint TagTileByteCounts = 325;
+    public const uint TagJpegTables = 347;
 
     [LibraryImport(Library, EntryPoint = "TIFFOpen", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint Open(string path, string mode);
@@ -34,6 +44,23 @@ internal static unsafe partial class TiffNative
 
     [LibraryImport(Library, EntryPoint = "TIFFGetField")]
     public static partial int GetFieldFloat(nint tif, uint tag, out float value);
+
+    /// <summary>For array tags (tile offsets and byte counts: libtiff 4 hands out uint64 arrays it owns).</summary>
+    [LibraryImport(Library, EntryPoint = "TIFFGetField")]
+    public static partial int GetFieldPointer(nint tif, uint tag, out nint value);
+
+    /// <summary>For counted blobs (JPEGTables: a uint32 count, then a pointer libtiff owns).</summary>
+    [LibraryImport(Library, EntryPoint = "TIFFGetField")]
+    public static partial int GetFieldCounted(nint tif, uint tag, out uint count, out nint value);
+
+    [LibraryImport(Library, EntryPoint = "TIFFNumberOfDirectories")]
+    public static partial ushort NumberOfDirectories(nint tif);
+
+    [LibraryImport(Library, EntryPoint = "TIFFSetDirectory")]
+    public static partial int SetDirectory(nint tif, ushort index);
+
+    [LibraryImport(Library, EntryPoint = "TIFFNumberOfTiles")]
+    public static partial uint NumberOfTiles(nint tif);
 
     [LibraryImport(Library, EntryPoint = "TIFFIsTiled")]
     public static partial int IsTiled(nint tif);

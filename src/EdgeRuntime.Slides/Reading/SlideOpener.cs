@@ -1,30 +1,37 @@
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Foundation;
+using EdgeRuntime.Slides.DirectJpeg;
 using EdgeRuntime.Slides.Images;
 using EdgeRuntime.Slides.OpenSlide;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Resolution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeRuntime.Slides.Reading;
 
 /// <summary>
 /// Opens any supported file as an <see cref="ISlide"/>: whole-slide formats through OpenSlide first, then
-/// PNG and JPEG through SkiaSharp and untiled TIFF through libtiff. Every failure is a
+/// PNG and JPEG through SkiaSharp and untiled TIFF through libtiff. Aperio SVS and generic tiled TIFF slides
+/// whose tiles are JPEG have their pixels decoded directly with libjpeg-turbo unless <c>Slides:Reader</c> says
+/// <c>openslide</c>. Every failure is a
 /// <see cref="SlideException"/> that names the file and says why.
 /// </summary>
 public sealed class SlideOpener
 {
     private readonly SlideReadingOptions options;
     private readonly ResolutionResolver resolver;
+    private readonly ILogger logger;
 
-    /// <summary>Creates an opener with validated options.</summary>
+    /// <summary>Creates an opener with validated options; <paramref name="logger"/> hears which reader each slide gets and why.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
-    public SlideOpener(SlideReadingOptions options)
+    public SlideOpener(SlideReadingOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
 
         this.options = options;
+        this.logger = logger ?? NullLogger.Instance;
         resolver = new ResolutionResolver(options);
     }
 
@@ -49,11 +56,22 @@ public sealed class SlideOpener
         var slide = OpenSlideSlide.TryOpen(path, resolver);
         if (slide is not null)
         {
-            return slide;
+            return options.Reader == SlideReadingOptions.OpenSlideReader
+                ? slide
+                : DirectJpegSlide.Wrap(slide, ScaledDecoding(options.Reader), options.DecodedTileCacheMegabytes * 1024L * 1024, logger);
         }
 
         return TryOpenPlainImage(path) ?? throw new UnsupportedSlideException(path, DescribeUnsupported(path));
     }
+
+    /// <summary>
+    /// Whether a reader decodes JPEG tiles at 1/2, 1/4 or 1/8 where the model's resolution allows it. Under auto,
+    /// only where the measurement in docs/performance.md kept every tile's embedding at cosine ≥ 0.999.
+    /// </summary>
+    public static bool ScaledDecoding(string reader) => reader == SlideReadingOptions.DirectJpegReader || (reader == SlideReadingOptions.AutoReader && AutoScales);
+
+    // Set from the measurement (docs/performance.md, "Reading faster than OpenSlide").
+    private const bool AutoScales = false;
 
     private PlainImageSlide? TryOpenPlainImage(string path)
     {
