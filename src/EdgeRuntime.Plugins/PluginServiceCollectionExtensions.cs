@@ -1,5 +1,5 @@
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Requests;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

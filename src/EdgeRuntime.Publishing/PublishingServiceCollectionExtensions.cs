@@ -1,11 +1,12 @@
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Publishing.Requests;
+using EdgeRuntime.Runtime.Metrics;
+using EdgeRuntime.Runtime.Progress;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,10 +1,12 @@
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Engine.Encoding;
+using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Engine.Running;
 using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Pipeline.Encoding;
-using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Pipeline.Running;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Metrics;
+using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +14,7 @@ namespace EdgeRuntime.Cli.Commands;
 
 /// <summary>
 /// What the one-shot commands share with the service: the model loaded as the service loads it, task plugins
-/// loaded from the plugins root, and the one <see cref="SlidePipeline"/>. <c>tag</c> and <c>embed</c> are front
+/// loaded from the plugins root, and the one <see cref="SlideEngine"/>. <c>tag</c> and <c>embed</c> are front
 /// ends over the built-in task plugins, so they compute exactly what the service computes.
 /// </summary>
 internal static class SlideRunner
@@ -77,8 +79,8 @@ internal static class SlideRunner
     {
         TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
         var opener = new SlideOpener(settings.Slides);
-        var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), loggers);
-        var input = new SlideRunInput(SlideId(opener, path), path, model, tasks, outputDirectory)
+        var pipeline = new SlideEngine(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), loggers);
+        var input = new SlideRunInput(SlideId(opener, path), path, model, tasks.Tasks, outputDirectory)
         {
             DrawOverlay = false,
             TargetMicronsPerPixel = targetMicronsPerPixel,

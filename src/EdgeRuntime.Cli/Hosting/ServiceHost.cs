@@ -1,12 +1,12 @@
 using EdgeRuntime.Cases;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Ingest;
 using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
-using EdgeRuntime.Pipeline;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Publishing;
+using EdgeRuntime.Runtime;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
