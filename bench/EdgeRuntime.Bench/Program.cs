@@ -1,3 +1,5 @@
+using EdgeRuntime.Engine.Encoding;
+
 // The pipeline against its two ceilings, on the same tiles, batch size and threads, measured in one run with
 // interleaved repeats (bare, pipeline, raw, bare, pipeline, raw, ...), so that drift hits all three alike.
 //
@@ -21,7 +23,6 @@ using System.Text.Json;
 using EdgeRuntime.Abstractions.Tiles;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
-using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Tiling;
@@ -169,7 +170,7 @@ async Task<double> PipelineAsync()
 {
     var clock = Stopwatch.StartNew();
     double sink = 0;
-    await new SlideEncodingPipeline(new EncodingOptions { BatchSize = batch, Readers = readers }).RunAsync("bench", slide, grid, encoder, (b, _) =>
+    await new TiledEncoding(new EncodingOptions { BatchSize = batch, Readers = readers }).RunAsync("bench", slide, grid, encoder, (b, _) =>
     {
         sink += b.VectorOf(0)[0];
         return ValueTask.CompletedTask;

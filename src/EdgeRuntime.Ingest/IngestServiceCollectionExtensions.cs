@@ -1,23 +1,19 @@
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
-using EdgeRuntime.Journal.Signals;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRuntime.Ingest;
 
 /// <summary>Registers the ingest component: journal, inbox files, intake and the inbox watcher.</summary>
 public static class IngestServiceCollectionExtensions
 {
-    /// <summary>Adds the journal and the inbox watcher. Register it after the stages that consume slides, so that they start first.</summary>
-    public static IServiceCollection AddSlideIngest(this IServiceCollection services, InboxOptions inbox, JournalOptions journal)
+    /// <summary>
+    /// Adds the inbox watcher and intake, over the journal and signals the host registered once for every component.
+    /// Register it after the stages that consume slides, so that they start first.
+    /// </summary>
+    public static IServiceCollection AddSlideIngest(this IServiceCollection services, InboxOptions inbox)
     {
-        ArgumentNullException.ThrowIfNull(journal);
         services.AddSingleton(inbox);
-        services.TryAddSingleton(journal);
-        services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
-        services.TryAddSingleton<PendingSlidesSignal>();
-        services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<InboxFiles>();
         services.AddSingleton<FailedSlideRetake>();
         services.AddSingleton<IFinishedSlides>(p => p.GetRequiredService<InboxFiles>());

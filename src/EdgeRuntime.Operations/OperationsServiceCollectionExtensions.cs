@@ -1,7 +1,8 @@
 using EdgeRuntime.Journal;
-using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Pipeline.Results;
 using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Results;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using EdgeRuntime.Journal;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EdgeRuntime.Operations;
@@ -12,13 +12,9 @@ namespace EdgeRuntime.Operations;
 /// </summary>
 internal static class ReadinessChecks
 {
-    public static IHealthCheck Model(ModelProvider models) => new Check(() =>
-    {
-        var model = models.Current;
-        return model.IsDisposed
-            ? HealthCheckResult.Unhealthy("the active model has been released")
-            : HealthCheckResult.Healthy($"{model.Package.Identity.Id} {model.Package.Identity.Version} on {model.Package.ExecutionProvider}");
-    });
+    public static IHealthCheck Model(ModelProvider models) => new Check(() => models.ActiveDescription is { } active
+        ? HealthCheckResult.Healthy(active)
+        : HealthCheckResult.Unhealthy("the active model has been released"));
 
     public static IHealthCheck JournalOpen(SlideJournal journal) => new Check(() =>
     {

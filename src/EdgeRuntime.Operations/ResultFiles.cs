@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Pipeline.Results;
+using EdgeRuntime.Runtime.Results;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeRuntime.Operations;

@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
+using EdgeRuntime.Engine.Encoding;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Encoding;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins;

@@ -1,7 +1,6 @@
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Requests;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRuntime.Plugins;
 
@@ -15,7 +14,6 @@ public static class PluginServiceCollectionExtensions
     public static IServiceCollection AddPlugins(this IServiceCollection services, PluginOptions options)
     {
         services.AddSingleton(options);
-        services.TryAddSingleton(_ => new TaskProvider(SlideTaskSet.Empty));
         services.AddSingleton<PluginController>();
 
         // Requests by name, for every transport: the plugin commands here; task plugins' own come with their set.

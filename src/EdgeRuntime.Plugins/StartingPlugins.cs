@@ -4,9 +4,9 @@ using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins;

@@ -1,20 +1,20 @@
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
-using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Publishing.Requests;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRuntime.Publishing;
 
 /// <summary>Registers the publishing component: the embedded broker (when no broker is configured), the MQTT sink of the outbox, and requests over MQTT.</summary>
 public static class PublishingServiceCollectionExtensions
 {
-    /// <summary>Adds MQTT publishing. Register it first, so that the broker and its client are up before slides move.</summary>
+    /// <summary>
+    /// Adds MQTT publishing, over the journal, the outbox signal, the metrics and the progress feed the host registered
+    /// once for every component. Register it first, so that the broker and its client are up before slides move.
+    /// </summary>
     public static IServiceCollection AddMqttPublishing(this IServiceCollection services, MqttOptions options, EmbeddedBrokerOptions brokerOptions)
     {
         services.AddSingleton(options);
@@ -23,9 +23,6 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<BrokerAccounts>();
         services.AddSingleton<BrokerAcl>();
         services.AddSingleton<TopicMap>();
-        services.TryAddSingleton<OutboxSignal>();
-        services.TryAddSingleton<PipelineMetrics>();
-        services.TryAddSingleton<LiveProgress>();
         services.AddSingleton<MetricsReader>();
         services.AddSingleton<PublishingMetrics>();
         services.AddSingleton<NodeMessages>();

@@ -9,19 +9,36 @@ public sealed class RulesCatchWrongWayTests
     private static readonly ReferenceGraph Graph = ReferenceGraph.FromDocs(TestData.RepoRoot);
 
     [Fact]
-    public void A_declared_reference_from_slides_up_to_the_pipeline_is_reported_with_the_allowed_list()
+    public void A_declared_reference_from_slides_up_to_the_engine_is_reported_with_the_allowed_list()
     {
         var project = ProjectFile.Parse("/repo/src/EdgeRuntime.Slides/EdgeRuntime.Slides.csproj", """
             <Project Sdk="Microsoft.NET.Sdk">
               <ItemGroup>
                 <ProjectReference Include="..\EdgeRuntime.Abstractions\EdgeRuntime.Abstractions.csproj" />
-                <ProjectReference Include="..\EdgeRuntime.Pipeline\EdgeRuntime.Pipeline.csproj" />
+                <ProjectReference Include="..\EdgeRuntime.Engine\EdgeRuntime.Engine.csproj" />
               </ItemGroup>
             </Project>
             """);
 
         var violation = Assert.Single(ReferenceRules.DeclaredViolations(Graph, project));
-        Assert.Equal("EdgeRuntime.Slides references EdgeRuntime.Pipeline, which the reference graph of docs/architecture.md does not allow (allowed: EdgeRuntime.Abstractions, EdgeRuntime.Foundation).", violation);
+        Assert.Equal("EdgeRuntime.Slides references EdgeRuntime.Engine, which the reference graph of docs/architecture.md does not allow (allowed: EdgeRuntime.Abstractions, EdgeRuntime.Foundation).", violation);
+    }
+
+    [Fact]
+    public void A_transport_that_reaches_into_the_engine_is_reported()
+    {
+        // Publishing gets progress, metrics and requests through the runtime's surfaces; the engine's insides are not its business.
+        var project = ProjectFile.Parse("/repo/src/EdgeRuntime.Publishing/EdgeRuntime.Publishing.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup>
+                <ProjectReference Include="..\EdgeRuntime.Runtime\EdgeRuntime.Runtime.csproj" />
+                <ProjectReference Include="..\EdgeRuntime.Engine\EdgeRuntime.Engine.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var violation = Assert.Single(ReferenceRules.DeclaredViolations(Graph, project));
+        Assert.StartsWith("EdgeRuntime.Publishing references EdgeRuntime.Engine, which the reference graph of docs/architecture.md does not allow", violation);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
-using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.TestSupport;
@@ -143,7 +143,7 @@ public sealed class ModelCommandTests : IDisposable
         using var package = ModelPackage.Load(Tiny, new InferenceOptions { ExecutionProviders = ["CPU"] }, NullLogger.Instance);
         using var encoder = new OnnxImageEncoder(package, 16);
         var expected = new float[grid.Tiles.Count * 32];
-        await new SlideEncodingPipeline(new EncodingOptions { BatchSize = 16 }).RunAsync("x", slide, grid, encoder, (b, _) =>
+        await new TiledEncoding(new EncodingOptions { BatchSize = 16 }).RunAsync("x", slide, grid, encoder, (b, _) =>
         {
             for (var i = 0; i < b.Tiles.Count; i++)
             {

@@ -2,15 +2,15 @@ using System.Text;
 using System.Text.Json;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Lis.Fhir;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Runtime.Metrics;
 using EdgeRuntime.TestSupport;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Packets;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeRuntime.Lis.Tests;
 

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using EdgeRuntime.Engine.Encoding;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Encoding;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging;
 

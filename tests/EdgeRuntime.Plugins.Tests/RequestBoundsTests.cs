@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;

@@ -2,13 +2,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Publishing.Requests;
-using Microsoft.Extensions.Logging.Abstractions;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using MQTTnet;
 using MQTTnet.Packets;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace EdgeRuntime.Publishing.Tests;

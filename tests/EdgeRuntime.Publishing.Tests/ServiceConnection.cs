@@ -1,7 +1,7 @@
 using EdgeRuntime.Journal;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Runtime.Metrics;
 using EdgeRuntime.TestSupport;
 
 namespace EdgeRuntime.Publishing.Tests;

@@ -16,7 +16,7 @@ for dir in src/*/; do
 done
 echo
 echo "## Composition sites (files that build an object graph: a container or hand-wired engine)"
-grep -rlE 'new ServiceCollection\(|Host\.Create[A-Za-z]*Builder|TaskSetLoader\.LoadActive|new SlidePipeline\(|new SlideProcessor\(|new SlideEngine\(' src --include='*.cs' | sort
+grep -rlE 'new ServiceCollection\(|Host\.Create[A-Za-z]*Builder|TaskSetLoader\.LoadActive|new SlidePipeline\(|new SlideProcessor\(|new SlideEngine\(|new ResultCommitter\(' src --include='*.cs' | sort
 echo "TryAdd of a shared singleton: $(grep -rhoE 'TryAddSingleton' src --include='*.cs' | wc -l) in $(grep -rlE 'TryAddSingleton' src --include='*.cs' | wc -l) files"
 echo
 echo "## Hand-built JSON objects"

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeRuntime.Pipeline.Encoding;
+using EdgeRuntime.Engine.Encoding;
 
 namespace EdgeRuntime.Cli.Commands;
 

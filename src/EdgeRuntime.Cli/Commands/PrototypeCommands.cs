@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Pipeline.Processing;
 
 namespace EdgeRuntime.Cli.Commands;
 

@@ -5,11 +5,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Cli.Hosting;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Journal;
-using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Pipeline.Running;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,15 +92,16 @@ internal static class ServiceCommands
 
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
-            using var provider = new ModelProvider(await SlideRunner.LoadModelAsync(settings, logger, cancellationToken));
-            var opener = new SlideOpener(settings.Slides);
+            var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            // The service's composition: the container owns the model and the tasks from here, and releases them.
+            using var services = Composition.ForCommand(logging, s => s.AddProcessing(settings, model));
+            var provider = services.GetRequiredService<ModelProvider>();
             var path = parse.GetValue(file)!.FullName;
-            var id = SlideRunner.SlideId(opener, path);
-            using var tasks = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
+            var id = SlideRunner.SlideId(services.GetRequiredService<SlideOpener>(), path);
+            var tasks = services.GetRequiredService<TaskProvider>();
+            tasks.Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
             TaskModelFit.Check(provider.Current, tasks.Current.Tasks.Select(t => t.Task));
-            var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), logging, new Cases.CaseReader(settings.Cases, logging.CreateLogger<Cases.CaseReader>()));
-            var processor = new SlideProcessor(pipeline, settings.Processing, provider, tasks);
-            var result = await processor.ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            var result = await services.GetRequiredService<ResultCommitter>().ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(Journal.Events.PayloadJson.Indented));
             output.Error.WriteLine($"results: {result.Directory}");
             return ExitCodes.Success;

@@ -1,18 +1,21 @@
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Cli.Hosting;
+using EdgeRuntime.Engine.Encoding;
+using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Engine.Running;
 using EdgeRuntime.Ingest.Inbox;
-using EdgeRuntime.Pipeline.Encoding;
-using EdgeRuntime.Pipeline.Processing;
-using EdgeRuntime.Pipeline.Running;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides.Reading;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;
 
 /// <summary>
 /// What the one-shot commands share with the service: the model loaded as the service loads it, task plugins
-/// loaded from the plugins root, and the one <see cref="SlidePipeline"/>. <c>tag</c> and <c>embed</c> are front
+/// loaded from the plugins root, and the one <see cref="SlideEngine"/>. <c>tag</c> and <c>embed</c> are front
 /// ends over the built-in task plugins, so they compute exactly what the service computes.
 /// </summary>
 internal static class SlideRunner
@@ -76,15 +79,20 @@ internal static class SlideRunner
     public static Task<SlideRun> RunAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
     {
         TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
-        var opener = new SlideOpener(settings.Slides, loggers.CreateLogger<SlideOpener>());
-        var pipeline = new SlidePipeline(opener, settings.Tissue, settings.Tiling, settings.Pipeline, settings.Processing, new PipelineMetrics(), loggers);
-        var input = new SlideRunInput(SlideId(opener, path), path, model, tasks, outputDirectory)
+        return RunInContainerAsync(settings, loggers, path, model, tasks, outputDirectory, targetMicronsPerPixel, progress, cancellationToken);
+    }
+
+    // The engine from the service's composition (no case reader: these commands print task outputs, not results).
+    private static async Task<SlideRun> RunInContainerAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using var services = Composition.ForCommand(loggers, s => s.AddEngine(settings));
+        var input = new SlideRunInput(SlideId(services.GetRequiredService<SlideOpener>(), path), path, model, tasks.Tasks, outputDirectory)
         {
             DrawOverlay = false,
             TargetMicronsPerPixel = targetMicronsPerPixel,
             Progress = progress,
         };
-        return pipeline.RunAsync(input, cancellationToken);
+        return await services.GetRequiredService<SlideEngine>().RunAsync(input, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The output of task <paramref name="name"/> in <paramref name="run"/>.</summary>

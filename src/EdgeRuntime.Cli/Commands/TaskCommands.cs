@@ -3,9 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Requests;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;

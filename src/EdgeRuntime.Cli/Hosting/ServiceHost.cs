@@ -1,13 +1,12 @@
 using EdgeRuntime.Cases;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Ingest;
 using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
-using EdgeRuntime.Pipeline;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Publishing;
-using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,15 +34,17 @@ internal static class ServiceHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         // Start order is registration order: the broker and its client, then the processor, then the inbox.
-        builder.Services.AddSingleton(settings.Slides);
-        builder.Services.AddSingleton(sp => new SlideOpener(settings.Slides, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SlideOpener>()));
+        // The shared singletons (journal, signals, metrics, progress, swap slots) and the engine, once, as every
+        // command composes them; none of these starts anything, so the broker still starts first.
+        builder.Services.AddEngine(settings);
+        builder.Services.AddCaseIdentification(settings.Cases);
         builder.Services.AddMqttPublishing(settings.Mqtt, settings.Broker);
         builder.Services.AddLis(settings.Lis);
-        builder.Services.AddCaseIdentification(settings.Cases);
-        builder.Services.AddSlideProcessing(model, settings.Processing, settings.Tissue, settings.Tiling, settings.Pipeline, settings.ZeroShot, settings.Journal);
+        builder.Services.AddSlideProcessing(model, settings.Processing);
         builder.Services.AddSingleton(settings.Inference);
+        builder.Services.AddSingleton(settings.ZeroShot);
         builder.Services.AddPlugins(settings.Plugins);
-        builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
+        builder.Services.AddSlideIngest(settings.Inbox);
         builder.Services.AddOperationsEndpoint(settings.Operations);
         return builder.Build();
     }

@@ -1,5 +1,6 @@
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Inference.Onnx;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Hosting;

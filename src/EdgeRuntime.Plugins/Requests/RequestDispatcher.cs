@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Requests;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins.Requests;

@@ -1,5 +1,5 @@
 using EdgeRuntime.Abstractions.Requests;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Requests;
 
 namespace EdgeRuntime.Plugins.Requests;
 

@@ -1,5 +1,6 @@
 using EdgeRuntime.Abstractions.Models;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

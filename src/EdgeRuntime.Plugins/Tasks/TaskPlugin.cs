@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using EdgeRuntime.Abstractions.Tasks;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Requests;
 using McMaster.NETCore.Plugins;
 
 namespace EdgeRuntime.Plugins.Tasks;

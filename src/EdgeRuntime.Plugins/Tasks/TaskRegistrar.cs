@@ -1,7 +1,7 @@
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Abstractions.Tasks;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Requests;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins.Tasks;

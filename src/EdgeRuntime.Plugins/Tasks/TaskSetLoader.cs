@@ -1,4 +1,6 @@
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Runtime.Requests;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Plugins.Tasks;

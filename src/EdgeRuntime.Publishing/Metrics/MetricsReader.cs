@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using EdgeRuntime.Pipeline.Processing;
+using EdgeRuntime.Runtime.Metrics;
 
 namespace EdgeRuntime.Publishing.Metrics;
 

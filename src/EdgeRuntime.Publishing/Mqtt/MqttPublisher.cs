@@ -1,9 +1,9 @@
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Requests;
+using EdgeRuntime.Runtime.Progress;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

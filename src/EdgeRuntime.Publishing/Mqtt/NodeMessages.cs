@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
-using EdgeRuntime.Pipeline.Encoding;
 using EdgeRuntime.Publishing.Metrics;
+using EdgeRuntime.Runtime.Progress;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -92,7 +92,7 @@ internal sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJo
         .Build();
 
     /// <summary>A slide's progress, at most once, for a minute.</summary>
-    public MqttApplicationMessage Progress(string slideId, EncodingProgress progress) => new MqttApplicationMessageBuilder()
+    public MqttApplicationMessage Progress(string slideId, TileProgress progress) => new MqttApplicationMessageBuilder()
         .WithTopic(topics.SlideProgress(slideId))
         .WithPayload(Encoding.UTF8.GetBytes(new JsonObject
         {

@@ -9,7 +9,6 @@ using EdgeRuntime.Evaluation.Metrics;
 using EdgeRuntime.Evaluation.Probes;
 using EdgeRuntime.Evaluation.Reports;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

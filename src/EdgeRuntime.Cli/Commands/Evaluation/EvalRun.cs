@@ -4,12 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Evaluation.Datasets;
 using EdgeRuntime.Evaluation.Metrics;
 using EdgeRuntime.Evaluation.Probes;
 using EdgeRuntime.Evaluation.Reports;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

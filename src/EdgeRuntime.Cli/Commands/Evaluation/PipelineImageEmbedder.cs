@@ -5,9 +5,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Engine.Running;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Pipeline.Processing;
 using EdgeRuntime.Plugins.Tasks;
+using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;

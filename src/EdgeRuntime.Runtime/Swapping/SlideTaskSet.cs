@@ -1,0 +1,49 @@
+using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Runtime.Requests;
+
+namespace EdgeRuntime.Runtime.Swapping;
+
+/// <summary>
+/// The tasks run on a slide, with whatever holds them (their load contexts), released together when the set is
+/// disposed.
+/// </summary>
+public sealed class SlideTaskSet : IDisposable
+{
+    private readonly IDisposable? owner;
+
+    /// <summary>A set of <paramref name="tasks"/> and the requests their plugins answer; disposing it disposes <paramref name="owner"/>.</summary>
+    public SlideTaskSet(IReadOnlyList<SlideTaskEntry> tasks, IReadOnlyList<RegisteredRequest> requests, IDisposable? owner)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(requests);
+        Tasks = tasks;
+        Requests = requests;
+        this.owner = owner;
+    }
+
+    /// <summary>No tasks.</summary>
+    public static SlideTaskSet Empty => new([], [], null);
+
+    /// <summary>The requests the set's plugins answer, by full name (<c>tasks/{task}/{request}</c>).</summary>
+    public IReadOnlyList<RegisteredRequest> Requests { get; private set; }
+
+    /// <summary>The tasks, in the order their outputs appear in the result.</summary>
+    public IReadOnlyList<SlideTaskEntry> Tasks { get; private set; }
+
+    /// <summary>Whether the set has been released.</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
+        Requests = [];
+        Tasks = []; // so that nothing still holding the set keeps the plugins' types, and their contexts, alive
+        owner?.Dispose();
+    }
+}
