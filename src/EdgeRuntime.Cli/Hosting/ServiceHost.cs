@@ -1,5 +1,6 @@
 using EdgeRuntime.Cases;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Fleet;
 using EdgeRuntime.Ingest;
 using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
@@ -45,6 +46,7 @@ internal static class ServiceHost
         builder.Services.AddPlugins(settings.Plugins);
         builder.Services.AddSlideIngest(settings.Inbox, settings.Journal);
         builder.Services.AddOperationsEndpoint(settings.Operations);
+        builder.Services.AddFleet(settings.Fleet, settings.Mqtt); // off by default: a single box adds nothing
         return builder.Build();
     }
 }
