@@ -153,11 +153,34 @@ public sealed class Hl7Options
     /// <summary>Seconds to connect, send and receive the acknowledgement. Default 30.</summary>
     public double TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// MLLP over TLS: the receiver's certificate is verified against the system's CAs and, where set,
+    /// <see cref="CaFile"/>, and must name <see cref="ServerName"/> (default <see cref="Host"/>); there is no switch
+    /// to accept a bad certificate. Default false.
+    /// </summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>The CA (PEM) that signed the receiver's certificate, for a site CA the system does not trust.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>The name the receiver's certificate must carry; default <see cref="Host"/>.</summary>
+    public string? ServerName { get; set; }
+
     internal IEnumerable<string> Validate(string section)
     {
         if (Host is null)
         {
             yield break;
+        }
+
+        if (!UseTls && (CaFile is not null || ServerName is not null))
+        {
+            yield return $"{section}:{nameof(CaFile)} and {nameof(ServerName)} are for TLS: set {section}:{nameof(UseTls)} to true, or leave them out.";
+        }
+
+        if (CaFile is not null && !File.Exists(CaFile))
+        {
+            yield return $"{section}:{nameof(CaFile)}: no such file '{CaFile}'.";
         }
 
         if (string.IsNullOrWhiteSpace(Host))

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace EdgeRuntime.Lis.Tests;
@@ -10,10 +12,13 @@ internal sealed class MllpListener : IDisposable
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private readonly string ackCode;
+    private readonly X509Certificate2? certificate;
 
-    public MllpListener(string ackCode = "AA")
+    /// <summary>A listener; with <paramref name="certificateFile"/> and <paramref name="keyFile"/> (PEM), MLLP over TLS.</summary>
+    public MllpListener(string ackCode = "AA", string? certificateFile = null, string? keyFile = null)
     {
         this.ackCode = ackCode;
+        certificate = certificateFile is null ? null : X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
         listener.Start();
         _ = AcceptAsync();
     }
@@ -23,6 +28,9 @@ internal sealed class MllpListener : IDisposable
     public List<string> Messages { get; } = [];
 
     public SemaphoreSlim Received { get; } = new(0);
+
+    /// <summary>TLS handshakes tried (completed or refused by the client).</summary>
+    public int Handshakes { get; private set; }
 
     private bool disposed;
 
@@ -46,7 +54,26 @@ internal sealed class MllpListener : IDisposable
             while (!stop.IsCancellationRequested)
             {
                 using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                var stream = client.GetStream();
+                Stream stream = client.GetStream();
+                if (certificate is not null)
+                {
+                    var tls = new SslStream(stream);
+                    try
+                    {
+                        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, stop.Token);
+                    }
+                    catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+                    {
+                        // The client refused the certificate: nothing was received.
+                        Handshakes++;
+                        await tls.DisposeAsync();
+                        continue;
+                    }
+
+                    Handshakes++;
+                    stream = tls;
+                }
+
                 var bytes = new List<byte>();
                 var buffer = new byte[8192];
                 while (!bytes.Contains(0x1C))
@@ -72,7 +99,7 @@ internal sealed class MllpListener : IDisposable
                 Received.Release();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
         {
             // Stopped.
         }

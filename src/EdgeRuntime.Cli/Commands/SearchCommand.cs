@@ -38,9 +38,10 @@ internal static class SearchCommand
         var preview = new Option<DirectoryInfo?>("--preview") { Description = "Write each hit's tile as a PNG into this folder (rank-score-slide.png)." };
         var models = new ModelLoading();
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file (the index is in EdgeRuntime:Processing:TaskStateDirectory/retrieval-index)." };
+        var fleet = new FleetSearchOptions();
         var command = new Command("search", "Search the retrieval index of the box's indexed tiles by text, by image, or by a region of an indexed slide (its own tiles left out); embeddings of the active (or --model) model only. Exits 1 when that model has nothing indexed yet.")
         {
-            text, image, slide, box, top, exact, json, preview, models.Model, config,
+            text, image, slide, box, top, exact, json, preview, models.Model, config, fleet.Fleet, fleet.Deadline, fleet.User,
         };
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
@@ -53,6 +54,11 @@ internal static class SearchCommand
             if (ways != 1)
             {
                 throw new SettingsException(["Give exactly one query: text, --image FILE, or --slide ID --box x,y,w,h."]);
+            }
+
+            if (parse.GetValue(fleet.Fleet))
+            {
+                return await fleet.RunAsync(parse, settings, words, slideId, slideId is null ? null : ParseBox(parse.GetValue(box)), imageFile is not null, parse.GetValue(top), parse.GetValue(exact), parse.GetValue(json), output, cancellationToken);
             }
 
             using var logging = ModelLoading.Logging(output.Error);
@@ -115,7 +121,7 @@ internal static class SearchCommand
         return command;
     }
 
-    private static JsonArray ParseBox(string? text)
+    internal static JsonArray ParseBox(string? text)
     {
         var parts = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 4 || !parts.All(p => long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))

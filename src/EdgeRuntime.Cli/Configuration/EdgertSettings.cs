@@ -1,5 +1,6 @@
 using EdgeRuntime.Cases;
 using EdgeRuntime.Engine.Encoding;
+using EdgeRuntime.Fleet;
 using EdgeRuntime.Foundation;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
@@ -59,6 +60,8 @@ internal sealed class EdgertSettings
     public CaseOptions Cases { get; } = new();
 
     public LisOptions Lis { get; } = new();
+
+    public FleetOptions Fleet { get; } = new();
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
@@ -127,6 +130,7 @@ internal sealed class EdgertSettings
         (ModelOptions.Section, Models), (InboxOptions.Section, Inbox), (JournalOptions.Section, Journal),
         (ProcessingOptions.Section, Processing), (MqttOptions.Section, Mqtt), (EmbeddedBrokerOptions.Section, Broker),
         (PluginOptions.Section, Plugins), (OperationsOptions.Section, Operations), (CaseOptions.Section, Cases), (LisOptions.Section, Lis),
+        (FleetOptions.Section, Fleet),
     ];
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
@@ -184,7 +188,8 @@ internal sealed class EdgertSettings
     {
         var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
             .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).Concat(Cases.Validate()).Concat(Lis.Validate()).ToList();
+            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).Concat(Cases.Validate()).Concat(Lis.Validate())
+            .Concat(Fleet.Validate(Mqtt.Embedded, Mqtt.NodeId)).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);

@@ -1,6 +1,7 @@
 using EdgeRuntime.Cases;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Fleet;
 using EdgeRuntime.Ingest;
 using EdgeRuntime.Lis;
 using EdgeRuntime.Operations;
@@ -46,6 +47,7 @@ internal static class ServiceHost
         builder.Services.AddPlugins(settings.Plugins);
         builder.Services.AddSlideIngest(settings.Inbox);
         builder.Services.AddOperationsEndpoint(settings.Operations);
+        builder.Services.AddFleet(settings.Fleet, settings.Mqtt); // off by default: a single box adds nothing
         return builder.Build();
     }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Lis.Delivery;
@@ -47,7 +50,7 @@ public sealed class MllpSink(OruMessageBuilder builder, RefusedMessages refused,
             timeout.CancelAfter(TimeSpan.FromSeconds(options.Hl7.TimeoutSeconds));
             acknowledgement = await ExchangeAsync(message, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidDataException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or AuthenticationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LisLog.Unavailable(logger, Name, Target, e is OperationCanceledException ? $"no acknowledgement within {options.Hl7.TimeoutSeconds} s" : e.Message, options.RetrySeconds);
             return false;
@@ -77,7 +80,20 @@ public sealed class MllpSink(OruMessageBuilder builder, RefusedMessages refused,
     {
         using var client = new TcpClient();
         await client.ConnectAsync(options.Hl7.Host!, options.Hl7.Port, cancellationToken).ConfigureAwait(false);
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
+        using var tls = options.Hl7.UseTls ? new SslStream(stream, leaveInnerStreamOpen: false) : null;
+        if (tls is not null)
+        {
+            // A refused certificate fails the handshake (AuthenticationException): logged with why, and tried again.
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = options.Hl7.ServerName ?? options.Hl7.Host!,
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors),
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            }, cancellationToken).ConfigureAwait(false);
+            stream = tls;
+        }
+
         var body = Encoding.UTF8.GetBytes(message);
         var frame = new byte[body.Length + 3];
         frame[0] = StartBlock;
@@ -110,5 +126,27 @@ public sealed class MllpSink(OruMessageBuilder builder, RefusedMessages refused,
                 throw new InvalidDataException($"the acknowledgement is larger than {MaxAcknowledgementBytes} bytes");
             }
         }
+    }
+
+    // The system's CAs, or the configured one; a name mismatch is never accepted.
+    private bool Trusted(X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (certificate is null || options.Hl7.CaFile is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var authority = X509CertificateLoader.LoadCertificateFromFile(options.Hl7.CaFile);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var presented = new X509Certificate2(certificate);
+        return chain.Build(presented);
     }
 }

@@ -1,0 +1,205 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using EdgeRuntime.Runtime.Processing;
+using EdgeRuntime.Slides;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+
+namespace EdgeRuntime.Fleet;
+
+/// <summary>
+/// The taker's side of work sharing: an idle box claims the offer the shared subscription brings it (a busy one
+/// declines, so the owner need not wait), processes the granted slide from shared storage through the same
+/// <see cref="ResultCommitter"/> as its own slides, renews its lease every third of it, and sends the owner the result
+/// (or the reason it failed, or gives it back when the failure was not the slide's). One slide at a time; called from
+/// the fleet loop only, so it needs no lock.
+/// </summary>
+internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, ResultCommitter processor, ILogger logger)
+{
+    private Claim? claim;
+    private Job? job;
+
+    /// <summary>Slides of other boxes processed here since start.</summary>
+    public int Processed { get; private set; }
+
+    /// <summary>Whether a claim or a slide of another box is in hand.</summary>
+    public bool Busy => claim is not null || job is not null;
+
+    /// <summary>The slide of another box being processed here: (slide, owner).</summary>
+    public (string SlideId, string Owner)? Current => job is null ? null : (job.SlideId, job.Owner);
+
+    /// <summary>An offer from the shared subscription.</summary>
+    public async Task OfferAsync(IMqttClient client, FleetMessage offer, bool idle, CancellationToken cancellationToken)
+    {
+        var owner = offer.Text("owner") ?? offer.From;
+        if (!idle || Busy || owner == topics.Node)
+        {
+            await client.PublishAsync(FleetMessage.Build(topics.Work(owner), "decline", offer.Offer, topics.Node), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        claim = new Claim(offer, owner, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.ClaimTimeoutSeconds * 2));
+        await client.PublishAsync(FleetMessage.Build(topics.Work(owner), "claim", offer.Offer, topics.Node), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A message from an owner: grant, refuse, lost.</summary>
+    public void Handle(FleetMessage message, ChannelWriter<FleetInput> inputs, CancellationToken stoppingToken)
+    {
+        switch (message.Type)
+        {
+            case "grant" when claim?.Offer.Offer == message.Offer:
+                Start(claim, inputs, stoppingToken);
+                claim = null;
+                break;
+            case "refuse" when claim?.Offer.Offer == message.Offer:
+                claim = null;
+                break;
+            case "lost" when job?.OfferId == message.Offer:
+                // Someone else has the slide by now: stop, and send nothing back that could count twice.
+                job.Lost = true;
+                job.Cancel.Cancel();
+                break;
+        }
+    }
+
+    /// <summary>Renewals and a claim nobody answered.</summary>
+    public async Task TickAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (claim is not null && now >= claim.Deadline)
+        {
+            claim = null;
+        }
+
+        if (job is not null && now >= job.NextRenewal)
+        {
+            job.NextRenewal = now + TimeSpan.FromSeconds(options.LeaseSeconds / 3);
+            await client.PublishAsync(FleetMessage.Build(topics.Work(job.Owner), "renew", job.OfferId, topics.Node), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The slide's run ended: tell the owner (unless the lease was lost).</summary>
+    public async Task EndedAsync(IMqttClient client, JobEnded ended, CancellationToken cancellationToken)
+    {
+        if (job is null || job.OfferId != ended.OfferId)
+        {
+            return;
+        }
+
+        var lost = job.Lost;
+        var owner = job.Owner;
+        job.Cancel.Dispose();
+        job = null;
+        FleetLog.Took(logger, ended.SlideId, owner, lost ? "lease lost; nothing sent" : ended.Type + (ended.Reason is null ? string.Empty : ": " + ended.Reason));
+        if (lost)
+        {
+            return;
+        }
+
+        if (ended.Type == "done")
+        {
+            Processed++;
+        }
+
+        var fields = new JsonObject { ["slideId"] = ended.SlideId };
+        if (ended.Result is not null)
+        {
+            fields["result"] = ended.Result;
+        }
+
+        if (ended.Reason is not null)
+        {
+            fields["reason"] = ended.Reason;
+        }
+
+        await client.PublishAsync(FleetMessage.Build(topics.Work(owner), ended.Type, ended.OfferId, topics.Node, fields), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>At a stop: the slide in hand is given back (its owner also takes it back when the lease runs out).</summary>
+    public void Stop() => job?.Cancel.Cancel();
+
+    private void Start(Claim granted, ChannelWriter<FleetInput> inputs, CancellationToken stoppingToken)
+    {
+        var offer = granted.Offer;
+        var slideId = offer.Text("slideId") ?? string.Empty;
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        job = new Job(offer.Offer, slideId, granted.Owner, cancel) { NextRenewal = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.LeaseSeconds / 3) };
+        var path = Resolve(offer.Text("path"));
+        FleetLog.Taking(logger, slideId, granted.Owner, path ?? "(no path)");
+        _ = Task.Run(async () => inputs.TryWrite(await RunAsync(offer, slideId, path, cancel.Token).ConfigureAwait(false)), CancellationToken.None);
+    }
+
+    private async Task<JobEnded> RunAsync(FleetMessage offer, string slideId, string? path, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return new JobEnded(offer.Offer, slideId, "return", null, "the offer's path leads out of the shared storage");
+        }
+
+        // The file must be the one offered: the same size where this box mounts the shared storage.
+        var size = offer.Body["size"] is JsonValue s && s.TryGetValue<long>(out var n) ? n : -1;
+        var file = new FileInfo(path);
+        if (!file.Exists || file.Length != size)
+        {
+            return new JobEnded(offer.Offer, slideId, "return", null, file.Exists ? $"{path} has {file.Length} bytes, the offer says {size}" : $"{path} is not on this box's shared storage mount");
+        }
+
+        try
+        {
+            var result = await processor.ProcessAsync(slideId, path, null, cancellationToken).ConfigureAwait(false);
+            return new JobEnded(offer.Offer, slideId, "done", result.Document, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return new JobEnded(offer.Offer, slideId, "return", null, "the box stopped");
+        }
+        catch (Exception e) when (e is SlideException or InvalidDataException)
+        {
+            return new JobEnded(offer.Offer, slideId, "failed", null, e.Message);
+        }
+        catch (Exception e)
+        {
+            // This box's trouble (its results store, its mount), not the slide's: another box may do it.
+            return new JobEnded(offer.Offer, slideId, "return", null, e.Message);
+        }
+    }
+
+    // The offer's path is relative to the shared storage; one that climbs out of it is refused.
+    private string? Resolve(string? relative)
+    {
+        if (string.IsNullOrEmpty(relative) || Path.IsPathRooted(relative))
+        {
+            return null;
+        }
+
+        var root = Path.GetFullPath(options.SharedRoot!);
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        return full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+    }
+
+    private sealed record Claim(FleetMessage Offer, string Owner, DateTimeOffset Deadline);
+
+    private sealed class Job(string offerId, string slideId, string owner, CancellationTokenSource cancel)
+    {
+        public string OfferId { get; } = offerId;
+
+        public string SlideId { get; } = slideId;
+
+        public string Owner { get; } = owner;
+
+        public CancellationTokenSource Cancel { get; } = cancel;
+
+        public DateTimeOffset NextRenewal { get; set; }
+
+        public bool Lost { get; set; }
+    }
+}
+
+/// <summary>What reaches the fleet loop: a message, or the end of a slide processed here for another box.</summary>
+internal abstract record FleetInput;
+
+/// <summary>A message received on <paramref name="Topic"/>.</summary>
+internal sealed record Received(string Topic, FleetMessage? Message, JsonObject? Document) : FleetInput;
+
+/// <summary>A slide of another box ended here: <c>done</c> with its result, <c>failed</c> or <c>return</c> with a reason.</summary>
+internal sealed record JobEnded(string OfferId, string SlideId, string Type, JsonObject? Result, string? Reason) : FleetInput;
