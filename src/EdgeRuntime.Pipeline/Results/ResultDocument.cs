@@ -84,8 +84,8 @@ internal static class ResultDocument
                 ["runtimeVersion"] = RuntimeVersion,
                 ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 ["host"] = Environment.MachineName,
-                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name },
-                ["prompts"] = new JsonObject { ["id"] = run.Model.Prompts.Set.Id, ["version"] = run.Model.Prompts.Set.Version, ["sha256"] = run.Model.Prompts.Sha256 },
+                ["model"] = m.Identity.ToProvenance(m.Manifest.Name).ToJson(),
+                ["prompts"] = run.Model.Prompts.ToProvenance().ToJson(),
                 ["executionProvider"] = m.ExecutionProvider,
                 ["tiling"] = new JsonObject
                 {
@@ -96,14 +96,7 @@ internal static class ResultDocument
                     ["wholeImage"] = plan.WholeImage,
                 },
                 // Each task's own class set too: a prototype set or a task's prompt set differs from the default one.
-                ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)new JsonObject
-                {
-                    ["name"] = e.Task.Name,
-                    ["plugin"] = e.Plugin,
-                    ["version"] = e.Version,
-                    ["sha256"] = e.Sha256,
-                    ["classSet"] = ClassSetOf(run.Model.ClassSetFor(e.Task.Name).Source),
-                }).ToArray()),
+                ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)e.ToProvenanceJson(run.Model.ClassSetFor(e.Task.Name).Source)).ToArray()),
             },
             ["tasks"] = tasks,
             ["timings"] = new JsonObject
@@ -116,9 +109,6 @@ internal static class ResultDocument
             },
         };
     }
-
-    private static JsonObject ClassSetOf(Abstractions.Tasks.ClassSource source) =>
-        new() { ["kind"] = source.Kind, ["id"] = source.Id, ["version"] = source.Version, ["sha256"] = source.Sha256 };
 
     // What a LIS needs to match a result to a case, without the hundreds of vendor keys some formats carry.
     private static JsonObject SelectedProperties(IReadOnlyDictionary<string, string> p)
