@@ -15,7 +15,7 @@ public static class IngestServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(journal);
         services.AddSingleton(inbox);
         services.TryAddSingleton(journal);
-        services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
+        services.AddSlideJournal(journal.DatabasePath);
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<InboxFiles>();

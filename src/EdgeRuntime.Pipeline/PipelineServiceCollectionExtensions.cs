@@ -32,7 +32,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(tiling);
         services.AddSingleton(encoding);
         services.AddSingleton(zeroShot);
-        services.TryAddSingleton(_ => new SlideJournal(journal.DatabasePath));
+        services.AddSlideJournal(journal.DatabasePath);
         services.TryAddSingleton<PendingSlidesSignal>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<PipelineMetrics>();
