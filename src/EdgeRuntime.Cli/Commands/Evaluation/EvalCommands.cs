@@ -184,15 +184,7 @@ internal static class EvalCommands
                     }
 
                     var name = string.Create(CultureInfo.InvariantCulture, $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {k}-shot prototypes");
-                    var summary = new JsonObject();
-                    foreach (var metric in reports[0]["metrics"]!.AsObject().Select(m => m.Key))
-                    {
-                        var values = reports.Select(x => x["metrics"]![metric]!["value"]?.GetValue<double>() ?? double.NaN).ToArray();
-                        var mean = values.Average();
-                        var sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
-                        summary[metric] = new JsonObject { ["mean"] = mean, ["sd"] = sd, ["values"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()) };
-                    }
-
+                    var summary = RepeatSummary.Of(reports);
                     var document = new JsonObject
                     {
                         ["shots"] = k,
