@@ -17,8 +17,9 @@ public static class ContractVersion
     /// (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query
     /// encoder. 2: <see cref="Requests.RequestFields"/>, reading a request's fields with their names and bounds. 3: dense tokens
     /// on <see cref="Embeddings.EmbeddingBatch"/> and what a task needs of the model (<see cref="Tasks.ISlideTask.Needs"/>).
+    /// 4: <see cref="Provenance"/>, the one shape of an artefact's id, version and hash in an output.
     /// </summary>
-    public const int Minor = 3;
+    public const int Minor = 4;
 
     /// <summary>The oldest major version still loaded: 1 (every 1.x member is unchanged).</summary>
     public const int OldestSupportedMajor = 1;

@@ -21,14 +21,15 @@ public sealed class JournalMetrics : IDisposable
     /// <summary>Counter (observed) of attempts beyond the first, over every slide the journal holds.</summary>
     public const string Retries = "edgeruntime.journal.retries";
 
-    /// <summary>Creates the meter and its gauges over <paramref name="journal"/>.</summary>
-    public JournalMetrics(SlideJournal journal)
+    /// <summary>Creates the meter and its gauges over <paramref name="journal"/>'s figures and <paramref name="outbox"/>'s lengths.</summary>
+    public JournalMetrics(IJournalStatistics journal, Outbox.IOutbox outbox)
     {
         ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(outbox);
         Meter = new Meter(MeterName, typeof(JournalMetrics).Assembly.GetName().Version?.ToString());
         Meter.CreateObservableGauge(Slides, () => journal.Counts().Select(count =>
             new Measurement<long>(count.Value, new KeyValuePair<string, object?>("state", StateName(count.Key)))), "{slide}", "Slides in the journal by state; pending is the queue.");
-        Meter.CreateObservableGauge(OutboxLength, () => journal.OutboxLengths().Select(sink =>
+        Meter.CreateObservableGauge(OutboxLength, () => outbox.OutboxLengths().Select(sink =>
             new Measurement<long>(sink.Value, new KeyValuePair<string, object?>("sink", sink.Key))), "{event}", "Events each sink has not delivered yet.");
         Meter.CreateObservableCounter(Retries, journal.Retries, "{attempt}", "Attempts beyond the first, over the slides the journal holds.");
     }

@@ -1,3 +1,4 @@
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Runtime.Processing;
@@ -23,16 +24,15 @@ public static class OperationsServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton(new ArtefactLinks(options.PublicUrl is null ? null : new Uri(options.PublicUrl.EndsWith('/') ? options.PublicUrl : options.PublicUrl + "/")));
-        services.AddSingleton(p => new JournalMetrics(p.GetRequiredService<SlideJournal>()));
+        services.AddSingleton(p => new JournalMetrics(p.GetRequiredService<IJournalStatistics>(), p.GetRequiredService<IOutbox>()));
         services.AddSingleton(p => new HostMeters(p.GetRequiredService<JournalMetrics>()));
         services.AddSingleton(p =>
         {
-            var journal = p.GetRequiredService<SlideJournal>();
             return new OperationsEndpoint(options, p.GetRequiredService<HostMeters>(), new Dictionary<string, IHealthCheck>
             {
                 ["model"] = ReadinessChecks.Model(p.GetRequiredService<ModelProvider>()),
-                ["journal"] = ReadinessChecks.JournalOpen(journal),
-                ["sinks"] = ReadinessChecks.Sinks(journal, p.GetRequiredService<MqttConnection>(), options.ReadyOutboxBound),
+                ["journal"] = ReadinessChecks.JournalOpen(p.GetRequiredService<IJournalStatistics>()),
+                ["sinks"] = ReadinessChecks.Sinks(p.GetRequiredService<IOutbox>(), p.GetRequiredService<MqttConnection>(), options.ReadyOutboxBound),
             }, new ResultFiles(p.GetRequiredService<ProcessingOptions>().ResultsDirectory), p.GetRequiredService<ILoggerFactory>());
         });
         services.AddHostedService(p => p.GetRequiredService<OperationsEndpoint>());

@@ -1,3 +1,4 @@
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Runtime.Swapping;
@@ -16,13 +17,13 @@ internal static class ReadinessChecks
         ? HealthCheckResult.Healthy(active)
         : HealthCheckResult.Unhealthy("the active model has been released"));
 
-    public static IHealthCheck JournalOpen(SlideJournal journal) => new Check(() =>
+    public static IHealthCheck JournalOpen(IJournalStatistics journal) => new Check(() =>
     {
         var pending = journal.Counts().GetValueOrDefault(SlideState.Pending);
         return HealthCheckResult.Healthy($"{pending} slides pending");
     });
 
-    public static IHealthCheck Sinks(SlideJournal journal, MqttConnection mqtt, long bound) => new Check(() =>
+    public static IHealthCheck Sinks(IOutbox journal, MqttConnection mqtt, long bound) => new Check(() =>
     {
         var lengths = journal.OutboxLengths();
         var over = lengths.Where(l => l.Value > bound).Select(l => $"{l.Key} has {l.Value} undelivered events (bound {bound})").ToList();

@@ -4,9 +4,10 @@ using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
-using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
+using EdgeRuntime.Plugins.Control;
 using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Runtime.Swapping;
@@ -20,6 +21,9 @@ namespace EdgeRuntime.Plugins;
 /// and verified (manifest, hashes, ONNX signature, prompt set, task assemblies and their contract) before
 /// anything is swapped; a refusal leaves the active plugins as they were. Either way the outcome is logged,
 /// queued for MQTT, and the active file records what actually runs. Changes are applied one at a time.
+/// The controller orchestrates; each job is its own class: the active file (<see cref="ActiveFileRecord"/>), the
+/// catalogue (<see cref="PluginCatalogue"/>), prototype sets' checks (<see cref="PrototypeSetChecks"/>) and the
+/// events (<see cref="PluginEventPublisher"/>).
 /// </summary>
 internal sealed class PluginController(
     PluginOptions options,
@@ -28,17 +32,19 @@ internal sealed class PluginController(
     InferenceOptions inference,
     EncodingOptions encoding,
     ZeroShotOptions zeroShot,
-    SlideJournal journal,
+    IOutbox journal,
     OutboxSignal outbox,
     ProcessingOptions processing,
     ILoggerFactory loggers,
     ILogger<PluginController> logger) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private ActivePlugins active = ReadStartState(options);
+    private readonly ActiveFileRecord record = new(options, logger);
+    private readonly PluginCatalogue catalogue = new(options, models, tasks, processing);
+    private readonly PluginEventPublisher events = new(journal, outbox);
 
     /// <summary>What runs now, as recorded in the active file.</summary>
-    public ActivePlugins Active => Volatile.Read(ref active);
+    public ActivePlugins Active => record.Current;
 
     /// <summary>The configured tasks (what runs when the active file names none).</summary>
     public IReadOnlyList<PluginRef> ConfiguredTasks => options.ConfiguredTasks;
@@ -70,7 +76,7 @@ internal sealed class PluginController(
         }
 
         return ChangeAsync(
-            now => now.With(plugin, ConfiguredTasks, forTasks is { Count: > 0 } || plugin.Kind != PluginRef.Prototypes ? forTasks : TasksServedBy(now, plugin.Id)),
+            now => now.With(plugin, ConfiguredTasks, forTasks is { Count: > 0 } || plugin.Kind != PluginRef.Prototypes ? forTasks : catalogue.TasksServedBy(now, plugin.Id)),
             plugin.ToString(),
             origin,
             correlationId,
@@ -103,17 +109,8 @@ internal sealed class PluginController(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ActivePlugins now;
-            try
-            {
-                now = ActivePlugins.Read(options.ActiveFile);
-            }
-            catch (InvalidDataException)
-            {
-                return null; // the watcher reports it when it reads the file next
-            }
-
-            if (!now.Equals(seen) || now.Equals(Active))
+            var now = record.ReadFile(); // unreadable: the watcher reports it when it reads the file next
+            if (now is null || !now.Equals(seen) || now.Equals(Active))
             {
                 return null;
             }
@@ -130,18 +127,7 @@ internal sealed class PluginController(
     /// The version of <paramref name="kind"/>/<paramref name="id"/> that runs now, or null if none does. A model or
     /// prompt set configured outside the plugins root counts under the id and version its manifest gives.
     /// </summary>
-    public string? ActiveVersion(string kind, string id)
-    {
-        var now = Active;
-        var running = models.Current;
-        return kind switch
-        {
-            PluginRef.Models => now.Model is { } m ? (m.Id == id ? m.Version : null) : running.Package.Identity.Id == id ? running.Package.Identity.Version : null,
-            PluginRef.Prompts => now.Prompts is { } p ? (p.Id == id ? p.Version : null) : running.Prompts.Set.Id == id ? running.Prompts.Set.Version : null,
-            PluginRef.Prototypes => PrototypeRefs(now).Where(p => p.Id == id).Select(p => p.Version).Order(PluginVersion.Comparer).LastOrDefault(),
-            _ => now.TasksOr(ConfiguredTasks).FirstOrDefault(t => t.Id == id)?.Version,
-        };
-    }
+    public string? ActiveVersion(string kind, string id) => catalogue.ActiveVersion(Active, kind, id);
 
     /// <summary>Reports a new complete version under the plugins root (logged and published as <c>available</c>).</summary>
     public void Announce(PluginRef plugin)
@@ -149,38 +135,11 @@ internal sealed class PluginController(
         ArgumentNullException.ThrowIfNull(plugin);
         var name = plugin.ToString();
         PluginLog.NewVersion(logger, name);
-        Publish(PluginEvents.Event(EventKinds.PluginAvailable, "plugins root", name, null, name));
+        events.Publish(PluginEvents.Event(EventKinds.PluginAvailable, "plugins root", name, null, name));
     }
 
     /// <summary>The catalogue under the plugins root, with what runs now (the <c>plugins list</c> answer).</summary>
-    public JsonObject Describe()
-    {
-        var now = Active;
-        var running = models.Current;
-        var activeTasks = now.TasksOr(ConfiguredTasks);
-        var model = now.Model ?? PluginRef.Under(options.Root, running.Package.Directory);
-        var prompts = now.Prompts ?? PluginRef.Under(options.Root, running.Prompts.Path);
-        var prototypes = PrototypeRefs(now).ToHashSet();
-        var versions = new JsonArray();
-        foreach (var plugin in PluginCatalog.Scan(options.Root))
-        {
-            var isActive = plugin == model || plugin == prompts || activeTasks.Contains(plugin) || prototypes.Contains(plugin);
-            versions.Add(new JsonObject { ["kind"] = plugin.Kind, ["id"] = plugin.Id, ["version"] = plugin.Version, ["active"] = isActive });
-        }
-
-        return new JsonObject
-        {
-            ["active"] = new JsonObject
-            {
-                ["model"] = new JsonObject { ["id"] = running.Package.Identity.Id, ["version"] = running.Package.Identity.Version, ["sha256"] = running.Package.Identity.Sha256 },
-                ["prompts"] = new JsonObject { ["id"] = running.Prompts.Set.Id, ["version"] = running.Prompts.Set.Version, ["sha256"] = running.Prompts.Sha256 },
-                ["tasks"] = new JsonArray(tasks.Current.Tasks.Select(t => (JsonNode)new JsonObject { ["name"] = t.Task.Name, ["plugin"] = t.Plugin, ["version"] = t.Version, ["sha256"] = t.Sha256 }).ToArray()),
-                ["prototypes"] = new JsonArray(running.TaskPrototypes.OrderBy(p => p.Key, StringComparer.Ordinal)
-                    .Select(p => (JsonNode)new JsonObject { ["task"] = p.Key, ["id"] = p.Value.Source.Id, ["version"] = p.Value.Source.Version, ["sha256"] = p.Value.Source.Sha256 }).ToArray()),
-            },
-            ["versions"] = versions,
-        };
-    }
+    public JsonObject Describe() => catalogue.Describe(Active);
 
     /// <inheritdoc />
     public void Dispose() => gate.Dispose();
@@ -223,14 +182,11 @@ internal sealed class PluginController(
             modelDirectory = wanted.Model?.CheckedDirectory(options.Root) ?? current.Package.Directory;
             _ = wanted.Prompts?.CheckedDirectory(options.Root);
             promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
-            foreach (var set in (wanted.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
-            {
-                set.CheckedDirectory(options.Root);
-            }
+            PrototypeSetChecks.CheckFolders(wanted, options.Root);
         }
         catch (InvalidDataException e)
         {
-            Record(Active);
+            record.Record(Active);
             return Refuse(subject, origin, correlationId, e.Message);
         }
 
@@ -241,7 +197,7 @@ internal sealed class PluginController(
         var tasksChange = !wantedTasks.SequenceEqual(Active.TasksOr(ConfiguredTasks));
         if (!modelChanges && !tasksChange)
         {
-            Record(wanted);
+            record.Record(wanted);
             return new PluginOutcome(true, null, wanted);
         }
 
@@ -253,10 +209,7 @@ internal sealed class PluginController(
             {
                 PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
                 PluginAllowList.Check(options, promptFile);
-                foreach (var set in (wanted.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
-                {
-                    PluginAllowList.Check(options, set.DefiningFile(options.Root));
-                }
+                PrototypeSetChecks.CheckAllowed(wanted, options);
 
                 // A prototype set is checked against the model it will run with (its id and width) as it loads.
                 nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, prototypeFiles, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
@@ -267,7 +220,7 @@ internal sealed class PluginController(
                 nextTasks = TaskSetLoader.Load(wantedTasks, options, TaskHost.For(processing, loggers, models), logger);
             }
 
-            CheckPrototypeTasks(wanted, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task.Name).ToList());
+            PrototypeSetChecks.CheckTasks(Active, wanted, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task.Name).ToList());
             TaskModelFit.Check(nextModel ?? models.Current, (nextTasks ?? tasks.Current).Tasks.Select(t => t.Task));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -276,7 +229,7 @@ internal sealed class PluginController(
             // load, an ONNX graph the runtime rejects) is a refusal of that version, never the service's end.
             nextModel?.Dispose();
             nextTasks?.Dispose();
-            Record(Active); // the active file says what runs, not what was refused
+            record.Record(Active); // the active file says what runs, not what was refused
             return Refuse(subject, origin, correlationId, e.Message);
         }
 
@@ -291,39 +244,15 @@ internal sealed class PluginController(
             tasks.Swap(nextTasks);
         }
 
-        Record(wanted);
+        record.Record(wanted);
         var running = models.Current;
         var model = $"{running.Package.Identity.Id} {running.Package.Identity.Version}";
         var prompts = $"{running.Prompts.Set.Id} {running.Prompts.Set.Version}";
         var taskNames = string.Join(", ", tasks.Current.Tasks.Select(t => $"{t.Task.Name} ({t.Plugin} {t.Version})"));
         PluginLog.Activated(logger, model, prompts, taskNames, origin);
-        Publish(PluginEvents.Event(EventKinds.PluginActivated, origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
+        events.Publish(PluginEvents.Event(EventKinds.PluginActivated, origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
         return new PluginOutcome(true, null, wanted);
     }
-
-    /// <summary>
-    /// A prototype set newly bound to a task name that no active task has would silently serve nothing (a typo, say):
-    /// refused with the names there are. Bindings that were already in place are left alone, so that stopping a task
-    /// is never refused because a prototype set still names it.
-    /// </summary>
-    private void CheckPrototypeTasks(ActivePlugins wanted, IReadOnlyList<string> taskNames)
-    {
-        var before = Active.Prototypes ?? new Dictionary<string, PluginRef>();
-        foreach (var (task, set) in wanted.Prototypes ?? new Dictionary<string, PluginRef>())
-        {
-            if (!taskNames.Contains(task) && !(before.TryGetValue(task, out var was) && was == set))
-            {
-                throw new InvalidDataException($"{set}: no active task is named '{task}' (active: {string.Join(", ", taskNames.DefaultIfEmpty("none"))}).");
-            }
-        }
-    }
-
-    /// <summary>The prototype set plugins that serve tasks in <paramref name="now"/>: the active file's, and configured files that lie under the plugins root.</summary>
-    private IEnumerable<PluginRef> PrototypeRefs(ActivePlugins now) =>
-        ActivePlugins.Serving(now.PrototypeFiles(processing.TaskPrototypeSets, options.Root), options.Root).Select(g => g.Key);
-
-    private List<string> TasksServedBy(ActivePlugins now, string id) =>
-        ActivePlugins.TasksServedBy(now.PrototypeFiles(processing.TaskPrototypeSets, options.Root), options.Root, id);
 
     private static bool SameFiles(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Path.GetFullPath(other) == Path.GetFullPath(p.Value));
@@ -331,52 +260,10 @@ internal sealed class PluginController(
     private PluginOutcome Refuse(string subject, string origin, string correlationId, string reason)
     {
         PluginLog.Refused(logger, subject, origin, reason);
-        Publish(PluginEvents.Event(EventKinds.PluginRefused, origin, subject, reason, correlationId));
+        events.Publish(PluginEvents.Event(EventKinds.PluginRefused, origin, subject, reason, correlationId));
         return new PluginOutcome(false, reason, Active);
-    }
-
-    private void Record(ActivePlugins now)
-    {
-        Volatile.Write(ref active, now);
-        try
-        {
-            if (!ActivePlugins.Read(options.ActiveFile).Equals(now))
-            {
-                now.Write(options.ActiveFile);
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                now.Write(options.ActiveFile); // a damaged file is replaced by what actually runs
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // What runs is in effect; only a restart would fall back to the file's older content.
-                PluginLog.ActiveFileNotWritten(logger, Path.GetFullPath(options.ActiveFile), again.Message);
-            }
-        }
-    }
-
-    private void Publish(params JournalEvent[] messages)
-    {
-        journal.Enqueue(messages);
-        outbox.Set();
     }
 
     private static string Subject(ActivePlugins wanted) =>
         string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString() }.Concat((wanted.Tasks ?? []).Select(t => t.ToString())).Where(s => s is not null).DefaultIfEmpty("(as configured)"));
-
-    private static ActivePlugins ReadStartState(PluginOptions options)
-    {
-        try
-        {
-            return ActivePlugins.Read(options.ActiveFile);
-        }
-        catch (InvalidDataException)
-        {
-            return ActivePlugins.None; // reported by the active-file watcher, which keeps looking at it
-        }
-    }
 }

@@ -65,7 +65,7 @@ public sealed record PluginRef(string Kind, string Id, string Version)
         {
             Models => Path.Combine(directory, "model.json"),
             Prompts => Path.Combine(directory, "prompts.json"),
-            Prototypes => Path.Combine(directory, "prototypes.json"),
+            Prototypes => Path.Combine(directory, Inference.Prototypes.PrototypeSetFile.FileName),
             _ => TaskAssembly(directory),
         };
     }

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
-using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Runtime.Swapping;
@@ -99,7 +100,7 @@ public static class StartingPlugins
     /// for <c>edgert status</c> (removed when none was); the active file rewritten to <paramref name="running"/> when
     /// something was left out, so that the file says what runs.
     /// </summary>
-    public static void Report(IReadOnlyList<Refusal> refused, ActivePlugins running, PluginOptions options, SlideJournal journal, OutboxSignal outbox, ILogger logger)
+    public static void Report(IReadOnlyList<Refusal> refused, ActivePlugins running, PluginOptions options, IOutbox journal, OutboxSignal outbox, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(refused);
         ArgumentNullException.ThrowIfNull(running);

@@ -33,7 +33,7 @@ public static class RuntimeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(journal);
         OptionsValidation.ThrowIfInvalid(journal.Validate(), nameof(journal));
         services.AddSingleton(journal);
-        services.AddSingleton(_ => new SlideJournal(journal.DatabasePath));
+        services.AddSlideJournal(journal.DatabasePath);
         services.AddSingleton<PendingSlidesSignal>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<PipelineMetrics>();

@@ -30,7 +30,7 @@ public sealed class FhirMqttSinkTests : IDisposable
         using var pipeline = new PipelineMetrics();
         using var reader = new MetricsReader(pipeline);
         using var metrics = new PublishingMetrics();
-        using var connection = new MqttConnection(mqtt, topics, new NodeMessages(mqtt, topics, journal, reader, metrics), journal, new ServiceAccount(mqtt), metrics, NullLogger<MqttConnection>.Instance);
+        using var connection = new MqttConnection(mqtt, topics, new NodeMessages(mqtt, topics, journal, journal, reader, metrics), journal, new ServiceAccount(mqtt), metrics, NullLogger<MqttConnection>.Instance);
         var options = ResultFixture.Options();
         var sink = new FhirMqttSink(connection, topics, new FhirBundleBuilder(options), options, NullLogger<FhirMqttSink>.Instance);
 

@@ -20,7 +20,7 @@ internal sealed class ServiceConnection : IDisposable
         Topics = topics;
         Journal = new SlideJournal(folder.File("journal.db"));
         reader = new MetricsReader(pipeline);
-        Node = new NodeMessages(options, topics, Journal, reader, Metrics);
+        Node = new NodeMessages(options, topics, Journal, Journal, reader, Metrics);
         Connection = new MqttConnection(options, topics, Node, Journal, new ServiceAccount(options), Metrics, Log);
     }
 

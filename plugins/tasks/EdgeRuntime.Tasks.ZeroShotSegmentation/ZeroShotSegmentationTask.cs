@@ -144,7 +144,7 @@ public sealed class ZeroShotSegmentationTask : ISlideTask
             return ValueTask.FromResult(new JsonObject
             {
                 ["method"] = "zero-shot tile classification, probabilities averaged over overlapping tiles",
-                ["classSet"] = new JsonObject { ["kind"] = classes.Source.Kind, ["id"] = classes.Source.Id, ["version"] = classes.Source.Version, ["sha256"] = classes.Source.Sha256 },
+                ["classSet"] = classes.Source.ToProvenance().ToJson(),
                 ["mask"] = new JsonObject
                 {
                     ["file"] = MaskFile,

@@ -96,7 +96,7 @@ public sealed class ZeroShotTaggingTask : ISlideTask
             {
                 ["method"] = "MI-Zero top-K mean pooling",
                 ["topK"] = aggregator.K,
-                ["prompts"] = new JsonObject { ["kind"] = classes.Source.Kind, ["id"] = classes.Source.Id, ["version"] = classes.Source.Version, ["sha256"] = classes.Source.Sha256 },
+                ["prompts"] = classes.Source.ToProvenance().ToJson(),
                 ["tags"] = new JsonArray(tags),
                 ["sidecar"] = "tiles.csv.gz",
             });

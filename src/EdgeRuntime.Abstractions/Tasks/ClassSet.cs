@@ -25,4 +25,7 @@ public sealed record ClassSource(string Kind, string Id, string Version, string 
 
     /// <summary>Image embeddings of labelled examples.</summary>
     public const string Prototypes = "prototypes";
+
+    /// <summary>What a result records of this set: its kind, id, version and hash.</summary>
+    public Provenance ToProvenance() => new(Id, Version, Sha256) { Kind = Kind };
 }

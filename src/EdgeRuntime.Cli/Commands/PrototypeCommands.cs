@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Inference.Prototypes;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -60,41 +58,20 @@ internal static class PrototypeCommands
 
             using var logging = ModelLoading.Logging(output.Error);
             using var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
-            var entries = new JsonArray();
             var total = classes.Sum(c => c.Files.Count);
             // The same embedding path as edgert eval (each image through the slide pipeline), without its cache.
             var embedder = new Evaluation.PipelineImageEmbedder(settings, logging, cacheRoot: null, parse.GetValue(common.TargetMpp), output.Error);
+            var examples = new List<(string, IReadOnlyList<float[]>)>();
             foreach (var (name, files) in classes)
             {
-                var sum = new double[model.Package.Manifest.EmbeddingSize];
                 output.Error.WriteLine($"class {name}: {files.Count} images");
-                foreach (var vector in await embedder.EmbedAsync(model, files, cancellationToken))
-                {
-                    for (var d = 0; d < sum.Length; d++)
-                    {
-                        sum[d] += vector[d]; // a unit vector already
-                    }
-                }
-
-                var length = Math.Sqrt(sum.Sum(v => v * v));
-                entries.Add(new JsonObject
-                {
-                    ["name"] = name,
-                    ["examples"] = files.Count,
-                    ["embedding"] = new JsonArray(sum.Select(v => (JsonNode)(float)(v / length)).ToArray()),
-                });
+                examples.Add((name, await embedder.EmbedAsync(model, files, cancellationToken)));
             }
 
-            var document = new JsonObject
-            {
-                ["schemaVersion"] = 1,
-                ["id"] = parse.GetValue(id),
-                ["version"] = parse.GetValue(version),
-                ["modelId"] = model.Package.Identity.Id,
-                ["classes"] = entries,
-            };
+            var dimension = model.Package.Manifest.EmbeddingSize;
+            var set = PrototypeSetFile.FromExamples(parse.GetValue(id)!, parse.GetValue(version)!, model.Package.Identity.Id, dimension, examples);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            AtomicFile.WriteText(target, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            PrototypeSetFile.Write(target, set, dimension);
             output.Out.WriteLine($"{target}: {classes.Count} classes from {total} images, model {model.Package.Identity.Id} {model.Package.Identity.Version}");
             return ExitCodes.Success;
         }));
@@ -127,7 +104,7 @@ internal static class PrototypeCommands
             throw new SettingsException([$"--output is needed: {Plugins.PluginOptions.Section}:{nameof(Plugins.PluginOptions.Root)} is empty, so there is no plugins root to write the set into."]);
         }
 
-        var target = Path.Combine(folder, "prototypes.json");
+        var target = Path.Combine(folder, PrototypeSetFile.FileName);
         return File.Exists(target)
             ? throw new SettingsException([$"{target}: exists; a prototype set version is never overwritten (give another --version)."])
             : target;

@@ -101,7 +101,7 @@ internal static class TagCommand
                 {
                     ["file"] = run.Info.FilePath,
                     ["kind"] = isImage ? "image" : "slide",
-                    ["model"] = new JsonObject { ["id"] = package.Identity.Id, ["version"] = package.Identity.Version, ["sha256"] = package.Identity.Sha256, ["executionProvider"] = package.ExecutionProvider },
+                    ["model"] = ModelWithProvider(package),
                     ["prompts"] = promptSet.DeepClone(),
                     ["tiles"] = run.Plan.Grid.Tiles.Count,
                     ["topK"] = isImage ? null : result["topK"]!.DeepClone(),
@@ -137,6 +137,13 @@ internal static class TagCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static JsonObject ModelWithProvider(EdgeRuntime.Inference.Packages.ModelPackage package)
+    {
+        var model = package.Identity.ToProvenance().ToJson();
+        model["executionProvider"] = package.ExecutionProvider;
+        return model;
     }
 
     private static Dictionary<string, string> TaskSettings(EdgertSettings settings)

@@ -44,6 +44,9 @@ public sealed record PromptSetFile(string Path, PromptSet Set, string Sha256)
         return new PromptSetFile(path, set, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
+    /// <summary>What a result records of this set: its id, version and the file's hash.</summary>
+    public Abstractions.Provenance ToProvenance() => new(Set.Id, Set.Version, Sha256);
+
     private static IEnumerable<string> Validate(PromptSet set)
     {
         if (set.SchemaVersion != 1)

@@ -34,16 +34,19 @@ public sealed record Prototype
     /// <summary>Name used in results.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The class's embedding (normalised when read).</summary>
+    /// <summary>The class's embedding (normalised when read); written after the example count.</summary>
+    [JsonPropertyOrder(1)]
     public required IReadOnlyList<float> Embedding { get; init; }
 
     /// <summary>How many labelled examples it was made from, for provenance.</summary>
     public int? Examples { get; init; }
 }
 
-/// <summary>Strict JSON for prototype sets: unknown keys are refused.</summary>
+/// <summary>Strict JSON for prototype sets: unknown keys are refused; written indented, absent fields left out.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(PrototypeSet))]

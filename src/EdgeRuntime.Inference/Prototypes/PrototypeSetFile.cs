@@ -9,6 +9,39 @@ namespace EdgeRuntime.Inference.Prototypes;
 /// <summary>A prototype set read from disk and checked against the model that will use it.</summary>
 public static class PrototypeSetFile
 {
+    /// <summary>The file name of a prototype set in its version folder (<c>prototypes/{id}/{version}/</c>).</summary>
+    public const string FileName = "prototypes.json";
+
+    /// <summary>
+    /// Writes <paramref name="set"/> to <paramref name="path"/> atomically, in the format <see cref="Load"/> reads;
+    /// refuses a set that <see cref="Load"/> would refuse for <paramref name="dimension"/>-wide embeddings.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The set is invalid; the message names the field.</exception>
+    public static void Write(string path, PrototypeSet set, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var problems = Validate(set, new ModelIdentity(set.ModelId, string.Empty, string.Empty), dimension).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"{path}: " + string.Join(" ", problems));
+        }
+
+        Foundation.Files.AtomicFile.WriteText(path, JsonSerializer.Serialize(set, PrototypeSetJsonContext.Default.PrototypeSet));
+    }
+
+    /// <summary>
+    /// A set of one prototype per class, each the unit mean of its examples' embeddings (<see cref="PrototypeMean"/>),
+    /// made by <paramref name="modelId"/>.
+    /// </summary>
+    public static PrototypeSet FromExamples(string id, string version, string modelId, int dimension, IEnumerable<(string Name, IReadOnlyList<float[]> Examples)> classes) => new()
+    {
+        SchemaVersion = 1,
+        Id = id,
+        Version = version,
+        ModelId = modelId,
+        Classes = classes.Select(c => new Prototype { Name = c.Name, Examples = c.Examples.Count, Embedding = PrototypeMean.Of(c.Examples, dimension) }).ToList(),
+    };
+
     /// <summary>Reads <paramref name="path"/> as the classes of <paramref name="model"/> (<paramref name="dimension"/> wide).</summary>
     /// <exception cref="InvalidDataException">Missing, malformed, made by another model, or of another width; the message names the file and the field.</exception>
     public static ClassSet Load(string path, ModelIdentity model, int dimension, double modelLogitScale)

@@ -1,9 +1,10 @@
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Slides;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.Slides;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Ingest.Inbox;
@@ -14,7 +15,7 @@ namespace EdgeRuntime.Ingest.Inbox;
 /// open is recorded as failed, with the reason, and moved to the failed folder. Nothing accepted is lost:
 /// the journal has it before the processor is woken.
 /// </summary>
-internal sealed class SlideIntake(SlideOpener opener, SlideJournal journal, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
+internal sealed class SlideIntake(SlideOpener opener, ISlideQueue journal, IOutbox outbox, InboxFiles files, PendingSlidesSignal processorSignal, IngestMetrics metrics, ILogger<SlideIntake> logger)
 {
     /// <summary>Handles one entry that has become complete, with no time bound.</summary>
     /// <returns>What came of it.</returns>
@@ -98,7 +99,7 @@ internal sealed class SlideIntake(SlideOpener opener, SlideJournal journal, Inbo
             IngestLog.Duplicate(logger, path, id, record.State.ToString());
 
             // Told before the file moves: if the move fails, intake is retried and says it again (at least once).
-            journal.Enqueue([SlideEvents.Duplicate(id, path, record.Path, record.State)]);
+            outbox.Enqueue([SlideEvents.Duplicate(id, path, record.Path, record.State)]);
             if (record.State == SlideState.Failed)
             {
                 // Content that failed before (under this name or another): back to failed, saying so, rather than

@@ -6,7 +6,7 @@ public static class OutboxDrain
     private const int Batch = 100;
 
     /// <summary>Delivers every event <paramref name="sink"/> has not had; stops at the first refusal. Returns the events delivered.</summary>
-    public static async Task<int> DrainAsync(SlideJournal journal, IEventSink sink, CancellationToken cancellationToken)
+    public static async Task<int> DrainAsync(IOutbox journal, IEventSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(sink);

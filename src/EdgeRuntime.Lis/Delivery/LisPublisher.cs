@@ -11,7 +11,7 @@ namespace EdgeRuntime.Lis.Delivery;
 /// back neither MQTT nor another LIS transport. Woken when events are queued (it follows the outbox signal); a sink
 /// that failed is tried again after EdgeRuntime:Lis:RetrySeconds.
 /// </summary>
-public sealed class LisPublisher(IEnumerable<ILisSink> sinks, SlideJournal journal, OutboxSignal signal, LisOptions options, ILogger<LisPublisher> logger) : BackgroundService
+public sealed class LisPublisher(IEnumerable<ILisSink> sinks, IOutbox journal, OutboxSignal signal, LisOptions options, ILogger<LisPublisher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

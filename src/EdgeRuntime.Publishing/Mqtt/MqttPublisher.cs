@@ -22,7 +22,7 @@ internal sealed class MqttPublisher(
     IEnumerable<IEventSink> sinks,
     MqttRequestTransport requests,
     NodeMessages node,
-    SlideJournal journal,
+    IOutbox journal,
     OutboxSignal signal,
     LiveProgress live,
     PublishingMetrics metrics,

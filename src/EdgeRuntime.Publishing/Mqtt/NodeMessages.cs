@@ -1,12 +1,14 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using EdgeRuntime.Journal;
+using System.Text;
 using EdgeRuntime.Journal.Events;
+using EdgeRuntime.Journal.Outbox;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Runtime.Progress;
 using MQTTnet;
 using MQTTnet.Protocol;
+using MQTTnet;
 
 namespace EdgeRuntime.Publishing.Mqtt;
 
@@ -14,7 +16,7 @@ namespace EdgeRuntime.Publishing.Mqtt;
 /// The node's own messages, which are only current and never queued: its status (retained, and the last will), the
 /// progress of the slide in flight, and the metrics.
 /// </summary>
-internal sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJournal journal, MetricsReader metrics, PublishingMetrics publishing)
+internal sealed class NodeMessages(MqttOptions options, TopicMap topics, IJournalStatistics journal, IOutbox outbox, MetricsReader metrics, PublishingMetrics publishing)
 {
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private long lastTiles;
@@ -133,7 +135,7 @@ internal sealed class NodeMessages(MqttOptions options, TopicMap topics, SlideJo
             ["slidesFailed"] = counts[SlideState.Failed],
             ["slidesRetried"] = journal.Retries(),
             ["sinceStart"] = new JsonObject { ["slidesDone"] = sinceStart[SlideState.Done], ["slidesFailed"] = sinceStart[SlideState.Failed], ["sessionTakeovers"] = publishing.SessionTakeovers },
-            ["outboxLength"] = journal.OutboxLength(),
+            ["outboxLength"] = outbox.OutboxLength(),
             ["modelLatencyMs"] = new JsonObject { ["p50"] = Math.Round(m.P50, 1), ["p95"] = Math.Round(m.P95, 1), ["p99"] = Math.Round(m.P99, 1) },
         };
         return new MqttApplicationMessageBuilder()

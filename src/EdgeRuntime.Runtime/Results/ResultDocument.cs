@@ -84,8 +84,8 @@ internal static class ResultDocument
                 ["runtimeVersion"] = RuntimeVersion,
                 ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 ["host"] = Environment.MachineName,
-                ["model"] = new JsonObject { ["id"] = m.Identity.Id, ["version"] = m.Identity.Version, ["sha256"] = m.Identity.Sha256, ["name"] = m.Manifest.Name, ["precision"] = m.Precision.Name, ["int8Sha256"] = m.Precision.Int8Sha256 },
-                ["prompts"] = new JsonObject { ["id"] = run.Model.Prompts.Set.Id, ["version"] = run.Model.Prompts.Set.Version, ["sha256"] = run.Model.Prompts.Sha256 },
+                ["model"] = ModelProvenance(m),
+                ["prompts"] = run.Model.Prompts.ToProvenance().ToJson(),
                 ["executionProvider"] = m.ExecutionProvider,
                 ["tiling"] = new JsonObject
                 {
@@ -96,14 +96,7 @@ internal static class ResultDocument
                     ["wholeImage"] = plan.WholeImage,
                 },
                 // Each task's own class set too: a prototype set or a task's prompt set differs from the default one.
-                ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)new JsonObject
-                {
-                    ["name"] = e.Task.Name,
-                    ["plugin"] = e.Plugin,
-                    ["version"] = e.Version,
-                    ["sha256"] = e.Sha256,
-                    ["classSet"] = ClassSetOf(run.Model.ClassSetFor(e.Task.Name).Source),
-                }).ToArray()),
+                ["tasks"] = new JsonArray(run.Tasks.Select(e => (JsonNode)e.ToProvenanceJson(run.Model.ClassSetFor(e.Task.Name).Source)).ToArray()),
             },
             ["tasks"] = tasks,
             ["timings"] = new JsonObject
@@ -117,8 +110,15 @@ internal static class ResultDocument
         };
     }
 
-    private static JsonObject ClassSetOf(Abstractions.Tasks.ClassSource source) =>
-        new() { ["kind"] = source.Kind, ["id"] = source.Id, ["version"] = source.Version, ["sha256"] = source.Sha256 };
+    // The model's provenance record plus the precision that produced every embedding (float32, float16 or the gated
+    // int8 copy, with that copy's hash), so that a validated number stays a deployed number.
+    private static JsonObject ModelProvenance(EdgeRuntime.Inference.Packages.ModelPackage m)
+    {
+        var model = m.Identity.ToProvenance(m.Manifest.Name).ToJson();
+        model["precision"] = m.Precision.Name;
+        model["int8Sha256"] = m.Precision.Int8Sha256;
+        return model;
+    }
 
     // What a LIS needs to match a result to a case, without the hundreds of vendor keys some formats carry.
     private static JsonObject SelectedProperties(IReadOnlyDictionary<string, string> p)

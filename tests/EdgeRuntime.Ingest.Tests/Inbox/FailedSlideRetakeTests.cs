@@ -25,7 +25,7 @@ public sealed class FailedSlideRetakeTests : IDisposable
         Directory.CreateDirectory(inbox.Path);
         journal = new SlideJournal(temp.File("journal.db"));
         journal.UseSinks(["test"]);
-        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), new RecordingLogger<SlideIntake>());
+        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), new RecordingLogger<SlideIntake>());
         retake = new FailedSlideRetake(inbox, log);
     }
 

@@ -176,7 +176,7 @@ public sealed class HostileInboxEntryTests(ITestOutputHelper output) : IDisposab
     {
         journal.UseSinks(["test"]);
         var files = new InboxFiles(options);
-        var intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, files, new PendingSlidesSignal(), new IngestMetrics(), new LoggerOf<SlideIntake>(log));
+        var intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, journal, files, new PendingSlidesSignal(), new IngestMetrics(), new LoggerOf<SlideIntake>(log));
         var watcher = new InboxWatcher(options, intake, files, new FailedSlideRetake(options, new LoggerOf<FailedSlideRetake>(log)), new LoggerOf<InboxWatcher>(log));
         watcher.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return new Running(watcher);

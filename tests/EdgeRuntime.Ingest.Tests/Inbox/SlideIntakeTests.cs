@@ -25,7 +25,7 @@ public sealed class SlideIntakeTests : IDisposable
         Directory.CreateDirectory(inbox.Path);
         journal = new SlideJournal(temp.File("state/journal.db"));
         journal.UseSinks(["test"]);
-        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), new Forwarding(log));
+        intake = new SlideIntake(new SlideOpener(new SlideReadingOptions()), journal, journal, new InboxFiles(inbox), new PendingSlidesSignal(), new IngestMetrics(), new Forwarding(log));
     }
 
     public void Dispose() => temp.Dispose();

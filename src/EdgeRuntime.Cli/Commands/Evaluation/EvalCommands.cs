@@ -10,6 +10,7 @@ using EdgeRuntime.Evaluation.Metrics;
 using EdgeRuntime.Evaluation.Probes;
 using EdgeRuntime.Evaluation.Reports;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Inference.Prototypes;
 using EdgeRuntime.TaskKit.ZeroShot;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
@@ -157,17 +158,17 @@ internal static class EvalCommands
                     var reports = new List<JsonObject>();
                     for (var r = 0; r < repeatCount; r++)
                     {
-                        var (train, test) = run.TrainTest(byImage.Select(b => (b.image, b.label)).ToList(), run.Seed + r, k);
+                        var (train, test) = TrainTestSplit.Of(byImage.Select(b => (b.image, b.label)).ToList(), run.Split, run.Seed + r, k);
                         var prototypes = new float[labels.Count * model.Package.Manifest.EmbeddingSize];
                         for (var c = 0; c < labels.Count; c++)
                         {
-                            var drawn = Draw(train.Where(t => t.Label == c).Select(t => t.Index).ToList(), k, run.Seed + r);
+                            var drawn = FewShotDraw.Draw(train.Where(t => t.Label == c).Select(t => t.Index).ToList(), k, run.Seed + r);
                             if (drawn.Count < k)
                             {
                                 throw new InvalidDataException($"{run.Dataset.Source}: class '{labels[c]}' has {drawn.Count} training images, fewer than {k} shots.");
                             }
 
-                            Mean(drawn.Select(i => byImage[i].vector), prototypes.AsSpan(c * model.Package.Manifest.EmbeddingSize, model.Package.Manifest.EmbeddingSize));
+                            PrototypeMean.Into(drawn.Select(i => byImage[i].vector), prototypes.AsSpan(c * model.Package.Manifest.EmbeddingSize, model.Package.Manifest.EmbeddingSize));
                         }
 
                         var untested = Enumerable.Range(0, labels.Count).Where(c => test.All(t => t.Label != c)).Select(c => labels[c]).ToList();
@@ -184,15 +185,7 @@ internal static class EvalCommands
                     }
 
                     var name = string.Create(CultureInfo.InvariantCulture, $"{model.Package.Identity.Id} {model.Package.Identity.Version} · {k}-shot prototypes");
-                    var summary = new JsonObject();
-                    foreach (var metric in reports[0]["metrics"]!.AsObject().Select(m => m.Key))
-                    {
-                        var values = reports.Select(x => x["metrics"]![metric]!["value"]?.GetValue<double>() ?? double.NaN).ToArray();
-                        var mean = values.Average();
-                        var sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
-                        summary[metric] = new JsonObject { ["mean"] = mean, ["sd"] = sd, ["values"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()) };
-                    }
-
+                    var summary = RepeatSummary.Of(reports);
                     var document = new JsonObject
                     {
                         ["shots"] = k,
@@ -233,7 +226,7 @@ internal static class EvalCommands
                 using var model = await run.LoadAsync(modelDirectory, null, ct);
                 var vectors = await run.Embedder.EmbedAsync(model, run.Dataset.Images.Select(i => i.Path).ToList(), ct);
                 var indexed = run.Dataset.Images.Select((image, i) => (image, labels.ToList().IndexOf(image.Label))).ToList();
-                var (train, test) = run.TrainTest(indexed, run.Seed, 1);
+                var (train, test) = TrainTestSplit.Of(indexed, run.Split, run.Seed, 1);
                 var probe = LinearProbe.Fit(train.Select(t => vectors[t.Index]).ToList(), train.Select(t => t.Label).ToList(), labels.Count, strength);
                 var probabilities = test.Select(t => probe.Probabilities(vectors[t.Index])).ToList();
                 var report = ClassificationReport.Of(test.Select(t => t.Label).ToList(), probabilities, labels, run.Seed, run.Resamples, run.Ordered, test.Select(t => run.Dataset.Images[t.Index].Path).ToList());
@@ -335,31 +328,6 @@ internal static class EvalCommands
         return scores;
     }
 
-    private static void Mean(IEnumerable<float[]> unitVectors, Span<float> into)
-    {
-        var sum = new double[into.Length];
-        foreach (var v in unitVectors)
-        {
-            for (var d = 0; d < sum.Length; d++)
-            {
-                sum[d] += v[d];
-            }
-        }
-
-        var norm = Math.Sqrt(sum.Sum(x => x * x));
-        for (var d = 0; d < sum.Length; d++)
-        {
-            into[d] = (float)(sum[d] / norm);
-        }
-    }
-
-    private static List<int> Draw(List<int> candidates, int k, int seed)
-    {
-        var shuffled = candidates.ToArray();
-        new Random(seed).Shuffle(shuffled);
-        return shuffled.Take(k).ToList();
-    }
-
     internal static int[] ParseCounts(string text, string option)
     {
         var counts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -371,8 +339,8 @@ internal static class EvalCommands
 
     internal static JsonObject Provenance(ModelRuntime model, Abstractions.Tasks.ClassSource? classes) => new()
     {
-        ["model"] = new JsonObject { ["id"] = model.Package.Identity.Id, ["version"] = model.Package.Identity.Version, ["sha256"] = model.Package.Identity.Sha256, ["name"] = model.Package.Manifest.Name },
-        ["classSet"] = classes is null ? null : new JsonObject { ["kind"] = classes.Kind, ["id"] = classes.Id, ["version"] = classes.Version, ["sha256"] = classes.Sha256 },
+        ["model"] = model.Package.Identity.ToProvenance(model.Package.Manifest.Name).ToJson(),
+        ["classSet"] = classes?.ToProvenance().ToJson(),
         ["executionProvider"] = model.Package.ExecutionProvider,
     };
 }

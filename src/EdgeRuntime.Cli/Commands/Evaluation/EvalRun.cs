@@ -49,34 +49,6 @@ internal sealed record EvalRun(EdgertSettings Settings, Microsoft.Extensions.Log
         return images.Select(i => index[i.Label]).ToArray();
     }
 
-    /// <summary>
-    /// The training and test images: the dataset's own splits when it has them, else a seeded stratified split
-    /// that keeps <paramref name="trainPerClass"/> or half of each class (whichever is more) for training.
-    /// </summary>
-    public (List<(int Index, int Label)> Train, List<(int Index, int Label)> Test) TrainTest(IReadOnlyList<(LabelledImage Image, int Label)> all, int seed, int trainPerClass)
-    {
-        if (Dataset.HasSplits)
-        {
-            var test = Split ?? "test";
-            var train = all.Select((a, i) => (a, i)).Where(x => !string.Equals(x.a.Image.Split, test, StringComparison.OrdinalIgnoreCase)).Select(x => (x.i, x.a.Label)).ToList();
-            var tested = all.Select((a, i) => (a, i)).Where(x => string.Equals(x.a.Image.Split, test, StringComparison.OrdinalIgnoreCase)).Select(x => (x.i, x.a.Label)).ToList();
-            return (train, tested);
-        }
-
-        var trainSet = new List<(int, int)>();
-        var testSet = new List<(int, int)>();
-        foreach (var group in all.Select((a, i) => (i, a.Label)).GroupBy(x => x.Label))
-        {
-            var members = group.ToArray();
-            new Random(seed).Shuffle(members);
-            var keep = Math.Max(trainPerClass, members.Length / 2);
-            trainSet.AddRange(members.Take(keep));
-            testSet.AddRange(members.Skip(keep));
-        }
-
-        return (trainSet, testSet);
-    }
-
     public int WriteRetrieval(CliOutput output, List<(string Name, JsonObject Report)> runs)
     {
         Directory.CreateDirectory(Output);

@@ -1,11 +1,15 @@
 using System.Globalization;
 using EdgeRuntime.Journal.Events;
 
-namespace EdgeRuntime.Journal;
+namespace EdgeRuntime.Journal.Sqlite;
 
-// The service's runs: the marker that tells a clean stop from a kill, and the lock that keeps one service per journal.
-public sealed partial class SlideJournal
+/// <summary>The service's runs: the marker that tells a clean stop from a kill, and the lock that keeps one service per journal.</summary>
+internal sealed class ServiceRuns(JournalDatabase database) : IDisposable
 {
+    private readonly Lock runLock = new();
+    private RunStart? run;
+    private FileStream? runLockFile;
+
     /// <summary>
     /// Marks the start of a service run, once per journal object (later calls return the first answer): says whether
     /// the run before ended uncleanly (started and never marked stopped: a kill, a crash, a power cut), and puts every
@@ -14,7 +18,7 @@ public sealed partial class SlideJournal
     /// is refused and <see cref="IsServiceRunning"/> can tell whether one runs.
     /// </summary>
     /// <exception cref="IOException">Another service process is running on this journal.</exception>
-    public RunStart StartRun() => Guarded(() =>
+    public RunStart StartRun() => database.Guarded(() =>
     {
         lock (runLock)
         {
@@ -23,8 +27,8 @@ public sealed partial class SlideJournal
                 return run;
             }
 
-            runLockFile = TakeRunLock(DatabasePath);
-            using var connection = Open();
+            runLockFile = TakeRunLock(database.Path);
+            using var connection = database.Open();
             using var transaction = connection.BeginTransaction();
             RunStart.Previous? previous = null;
             using (var last = connection.CreateCommand())
@@ -42,22 +46,22 @@ public sealed partial class SlideJournal
             using (var list = connection.CreateCommand())
             {
                 list.Transaction = transaction;
-                list.CommandText = "SELECT id, path, size, state, reason, attempts, discovered_at, finished_at, location FROM slides WHERE state = 'Processing' ORDER BY discovered_at, id";
+                list.CommandText = $"SELECT {SqliteSlideQueue.Columns} FROM slides WHERE state = 'Processing' ORDER BY discovered_at, id";
                 using var reader = list.ExecuteReader();
                 while (reader.Read())
                 {
-                    interrupted.Add(Read(reader));
+                    interrupted.Add(SqliteSlideQueue.Read(reader));
                 }
             }
 
             var how = previous is { Clean: false } ? $"the service stopped uncleanly (a kill, a crash or a power cut; its run began {previous.StartedAt:u})" : "the service stopped";
             foreach (var slide in interrupted)
             {
-                Execute(connection, transaction, "UPDATE slides SET state = 'Pending' WHERE id = $id", ("$id", slide.Id));
-                Enqueue(connection, transaction, [SlideEvents.Interrupted(slide.Id, slide.Path, slide.Attempts, $"interrupted: {how} while it was being processed (attempt {slide.Attempts}); it is processed again")]);
+                JournalDatabase.Execute(connection, transaction, "UPDATE slides SET state = 'Pending' WHERE id = $id", ("$id", slide.Id));
+                SqliteOutbox.Insert(connection, transaction, [SlideEvents.Interrupted(slide.Id, slide.Path, slide.Attempts, $"interrupted: {how} while it was being processed (attempt {slide.Attempts}); it is processed again")]);
             }
 
-            Execute(connection, transaction, "INSERT INTO runs (pid, started_at) VALUES ($pid, $now)", ("$pid", Environment.ProcessId), ("$now", Now()));
+            JournalDatabase.Execute(connection, transaction, "INSERT INTO runs (pid, started_at) VALUES ($pid, $now)", ("$pid", Environment.ProcessId), ("$now", JournalDatabase.Now()));
             transaction.Commit();
             run = new RunStart(previous, [.. interrupted.Select(s => s.Id)]);
             return run;
@@ -65,7 +69,7 @@ public sealed partial class SlideJournal
     });
 
     /// <summary>Marks the run <see cref="StartRun"/> began as stopped cleanly (nothing was left half done by the process dying).</summary>
-    public void EndRun() => Guarded(() =>
+    public void EndRun() => database.Guarded(() =>
     {
         lock (runLock)
         {
@@ -74,8 +78,8 @@ public sealed partial class SlideJournal
                 return;
             }
 
-            using var connection = Open();
-            Execute(connection, null, "UPDATE runs SET stopped_at = $now WHERE id = (SELECT MAX(id) FROM runs)", ("$now", Now()));
+            using var connection = database.Open();
+            JournalDatabase.Execute(connection, null, "UPDATE runs SET stopped_at = $now WHERE id = (SELECT MAX(id) FROM runs)", ("$now", JournalDatabase.Now()));
             runLockFile?.Dispose();
             runLockFile = null;
         }
