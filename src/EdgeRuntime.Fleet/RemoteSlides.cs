@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Slides;
 using Microsoft.Extensions.Logging;
@@ -146,7 +147,7 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
 
         try
         {
-            var result = await processor.ProcessAsync(slideId, path, null, cancellationToken).ConfigureAwait(false);
+            var result = await processor.ProcessAsync(slideId, path, (IProgress<EncodingProgress>?)null, cancellationToken).ConfigureAwait(false);
             return new JobEnded(offer.Offer, slideId, "done", result.Document, null);
         }
         catch (OperationCanceledException)

@@ -1,14 +1,13 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Outbox;
-using EdgeRuntime.Journal;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Runtime.Progress;
 using MQTTnet;
 using MQTTnet.Protocol;
-using MQTTnet;
 
 namespace EdgeRuntime.Publishing.Mqtt;
 
