@@ -18,6 +18,9 @@ internal sealed class CellTask(CellHead head) : ISlideTask
     /// <inheritdoc />
     public string Name => TaskName;
 
+    /// <inheritdoc />
+    public int ContractMajorVersion => Abstractions.ContractVersion.Major;
+
     /// <summary>The head this task runs.</summary>
     public CellHead Head => head;
 
