@@ -16,7 +16,7 @@ public static class ContractVersion
     /// Incremented when members are added without breaking existing plugins. 1: the grid's shape
     /// (<see cref="Tasks.TileGridInfo"/> columns, rows, stride, overlap), class colours, and the registrar's query
     /// encoder. 2: <see cref="Requests.RequestFields"/>, reading a request's fields with their names and bounds. 3: dense tokens
-    /// on <see cref="Embeddings.EmbeddingBatch"/> and what a task needs of the model (<see cref="Tasks.ISlideTask.Needs"/>).
+    /// and the tiles' pixels on <see cref="Embeddings.EmbeddingBatch"/> and what a task needs of the model (<see cref="Tasks.ISlideTask.Needs"/>).
     /// 4: <see cref="Provenance"/>, the one shape of an artefact's id, version and hash in an output.
     /// </summary>
     public const int Minor = 4;

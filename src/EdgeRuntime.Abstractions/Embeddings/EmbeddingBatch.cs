@@ -44,6 +44,13 @@ public sealed class EmbeddingBatch
     /// </summary>
     public IReadOnlyList<DenseTokens> Dense { get; init; } = [];
 
+    /// <summary>
+    /// The tiles these embeddings were computed from, with their pixels, for dense tasks that work at pixel resolution
+    /// (a cell head's skip connection, as CellViT's); the memory is the pipeline's, valid only during the call. Null
+    /// where the host encodes without a tile batch (a plain image encoded whole) (added in 2.3).
+    /// </summary>
+    public TileBatch? Pixels { get; init; }
+
     /// <summary>The embedding of tile <paramref name="i"/> of this batch.</summary>
     public ReadOnlySpan<float> VectorOf(int i) => Vectors.Span.Slice(i * Dimension, Dimension);
 }

@@ -24,6 +24,13 @@ public class EngineOptions
     /// <summary>Long side of the overlay picture in pixels. Default 1024.</summary>
     public int OverlaySize { get; set; } = 1024;
 
+    /// <summary>
+    /// A cell head package folder (head.json and its decoder; docs/cells.md): when set, the <c>cells</c> task runs it on
+    /// every tile's dense tokens. Empty (the default): no cell task. The head must have been trained on the model's
+    /// encoder (id and model.json hash), or every slide fails with the reason.
+    /// </summary>
+    public string CellHead { get; set; } = string.Empty;
+
     /// <summary>Every problem with these options, each with its configuration path.</summary>
     public virtual IEnumerable<string> Validate()
     {

@@ -37,6 +37,8 @@ public sealed class SlideEngine(
     // Every slide this pipeline runs at once takes turns at the encoder, oldest first (Processing:SlidesInFlight).
     private readonly EncoderTurns turns = new();
 
+    private readonly Cells.CellHeads cellHeads = new(processing, loggers);
+
     /// <summary>Runs one slide.</summary>
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideRun> RunAsync(SlideRunInput input, CancellationToken cancellationToken)
@@ -76,7 +78,14 @@ public sealed class SlideEngine(
             StrideYLevel0 = grid.TileHeightLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize,
             Overlap = grid.Overlap,
         };
-        var taskRuns = await TaskRuns.StartAsync(input.Tasks.Select(t => t.Task).ToList(), slide.Info, name => new SlideTaskContext
+        // The cell task joins the plugins' tasks when a cell head is configured; it reads the same encoder pass.
+        var tasks = input.Tasks.Select(t => t.Task).ToList();
+        if (cellHeads.TaskFor(model) is { } cellTask)
+        {
+            tasks.Add(cellTask);
+        }
+
+        var taskRuns = await TaskRuns.StartAsync(tasks, slide.Info, name => new SlideTaskContext
         {
             SlideId = input.SlideId,
             Model = model.Package.Identity,

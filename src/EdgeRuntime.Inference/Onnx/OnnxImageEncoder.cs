@@ -76,7 +76,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
             }
 
             Run(count, cancellationToken);
-            return new EmbeddingBatch(batch.SlideId, batch.Tiles, Dimension, output.AsMemory(0, count * Dimension)) { Dense = DenseOf(count) };
+            return new EmbeddingBatch(batch.SlideId, batch.Tiles, Dimension, output.AsMemory(0, count * Dimension)) { Dense = DenseOf(count), Pixels = batch };
         }
         finally
         {

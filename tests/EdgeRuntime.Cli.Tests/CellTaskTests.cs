@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeRuntime.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace EdgeRuntime.Cli.Tests;
+
+/// <summary>
+/// The live cell task through `edgert process`: the reference head (trained at first use on the frozen UNI twin's
+/// tokens) on a generated slide whose every nucleus is known (tools/train-cell-head.py --slide), with overlapping tiles,
+/// against the truth: counts per class, detection F1 by centroid pairing within 6 px (0.5 µm/px: CoNIC's radius).
+/// </summary>
+public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
+{
+    private const double Radius = 6;
+
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Known_nuclei_on_a_generated_slide_are_counted_and_found_once_across_tile_seams()
+    {
+        var head = ReferenceCellHead.Package;
+        var truth = ReferenceCellHead.WriteSlide(temp.File("nuclei.tiff"), 1120, 896, seed: 7);
+        var (result, folder) = Process(truth.Path, head, FamilyTwins.Package("uni"), overlap: 32);
+        var cells = result["tasks"]!["cells"]!;
+        Assert.True(cells["status"]!.GetValue<string>() == "ok", cells.ToJsonString());
+        var output = cells["output"]!;
+
+        // The result names the head it ran, by id, version and the hash of its head.json.
+        var headJson = File.ReadAllBytes(Path.Combine(head, "head.json"));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(headJson)), output["head"]!["sha256"]!.GetValue<string>());
+        Assert.Equal("synthetic-nuclei-uni", output["head"]!["id"]!.GetValue<string>());
+
+        var found = ReadTable(Path.Combine(folder, "cells.csv.gz"));
+        Assert.Equal(output["cells"]!.GetValue<long>(), found.Count);
+        var (tp, fp, fn, classAgree) = Pair(truth.Nuclei, found);
+        var f1 = 2.0 * tp / ((2.0 * tp) + fp + fn);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"truth {truth.Nuclei.Count}, found {found.Count}: TP {tp} FP {fp} FN {fn}, F1 {f1:0.000}, class agreement of pairs {classAgree:0.000}"));
+        var classes = output["classes"]!.AsArray();
+        foreach (var c in classes)
+        {
+            var name = c!["name"]!.GetValue<string>();
+            var expected = truth.Nuclei.Count(n => n.Class == name);
+            var counted = c["count"]!.GetValue<long>();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: truth {expected}, counted {counted} ({100.0 * (counted - expected) / expected:+0.0;-0.0} %), {c["perMm2"]} /mm²"));
+        }
+
+        log.WriteLine(output.ToJsonString());
+        // Floors at what the reference head measures today (F1 0.51: lymphocytes counted within 3 %, the pale tumour
+        // nuclei and thin fibroblasts mostly below the nucleus threshold), not the issue's target (counts within a few
+        // per cent, F1 near 1), which needs a better-trained head (docs/cells.md, "What is next"). They catch a broken
+        // path: no cells, cells in the wrong place (F1 0), or lymphocytes double-counted across seams.
+        Assert.True(f1 >= 0.45, $"F1 {f1:0.000}");
+        var lymphocytes = classes.Single(c => c!["name"]!.GetValue<string>() == "lymphocyte")!["count"]!.GetValue<long>();
+        var knownLymphocytes = truth.Nuclei.Count(n => n.Class == "lymphocyte");
+        Assert.True(Math.Abs(lymphocytes - knownLymphocytes) <= 0.1 * knownLymphocytes, $"lymphocytes {lymphocytes} against {knownLymphocytes}");
+
+        // No nucleus twice: a second detection within the radius of a kept one would be a seam copy.
+        var twins = found.SelectMany((a, i) => found.Skip(i + 1).Where(b => Distance(a.X, a.Y, b.X, b.Y) < 3)).Count();
+        Assert.Equal(0, twins);
+
+        // Densities per mm² of tissue: the whole slide is tissue here (the detector is off), 1120 × 896 px at 0.5 µm/px.
+        var mm2 = 1120 * 896 * 0.25 / 1e6;
+        Assert.Equal(mm2, output["tissueMm2"]!.GetValue<double>(), 3);
+
+        // QuPath detections: shapely reads every polygon as valid, in level-0 pixels inside the slide.
+        var geo = ExternalTool.Python(
+            """
+            import json, sys
+            from shapely.geometry import shape
+            fc = json.load(open(sys.argv[1]))
+            gs = [shape(f["geometry"]) for f in fc["features"]]
+            print(json.dumps({"n": len(gs), "valid": all(g.is_valid for g in gs), "maxx": max(g.bounds[2] for g in gs), "maxy": max(g.bounds[3] for g in gs),
+                              "objectTypes": sorted({f["properties"]["objectType"] for f in fc["features"]})}))
+            """,
+            Path.Combine(folder, "cells.geojson"));
+        var g = JsonNode.Parse(geo)!;
+        Assert.Equal(found.Count, g["n"]!.GetValue<int>());
+        Assert.True(g["valid"]!.GetValue<bool>());
+        Assert.True(g["maxx"]!.GetValue<double>() <= 1120 && g["maxy"]!.GetValue<double>() <= 896);
+        Assert.Equal("[\"detection\"]", g["objectTypes"]!.ToJsonString());
+
+        // Every file is an artefact of the result.
+        var artefacts = result["artefacts"]!.AsArray().Select(a => a!["path"]!.GetValue<string>()).ToList();
+        Assert.Contains("cells.geojson", artefacts);
+        Assert.Contains("cells.csv.gz", artefacts);
+        Assert.Contains("cells-overlay.png", artefacts);
+    }
+
+    [Fact]
+    public void A_head_on_another_encoder_is_refused_with_the_reason()
+    {
+        var truth = ReferenceCellHead.WriteSlide(temp.File("small.tiff"), 448, 448, seed: 3);
+        var config = Config(ReferenceCellHead.Package, 0);
+        var (code, _, error) = Edgert.Run("process", truth.Path, "-m", FamilyTwins.Package("virchow2"), "--out", temp.File("results-refused"), "--config", config);
+        Assert.NotEqual(0, code);
+        Assert.Contains("encoder: trained on model 'uni'", error);
+        Assert.Contains("but the model is 'virchow2'", error);
+    }
+
+    private (JsonNode Result, string Folder) Process(string slide, string head, string model, int overlap)
+    {
+        var config = Config(head, overlap);
+        var results = temp.File("results");
+        var (code, output, error) = Edgert.Run("process", slide, "-m", model, "--out", results, "--config", config);
+        Assert.True(code == 0, error);
+        var result = JsonNode.Parse(output)!;
+        return (result, Path.Combine(results, result["slideId"]!.GetValue<string>()));
+    }
+
+    private string Config(string head, int overlap)
+    {
+        var path = temp.File($"cells-{overlap}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                ZeroShot = new { TextEmbeddingCache = temp.File("cache") },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+                Tissue = new { Detector = "none" },
+                Tiling = new { Overlap = overlap },
+                Plugins = new { Tasks = "", ActiveFile = temp.File("active.json") },
+                // The head runs inside the task's calls: a loaded test machine must not time it out.
+                Processing = new { CellHead = head, TaskTimeoutSeconds = 1800 },
+            },
+        }));
+        return path;
+    }
+
+    private static List<(double X, double Y, string Class)> ReadTable(string path)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
+        var header = reader.ReadLine()!.Split(',');
+        int x = Array.IndexOf(header, "x"), y = Array.IndexOf(header, "y"), c = Array.IndexOf(header, "class");
+        var rows = new List<(double, double, string)>();
+        while (reader.ReadLine() is { } line)
+        {
+            var f = line.Split(',');
+            rows.Add((double.Parse(f[x], CultureInfo.InvariantCulture), double.Parse(f[y], CultureInfo.InvariantCulture), f[c]));
+        }
+
+        return rows;
+    }
+
+    // Pairs by increasing distance within the radius, each nucleus at most once (greedy; with F1 near 1 it is the
+    // Hungarian pairing's count).
+    private static (int Tp, int Fp, int Fn, double ClassAgreement) Pair(IReadOnlyList<KnownNucleus> truth, List<(double X, double Y, string Class)> found)
+    {
+        var pairs = new List<(double D, int T, int F)>();
+        for (var t = 0; t < truth.Count; t++)
+        {
+            for (var f = 0; f < found.Count; f++)
+            {
+                var d = Distance(truth[t].X, truth[t].Y, found[f].X, found[f].Y);
+                if (d <= Radius)
+                {
+                    pairs.Add((d, t, f));
+                }
+            }
+        }
+
+        var usedT = new bool[truth.Count];
+        var usedF = new bool[found.Count];
+        int tp = 0, agree = 0;
+        foreach (var (_, t, f) in pairs.OrderBy(p => p.D))
+        {
+            if (usedT[t] || usedF[f])
+            {
+                continue;
+            }
+
+            usedT[t] = usedF[f] = true;
+            tp++;
+            agree += truth[t].Class == found[f].Class ? 1 : 0;
+        }
+
+        return (tp, found.Count - tp, truth.Count - tp, tp == 0 ? 0 : (double)agree / tp);
+    }
+
+    private static double Distance(double x0, double y0, double x1, double y1) => Math.Sqrt(((x0 - x1) * (x0 - x1)) + ((y0 - y1) * (y0 - y1)));
+}
