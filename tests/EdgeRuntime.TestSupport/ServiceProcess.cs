@@ -19,6 +19,14 @@ public sealed class ServiceProcess : IDisposable
 
         // Many services run at once in the tests: each operations endpoint takes a free port, which its log names.
         info.Environment["EdgeRuntime__Operations__Port"] = "0";
+
+        // The float graph unless a test asks otherwise: the int8 copy is built in the background once the done folder
+        // has slides and adopted at the next activation, so a restart or a swap would change a test's numbers
+        // mid-run. The int8 path has its own tests (Int8GateTests, PrecisionProvenanceTests).
+        if (!info.Environment.ContainsKey("EdgeRuntime__Inference__Precision"))
+        {
+            info.Environment["EdgeRuntime__Inference__Precision"] = "float";
+        }
         foreach (var a in new[] { edgertDll, "run", "--config", configPath })
         {
             info.ArgumentList.Add(a);

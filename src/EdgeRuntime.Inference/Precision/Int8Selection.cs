@@ -121,13 +121,21 @@ public static class Int8Selection
             Directory.CreateDirectory(store.Folder);
             // One builder per copy across processes (the service and a one-shot command may start together).
             using var hold = new FileStream(Path.Combine(store.Folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // The tiles first: with no slide to judge on yet (a new box, an empty done folder) there is nothing to
+            // gain from quantising, and a copy built now would be built again at every activation until there is.
+            var (tiles, sources) = GateTiles.Read(options.Int8GateSlides, package.Manifest.Tiling.TileSize, options.Int8GateTiles);
+            if (tiles.Count == 0)
+            {
+                PrecisionLog.NoGateSlides(logger, id, version);
+                return null;
+            }
+
             if (!File.Exists(store.Graph))
             {
                 await Int8Quantizer.WriteAsync(package.Directory, store.Graph, cancellationToken).ConfigureAwait(false);
             }
 
             var int8Sha256 = PackageFiles.Sha256(store.Graph);
-            var (tiles, sources) = GateTiles.Read(options.Int8GateSlides, package.Manifest.Tiling.TileSize, options.Int8GateTiles);
             GateOutcome outcome;
             using (var session = new SessionFactory(CpuOnly(options), logger).Create(store.Graph, "image encoder (int8, gate)").Session)
             {

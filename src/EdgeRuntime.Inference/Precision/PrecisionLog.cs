@@ -26,6 +26,6 @@ internal static partial class PrecisionLog
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Image encoder of {ModelId} {Version} keeps float: its int8 copy could not be made or gated: {Reason}.")]
     public static partial void Int8Unavailable(ILogger logger, string modelId, string version, string reason);
 
-    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Image encoder of {ModelId} {Version} keeps float: no slides to gate an int8 copy on (EdgeRuntime:Inference:Int8GateSlides is empty).")]
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Image encoder of {ModelId} {Version} keeps float: no slides to gate an int8 copy on yet (EdgeRuntime:Inference:Int8GateSlides names none, or none with tissue tiles, such as an empty done folder); it is judged again at the next activation.")]
     public static partial void NoGateSlides(ILogger logger, string modelId, string version);
 }

@@ -77,6 +77,23 @@ public sealed class Int8GateTests : IDisposable
     }
 
     [Fact]
+    public async Task With_no_slide_to_judge_on_yet_nothing_is_quantised_and_float_is_kept()
+    {
+        // A new box: the done folder the gate reads by default is still empty. Quantising now would be wasted (and
+        // repeated at every activation); the model runs float and the copy waits for the site's first slides.
+        var directory = ReferenceModels.Package(ReferenceModels.ClipVitB32);
+        var empty = Directory.CreateDirectory(temp.File("done")).FullName;
+        using var package = Models.Load(directory);
+        var options = Options(PrecisionMode.Auto);
+        options.Int8GateSlides = [empty];
+        await await Int8Selection.ApplyAsync(package, options, Cache, logger, CancellationToken.None);
+
+        Assert.Equal("float32", package.Precision.Name); // the package's own graph (docs/result.schema.json)
+        Assert.False(File.Exists(new Int8Store(Cache, package).Graph));
+        Assert.Contains(Messages(LogLevel.Information), m => m.Contains("no slides to gate an int8 copy on yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_bound_no_copy_can_reach_keeps_float_and_says_why()
     {
         using var package = Models.Load(ReferenceModels.Package(ReferenceModels.Tiny));
