@@ -1,5 +1,3 @@
-using EdgeRuntime.Engine.Encoding;
-
 // The pipeline against its two ceilings, on the same tiles, batch size and threads, measured in one run with
 // interleaved repeats (bare, pipeline, raw, bare, pipeline, raw, ...), so that drift hits all three alike.
 //
@@ -21,6 +19,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Slides;

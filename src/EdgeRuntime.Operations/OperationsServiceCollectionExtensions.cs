@@ -1,5 +1,5 @@
-using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Runtime.Results;

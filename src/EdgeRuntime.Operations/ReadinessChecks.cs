@@ -1,5 +1,5 @@
-using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

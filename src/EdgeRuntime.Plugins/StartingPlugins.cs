@@ -1,10 +1,10 @@
 using System.Text.Json;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Runtime.Swapping;

@@ -8,9 +8,9 @@ using EdgeRuntime.Runtime.Metrics;
 using EdgeRuntime.TestSupport;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Packets;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeRuntime.Lis.Tests;
 

@@ -7,9 +7,9 @@ using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Publishing.Requests;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Runtime.Swapping;
+using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Packets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace EdgeRuntime.Publishing.Tests;

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using EdgeRuntime.Inference.Heads;
-using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Inference.Heads;
+using EdgeRuntime.Inference.Onnx;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Engine.Cells;

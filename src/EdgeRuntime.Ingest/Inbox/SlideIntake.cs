@@ -1,10 +1,10 @@
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Events;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Journal.Signals;
-using EdgeRuntime.Journal;
-using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Slides;
+using EdgeRuntime.Slides.Reading;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Ingest.Inbox;

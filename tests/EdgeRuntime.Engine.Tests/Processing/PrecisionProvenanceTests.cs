@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Engine.Tests.Running;
+using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Runtime.Results;
-using EdgeRuntime.Engine.Tests.Running;
 using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
