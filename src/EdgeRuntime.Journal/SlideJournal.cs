@@ -15,6 +15,9 @@ namespace EdgeRuntime.Journal;
 public sealed class SlideJournal : ISlideQueue, IOutbox, IJournalStatistics, IDisposable
 {
     private readonly JournalDatabase database;
+
+    /// <summary>The journal's file, for tables kept beside the slides' (the fleet's ledger).</summary>
+    internal JournalDatabase Database => database;
     private readonly SqliteSlideQueue slides;
     private readonly SqliteOutbox outbox;
     private readonly SqliteJournalStatistics statistics;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeRuntime.Journal.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeRuntime.Journal.Fleet;
@@ -11,14 +12,14 @@ namespace EdgeRuntime.Journal.Fleet;
 /// </summary>
 public sealed class FleetLedger
 {
-    private readonly string connectionString;
+    private readonly JournalDatabase database;
 
     /// <summary>Opens the ledger beside <paramref name="journal"/>'s tables (created on first use).</summary>
     public FleetLedger(SlideJournal journal)
     {
         ArgumentNullException.ThrowIfNull(journal);
         DatabasePath = journal.DatabasePath;
-        connectionString = new SqliteConnectionStringBuilder { DataSource = journal.DatabasePath, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 30 }.ToString();
+        database = journal.Database; // its connections, busy timeout, file-identity check and failures
         Guarded(() =>
         {
             using var connection = Open();
@@ -147,49 +148,15 @@ public sealed class FleetLedger
 
     private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) => Execute(connection, sql, null, parameters);
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) => JournalDatabase.Execute(connection, null, sql, parameters);
 
-    private static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    private static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction, params (string Name, object Value)[] parameters) => JournalDatabase.Execute(connection, transaction, sql, parameters);
 
-        return command.ExecuteNonQuery();
-    }
+    private SqliteConnection Open() => database.Open();
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private T Guarded<T>(Func<T> action) => database.Guarded(action);
 
-    // As the journal's own: callers see the journal's failure, never SQLite's types.
-    private T Guarded<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException e)
-        {
-            throw new JournalUnavailableException(DatabasePath, e);
-        }
-    }
-
-    private void Guarded(Action action) => Guarded(() =>
-    {
-        action();
-        return true;
-    });
+    private void Guarded(Action action) => database.Guarded(action);
 }
 
 /// <summary>A lease on an offered slide.</summary>
