@@ -19,7 +19,7 @@ internal static class Contours
             var k = labels[i];
             if (k > 0 && rings[k] is null)
             {
-                rings[k] = Ring(labels, w, h, k, i % w, i / w);
+                rings[k] = Simple(Ring(labels, w, h, k, i % w, i / w));
             }
         }
 
@@ -73,5 +73,49 @@ internal static class Contours
             vx += Steps[dir].Dx;
             vy += Steps[dir].Dy;
         }
+    }
+
+    // The turn rule keeps a ring off itself where two of its own pixels touch at a corner, but not where a pixel
+    // missing from the instance touches the outside at a corner: the trace then runs round that pixel and meets itself
+    // at the shared vertex (shapely: "Ring Self-intersection"; QuPath draws it, validators refuse it). Cut at each
+    // repeated vertex: a loop turning the other way is a hole, filled (a nucleus's outline has no holes); of two loops
+    // turning the same way, the larger is kept.
+    internal static List<(double X, double Y)> Simple(List<(double X, double Y)> ring)
+    {
+        while (true)
+        {
+            var seen = new Dictionary<(double, double), int>();
+            int from = -1, to = -1;
+            for (var i = 0; i < ring.Count && from < 0; i++)
+            {
+                if (!seen.TryAdd(ring[i], i))
+                {
+                    (from, to) = (seen[ring[i]], i);
+                }
+            }
+
+            if (from < 0)
+            {
+                return ring;
+            }
+
+            var loop = ring.GetRange(from, to - from);
+            var rest = ring.Take(from).Concat(ring.Skip(to)).ToList();
+            var (a, b) = (Area(loop), Area(rest));
+            ring = Math.Sign(a) == Math.Sign(b) && Math.Abs(a) > Math.Abs(b) ? loop : rest;
+        }
+    }
+
+    // Twice the signed area (shoelace), the sign giving the ring's turning direction.
+    private static double Area(List<(double X, double Y)> ring)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < ring.Count; i++)
+        {
+            var (p, q) = (ring[i], ring[(i + 1) % ring.Count]);
+            sum += (p.X * q.Y) - (q.X * p.Y);
+        }
+
+        return sum;
     }
 }

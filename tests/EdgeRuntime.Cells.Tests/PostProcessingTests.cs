@@ -1,4 +1,5 @@
 using EdgeRuntime.Cells;
+using EdgeRuntime.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -113,6 +114,32 @@ public sealed class PostProcessingTests(ITestOutputHelper log)
         Assert.Equal(12, ShoelaceArea(cells[2].Contour)); // the outer boundary: the hole is not subtracted
         Assert.Equal(10, cells[2].Area);
         Assert.Equal(-1, cells[0].Class);
+    }
+
+    [Fact]
+    public void A_missing_pixel_that_touches_the_outside_at_a_corner_is_filled_not_traced_round()
+    {
+        // Seen on a live slide (shapely: "Ring Self-intersection"): pixel (2,2) is missing and touches the outside
+        // pixel (1,1) at the vertex (2,2), so a trace round the instance meets itself there.
+        const int W = 5;
+        var rows = new[]
+        {
+            ".....",
+            "..11.",
+            ".1.1.",
+            ".111.",
+            ".....",
+        };
+        var labels = string.Concat(rows).Select(c => c == '.' ? 0 : c - '0').ToArray();
+        var maps = new CellMaps(W, rows.Length, new float[W * rows.Length], new float[W * rows.Length], null, null, null, 0);
+        var (_, cells) = CellPostProcessing.Describe(labels, maps);
+        var ring = cells[0].Contour;
+        Assert.Equal(ring.Count, ring.Distinct().Count()); // no vertex twice: a simple ring
+        Assert.Equal(8, ShoelaceArea(ring)); // by hand: the 3x3 block at (1,1) less its corner pixel (1,1), hole filled
+        var check = ExternalTool.Python(
+            "import json, sys\nfrom shapely.geometry import Polygon\nprint(Polygon(json.loads(sys.argv[1])).is_valid)",
+            System.Text.Json.JsonSerializer.Serialize(ring.Select(p => new[] { p.X, p.Y })));
+        Assert.Equal("True", check.Trim()); // shapely, the reference QuPath's GeoJSON readers agree with
     }
 
     internal static double ShoelaceArea(IReadOnlyList<(double X, double Y)> ring)

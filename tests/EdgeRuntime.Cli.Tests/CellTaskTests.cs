@@ -73,15 +73,16 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
             """
             import json, sys
             from shapely.geometry import shape
+            from shapely.validation import explain_validity
             fc = json.load(open(sys.argv[1]))
             gs = [shape(f["geometry"]) for f in fc["features"]]
-            print(json.dumps({"n": len(gs), "valid": all(g.is_valid for g in gs), "maxx": max(g.bounds[2] for g in gs), "maxy": max(g.bounds[3] for g in gs),
+            print(json.dumps({"n": len(gs), "valid": all(g.is_valid for g in gs), "why": [explain_validity(g) + " " + g.wkt[:300] for g in gs if not g.is_valid][:3], "maxx": max(g.bounds[2] for g in gs), "maxy": max(g.bounds[3] for g in gs),
                               "objectTypes": sorted({f["properties"]["objectType"] for f in fc["features"]})}))
             """,
             Path.Combine(folder, "cells.geojson"));
         var g = JsonNode.Parse(geo)!;
         Assert.Equal(found.Count, g["n"]!.GetValue<int>());
-        Assert.True(g["valid"]!.GetValue<bool>());
+        Assert.True(g["valid"]!.GetValue<bool>(), g["why"]!.ToJsonString());
         Assert.True(g["maxx"]!.GetValue<double>() <= 1120 && g["maxy"]!.GetValue<double>() <= 896);
         Assert.Equal("[\"detection\"]", g["objectTypes"]!.ToJsonString());
 

@@ -24,6 +24,9 @@ internal sealed class BrokerClient : IAsyncDisposable
 
     public ConcurrentQueue<string> Received { get; } = new();
 
+    /// <summary>A PINGREQ answered: the broker has handled every packet this client sent before it (one connection's packets in order).</summary>
+    public Task PingAsync() => client.PingAsync();
+
     public ConcurrentQueue<(string Topic, string Payload)> Payloads { get; } = new();
 
     /// <summary>The response topic of each message received ("" for none).</summary>

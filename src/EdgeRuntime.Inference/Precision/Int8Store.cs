@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Packages;
 
 namespace EdgeRuntime.Inference.Precision;
@@ -82,9 +83,7 @@ internal sealed class Int8Store
             ["int8Sha256"] = outcome.Int8Sha256,
             ["judgedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        var temporary = GateFile + ".part";
-        File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(temporary, GateFile, overwrite: true);
-        File.WriteAllText(GateHashFile, PackageFiles.Sha256(GateFile) + "\n");
+        AtomicFile.WriteText(GateFile, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteText(GateHashFile, PackageFiles.Sha256(GateFile) + "\n");
     }
 }
