@@ -125,24 +125,18 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
         var slideId = offer.Text("slideId") ?? string.Empty;
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         job = new Job(offer.Offer, slideId, granted.Owner, cancel) { NextRenewal = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.LeaseSeconds / 3) };
-        var path = Resolve(offer.Text("path"));
+        var size = offer.Body["size"] is JsonValue s && s.TryGetValue<long>(out var n) ? n : -1;
+        var (path, refusal) = SharedSlideFile.Find(options.SharedRoot!, offer.Text("path"), size);
         FleetLog.Taking(logger, slideId, granted.Owner, path ?? "(no path)");
-        _ = Task.Run(async () => inputs.TryWrite(await RunAsync(offer, slideId, path, cancel.Token).ConfigureAwait(false)), CancellationToken.None);
+        _ = Task.Run(async () => inputs.TryWrite(await RunAsync(offer, slideId, path, refusal, cancel.Token).ConfigureAwait(false)), CancellationToken.None);
     }
 
-    private async Task<JobEnded> RunAsync(FleetMessage offer, string slideId, string? path, CancellationToken cancellationToken)
+    private async Task<JobEnded> RunAsync(FleetMessage offer, string slideId, string? path, string? refusal, CancellationToken cancellationToken)
     {
+        // The file must be the one offered (a regular file, its size) where this box mounts the shared storage.
         if (path is null)
         {
-            return new JobEnded(offer.Offer, slideId, "return", null, "the offer's path leads out of the shared storage");
-        }
-
-        // The file must be the one offered: the same size where this box mounts the shared storage.
-        var size = offer.Body["size"] is JsonValue s && s.TryGetValue<long>(out var n) ? n : -1;
-        var file = new FileInfo(path);
-        if (!file.Exists || file.Length != size)
-        {
-            return new JobEnded(offer.Offer, slideId, "return", null, file.Exists ? $"{path} has {file.Length} bytes, the offer says {size}" : $"{path} is not on this box's shared storage mount");
+            return new JobEnded(offer.Offer, slideId, "return", null, refusal);
         }
 
         try
@@ -165,18 +159,6 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
         }
     }
 
-    // The offer's path is relative to the shared storage; one that climbs out of it is refused.
-    private string? Resolve(string? relative)
-    {
-        if (string.IsNullOrEmpty(relative) || Path.IsPathRooted(relative))
-        {
-            return null;
-        }
-
-        var root = Path.GetFullPath(options.SharedRoot!);
-        var full = Path.GetFullPath(Path.Combine(root, relative));
-        return full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
-    }
 
     private sealed record Claim(FleetMessage Offer, string Owner, DateTimeOffset Deadline);
 
