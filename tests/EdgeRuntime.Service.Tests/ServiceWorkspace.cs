@@ -30,7 +30,9 @@ internal sealed class ServiceWorkspace : IDisposable
                 Processing = new { ResultsDirectory = Results, DiskFullRetrySeconds = 1, ModelPackage = textureTestModel ? TestModel.Package : ReferenceModels.Package(model), TaskSettings = taskSettings ?? [], TaskStateDirectory = root.File("state/tasks"), SlidesInFlight = slidesInFlight },
                 Mqtt = new { Host = embedded ? null : "127.0.0.1", Port = port, Username = username, Password = password, AdminUsername = adminUsername, AdminPassword = adminPassword, NodeId = "box1", MetricsIntervalSeconds = 2, ReconnectMinSeconds = 0.5, ReconnectMaxSeconds = 2 },
                 Broker = new { ReadOnlyAccounts = (readOnlyAccounts ?? []).Select(a => new { Username = a.Key, Password = a.Value }).ToArray() },
-                Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2 },
+                // Float, written here and not only in the service's environment: the in-process commands (tag, embed)
+                // read this file, and under "auto" a gate kept by one command would switch the next to int8 mid-test.
+                Inference = new { ExecutionProviders = new[] { "CPU" }, IntraOpThreads = 2, Precision = "float" },
                 ZeroShot = textureTestModel
                     ? new Dictionary<string, string> { ["TextEmbeddingCache"] = root.File("state/text-embeddings"), ["DefaultPromptSet"] = TestModel.PromptSet }
                     : new Dictionary<string, string> { ["TextEmbeddingCache"] = Path.Combine(ReferenceModels.Root, ".text-embeddings") },
