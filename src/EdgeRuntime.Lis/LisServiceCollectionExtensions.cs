@@ -1,3 +1,4 @@
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Lis.Delivery;
 using EdgeRuntime.Lis.Fhir;
@@ -9,6 +10,10 @@ namespace EdgeRuntime.Lis;
 /// <summary>Registers the LIS transports: FHIR on MQTT, FHIR to a server, HL7 v2 over MLLP, each an outbox sink with its own cursor.</summary>
 public static class LisServiceCollectionExtensions
 {
+    /// <summary>Adds the LIS transports <c>EdgeRuntime:Lis</c> turns on, bound and checked here; its problems are reported at start with every other component's.</summary>
+    public static IServiceCollection AddLis(this IServiceCollection services, IConfigurationSections sections) =>
+        services.RegisterLis(sections.BindChecked<LisOptions>(LisOptions.Section, o => o.Validate()));
+
     /// <summary>
     /// Adds the LIS transports <paramref name="options"/> (EdgeRuntime:Lis) turns on, validated now: an invalid setting
     /// stops the start with every problem and its configuration path. Register it after MQTT publishing.
@@ -18,6 +23,11 @@ public static class LisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         Foundation.OptionsValidation.ThrowIfInvalid(options.Validate(), nameof(options));
+        return services.RegisterLis(options);
+    }
+
+    private static IServiceCollection RegisterLis(this IServiceCollection services, LisOptions options)
+    {
         if (!options.AnyTransport)
         {
             return services;

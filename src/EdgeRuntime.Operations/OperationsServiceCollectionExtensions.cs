@@ -1,3 +1,4 @@
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Publishing.Mqtt;
@@ -13,6 +14,18 @@ namespace EdgeRuntime.Operations;
 /// <summary>Registers the operations endpoint: Prometheus metrics and health probes over HTTP.</summary>
 public static class OperationsServiceCollectionExtensions
 {
+    /// <summary>Adds the endpoint with <c>EdgeRuntime:Operations</c> bound and checked here; its problems are reported at start with every other component's.</summary>
+    public static IServiceCollection AddOperationsEndpoint(this IServiceCollection services, IConfigurationSections sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var options = sections.Bind<OperationsOptions>(OperationsOptions.Section);
+        var problems = options.Validate().ToList();
+        sections.Refuse(problems);
+
+        // Registering reads the public address; refused, the start stops with the problems instead.
+        return problems.Count == 0 ? services.AddOperationsEndpoint(options) : services;
+    }
+
     /// <summary>Adds the endpoint, when <paramref name="options"/> enable it; register it after the components it reads.</summary>
     public static IServiceCollection AddOperationsEndpoint(this IServiceCollection services, OperationsOptions options)
     {

@@ -1,3 +1,4 @@
+using EdgeRuntime.Foundation;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Journal.Outbox;
 using EdgeRuntime.Publishing.Broker;
@@ -11,6 +12,33 @@ namespace EdgeRuntime.Publishing;
 /// <summary>Registers the publishing component: the embedded broker (when no broker is configured), the MQTT sink of the outbox, and requests over MQTT.</summary>
 public static class PublishingServiceCollectionExtensions
 {
+    /// <summary>
+    /// Adds MQTT publishing with <c>EdgeRuntime:Mqtt</c> and <c>EdgeRuntime:Broker</c> bound and checked here (the
+    /// embedded broker's settings against whether it runs); their problems are reported at start with every other
+    /// component's.
+    /// </summary>
+    public static IServiceCollection AddMqttPublishing(this IServiceCollection services, IConfigurationSections sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var mqtt = sections.BindChecked<MqttOptions>(MqttOptions.Section, o => o.Validate());
+        var broker = sections.BindChecked<EmbeddedBrokerOptions>(EmbeddedBrokerOptions.Section, o => BrokerErrors(o, mqtt));
+        return services.AddMqttPublishing(mqtt, broker);
+    }
+
+    // The embedded broker's options matter only when it runs; set with an external broker, they would mislead.
+    private static IEnumerable<string> BrokerErrors(EmbeddedBrokerOptions broker, MqttOptions mqtt)
+    {
+        if (!mqtt.Embedded)
+        {
+            return broker.Tls.Enabled || broker.ReadOnlyAccounts.Count > 0 || broker.Addresses is { Length: > 0 }
+                ? [$"{EmbeddedBrokerOptions.Section} configures the embedded broker, but {MqttOptions.Section}:Host is set, so none runs: give the external broker these settings (its listeners and ACL) instead."]
+                : [];
+        }
+
+        string[] reserved = [mqtt.Username ?? ServiceAccount.BuiltInUsername, .. mqtt.AdminEnabled ? [mqtt.AdminUsername!] : Array.Empty<string>()];
+        return broker.Validate(!string.IsNullOrEmpty(mqtt.Username) || mqtt.AdminEnabled, reserved);
+    }
+
     /// <summary>
     /// Adds MQTT publishing, over the journal, the outbox signal, the metrics and the progress feed the host registered
     /// once for every component. Register it first, so that the broker and its client are up before slides move.

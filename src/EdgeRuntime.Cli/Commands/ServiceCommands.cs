@@ -47,7 +47,7 @@ internal static class ServiceCommands
 
             // Loaded before anything starts, with the service's own logging, which the plugins keep for their services.
             var loggers = host.Services.GetRequiredService<ILoggerFactory>();
-            var (tasks, runningTasks) = StartingPlugins.LoadUsableTasks(settings.Plugins, TaskHost.For(settings.Processing, loggers, host.Services.GetRequiredService<ModelProvider>()), loggers.CreateLogger("edgert"), refused);
+            var (tasks, runningTasks) = StartingPlugins.LoadUsableTasks(settings.Plugins, host.Services.GetRequiredService<TaskHost>(), loggers.CreateLogger("edgert"), refused);
             TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
             host.Services.GetRequiredService<TaskProvider>().Swap(tasks);
             StartingPlugins.Report(refused, usable with { Tasks = usable.Tasks is null ? null : runningTasks }, settings.Plugins, host.Services.GetRequiredService<SlideJournal>(), host.Services.GetRequiredService<Journal.Signals.OutboxSignal>(), loggers.CreateLogger("edgert"));
@@ -94,13 +94,11 @@ internal static class ServiceCommands
             var logger = logging.CreateLogger("edgert");
             var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
             // The service's composition: the container owns the model and the tasks from here, and releases them.
-            using var services = Composition.ForCommand(logging, s => s.AddProcessing(settings, model));
-            var provider = services.GetRequiredService<ModelProvider>();
+            using var services = Composition.ForCommand(logging, settings, (s, sections) => s.AddProcessing(sections, model).AddTaskPlugins(sections));
             var path = parse.GetValue(file)!.FullName;
             var id = SlideRunner.SlideId(services.GetRequiredService<SlideOpener>(), path);
-            var tasks = services.GetRequiredService<TaskProvider>();
-            tasks.Swap(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging, provider), logger));
-            TaskModelFit.Check(provider.Current, tasks.Current.Tasks.Select(t => t.Task));
+            var tasks = Composition.LoadActiveTasks(services, logger);
+            TaskModelFit.Check(services.GetRequiredService<ModelProvider>().Current, tasks.Tasks.Select(t => t.Task));
             var result = await services.GetRequiredService<ResultCommitter>().ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             output.Out.WriteLine(result.Document.ToJsonString(Journal.Events.PayloadJson.Indented));
             output.Error.WriteLine($"results: {result.Directory}");

@@ -85,7 +85,7 @@ internal static class SlideRunner
     // The engine from the service's composition (no case reader: these commands print task outputs, not results).
     private static async Task<SlideRun> RunInContainerAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var services = Composition.ForCommand(loggers, s => s.AddEngine(settings));
+        await using var services = Composition.ForCommand(loggers, settings, (s, sections) => s.AddEngine(sections));
         var input = new SlideRunInput(SlideId(services.GetRequiredService<SlideOpener>(), path), path, model, tasks.Tasks, outputDirectory)
         {
             DrawOverlay = false,

@@ -3,10 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Plugins.Requests;
-using EdgeRuntime.Plugins.Tasks;
 using EdgeRuntime.Runtime.Requests;
-using EdgeRuntime.Runtime.Swapping;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;
@@ -36,7 +36,8 @@ internal static class TaskCommands
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
             using var logging = ModelLoading.Logging(output.Error);
-            using var set = TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging), logging.CreateLogger("edgert"));
+            using var services = Composition.ForCommand(logging, settings, (s, sections) => s.AddTasks(sections));
+            var set = Composition.LoadActiveTasks(services, logging.CreateLogger("edgert"));
             foreach (var task in set.Tasks)
             {
                 output.Out.WriteLine($"{task.Task.Name,-24} tasks/{task.Plugin}/{task.Version}");
@@ -85,8 +86,9 @@ internal static class TaskCommands
                 _ => CallerRole.Admin,
             };
             using var logging = ModelLoading.Logging(output.Error);
-            using var provider = new TaskProvider(TaskSetLoader.LoadActive(settings.Plugins, TaskHost.For(settings.Processing, logging), logging.CreateLogger("edgert")));
-            var dispatcher = new RequestDispatcher(new RequestRegistry(), provider, settings.Processing, logging.CreateLogger<RequestDispatcher>());
+            await using var services = Composition.ForCommand(logging, settings, (s, sections) => s.AddTasks(sections));
+            Composition.LoadActiveTasks(services, logging.CreateLogger("edgert"));
+            var dispatcher = services.GetRequiredService<RequestDispatcher>();
             var request = new Request(RegisteredRequest.TaskRequestName(parse.GetValue(task)!, parse.GetValue(name)!), payload, caller, "cli", "cli");
             var answer = await dispatcher.DispatchAsync(request, cancellationToken);
             output.Out.WriteLine(answer.ToJsonString(Indented));

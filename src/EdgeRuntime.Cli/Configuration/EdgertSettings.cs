@@ -1,4 +1,4 @@
-using EdgeRuntime.Cases;
+using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Fleet;
 using EdgeRuntime.Foundation;
@@ -7,61 +7,58 @@ using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
 using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
-using EdgeRuntime.Lis;
-using EdgeRuntime.Operations;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Models;
-using EdgeRuntime.Publishing.Broker;
 using EdgeRuntime.Publishing.Mqtt;
 using EdgeRuntime.Runtime.Processing;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Tiling.Grid;
 using EdgeRuntime.Tiling.Tissue;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeRuntime.Cli.Configuration;
 
 /// <summary>
-/// Every component's options, bound from <c>appsettings.json</c> beside the executable, then an optional
-/// <c>--config</c> file, then environment variables (<c>EdgeRuntime__Tiling__TileSize=448</c>).
+/// The configuration as the CLI reads it: <c>appsettings.json</c> beside the executable, then an optional
+/// <c>--config</c> file, then environment variables (<c>EdgeRuntime__Tiling__TileSize=448</c>). The CLI binds no
+/// section itself: each component binds and checks its own while it registers (<see cref="Composition.AddEdgeRuntime"/>),
+/// and every command composes through it, so every problem is reported at start, together. What is the CLI's own: which
+/// model, prompt set and prototype sets a command or the service loads (the configured ones, or those the active file names).
 /// </summary>
 internal sealed class EdgertSettings
 {
+    private readonly ComponentSections sections;
     private ActivePlugins activePrototypes = ActivePlugins.None;
 
-    public SlideReadingOptions Slides { get; } = new();
+    private EdgertSettings(ComponentSections sections) => this.sections = sections;
 
-    public TissueDetectionOptions Tissue { get; } = new();
+    // The options each component bound from its section, for the commands that read a setting or override one.
+    public SlideReadingOptions Slides => sections.Bind<SlideReadingOptions>(SlideReadingOptions.Section);
 
-    public TilingOptions Tiling { get; } = new();
+    public TissueDetectionOptions Tissue => sections.Bind<TissueDetectionOptions>(TissueDetectionOptions.Section);
 
-    public InferenceOptions Inference { get; } = new();
+    public TilingOptions Tiling => sections.Bind<TilingOptions>(TilingOptions.Section);
 
-    public EncodingOptions Pipeline { get; } = new();
+    public InferenceOptions Inference => sections.Bind<InferenceOptions>(InferenceOptions.Section);
 
-    public ZeroShotOptions ZeroShot { get; } = new();
+    public EncodingOptions Pipeline => sections.Bind<EncodingOptions>(EncodingOptions.Section);
 
-    public ModelOptions Models { get; } = new();
+    public ZeroShotOptions ZeroShot => sections.Bind<ZeroShotOptions>(ZeroShotOptions.Section);
 
-    public InboxOptions Inbox { get; } = new();
+    public ModelOptions Models => sections.Bind<ModelOptions>(ModelOptions.Section);
 
-    public JournalOptions Journal { get; } = new();
+    public InboxOptions Inbox => sections.Bind<InboxOptions>(InboxOptions.Section);
 
-    public ProcessingOptions Processing { get; } = new();
+    public JournalOptions Journal => sections.Bind<JournalOptions>(JournalOptions.Section);
 
-    public MqttOptions Mqtt { get; } = new();
+    public ProcessingOptions Processing => sections.Bind<ProcessingOptions>(ProcessingOptions.Section);
 
-    public EmbeddedBrokerOptions Broker { get; } = new();
+    public MqttOptions Mqtt => sections.Bind<MqttOptions>(MqttOptions.Section);
 
-    public PluginOptions Plugins { get; } = new();
+    public PluginOptions Plugins => sections.Bind<PluginOptions>(PluginOptions.Section);
 
-    public OperationsOptions Operations { get; } = new();
-
-    public CaseOptions Cases { get; } = new();
-
-    public LisOptions Lis { get; } = new();
-
-    public FleetOptions Fleet { get; } = new();
+    public FleetOptions Fleet => sections.Bind<FleetOptions>(FleetOptions.Section);
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>
@@ -122,17 +119,6 @@ internal sealed class EdgertSettings
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
         activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
 
-    // Every section and the options bound from it: binding, the key check and validation all go by this list.
-    private IEnumerable<(string Section, object Options)> Sections =>
-    [
-        (SlideReadingOptions.Section, Slides), (TissueDetectionOptions.Section, Tissue), (TilingOptions.Section, Tiling),
-        (InferenceOptions.Section, Inference), (EncodingOptions.Section, Pipeline), (ZeroShotOptions.Section, ZeroShot),
-        (ModelOptions.Section, Models), (InboxOptions.Section, Inbox), (JournalOptions.Section, Journal),
-        (ProcessingOptions.Section, Processing), (MqttOptions.Section, Mqtt), (EmbeddedBrokerOptions.Section, Broker),
-        (PluginOptions.Section, Plugins), (OperationsOptions.Section, Operations), (CaseOptions.Section, Cases), (LisOptions.Section, Lis),
-        (FleetOptions.Section, Fleet),
-    ];
-
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
     public static EdgertSettings Load(string? extraFile)
@@ -160,21 +146,8 @@ internal sealed class EdgertSettings
             throw new SettingsException([Describe(e)]);
         }
 
-        var settings = new EdgertSettings();
-        var sections = settings.Sections.ToList();
-        var shapeErrors = ConfigurationKeyCheck.Errors(configuration, [.. sections.Select(s => (s.Section, s.Options.GetType()))]);
-        if (shapeErrors.Count > 0)
-        {
-            throw new SettingsException(shapeErrors);
-        }
-
         SettingPaths.ResolveSiteFile(configuration, extraFile);
-        foreach (var (section, options) in sections)
-        {
-            Bind(configuration, section, options);
-        }
-
-        SettingPaths.ResolveRest(settings, SettingPaths.DataRoot(extraFile));
+        var settings = new EdgertSettings(new ComponentSections(configuration, SettingPaths.DataRoot(extraFile)));
         settings.Validate();
 
         // Every model package a command or the service opens is first opened in a child process (docs/security.md).
@@ -182,32 +155,23 @@ internal sealed class EdgertSettings
         return settings;
     }
 
-    /// <summary>Checks every component's options and reports all problems at once.</summary>
+    /// <summary>
+    /// Checks every component's options and reports all problems at once: the service's whole composition registers
+    /// into a collection that is never built, each component binding and checking its own section.
+    /// </summary>
     /// <exception cref="SettingsException">Some value is invalid.</exception>
-    public void Validate()
-    {
-        var errors = Slides.Validate().Concat(Tissue.Validate()).Concat(Tiling.Validate()).Concat(Inference.Validate())
-            .Concat(Pipeline.Validate()).Concat(ZeroShot.Validate()).Concat(Models.Validate()).Concat(Inbox.Validate())
-            .Concat(Journal.Validate()).Concat(Processing.Validate()).Concat(Mqtt.Validate()).Concat(BrokerErrors()).Concat(Plugins.Validate()).Concat(Operations.Validate()).Concat(Cases.Validate()).Concat(Lis.Validate())
-            .Concat(Fleet.Validate(Mqtt.Embedded, Mqtt.NodeId)).ToList();
-        if (errors.Count > 0)
-        {
-            throw new SettingsException(errors);
-        }
-    }
+    public void Validate() => Compose(new ServiceCollection(), (services, s) => services.AddEdgeRuntime(s));
 
-    // The embedded broker's options matter only when it runs; set with an external broker, they would mislead.
-    private IEnumerable<string> BrokerErrors()
+    /// <summary>
+    /// Registers with <paramref name="register"/> into <paramref name="services"/>, each component over its bound
+    /// section (checked again, with what a command changed since), then reports every problem at once.
+    /// </summary>
+    /// <exception cref="SettingsException">Some value is invalid.</exception>
+    public void Compose(IServiceCollection services, Action<IServiceCollection, IConfigurationSections> register)
     {
-        if (!Mqtt.Embedded)
-        {
-            return Broker.Tls.Enabled || Broker.ReadOnlyAccounts.Count > 0 || Broker.Addresses is { Length: > 0 }
-                ? [$"{EmbeddedBrokerOptions.Section} configures the embedded broker, but {MqttOptions.Section}:Host is set, so none runs: give the external broker these settings (its listeners and ACL) instead."]
-                : [];
-        }
-
-        string[] reserved = [Mqtt.Username ?? ServiceAccount.BuiltInUsername, .. Mqtt.AdminEnabled ? [Mqtt.AdminUsername!] : Array.Empty<string>()];
-        return Broker.Validate(!string.IsNullOrEmpty(Mqtt.Username) || Mqtt.AdminEnabled, reserved);
+        ArgumentNullException.ThrowIfNull(register);
+        register(services, sections);
+        sections.ThrowIfInvalid();
     }
 
     // The configuration library says only which file failed; the JSON reader inside says where: give both.
@@ -226,19 +190,4 @@ internal sealed class EdgertSettings
 
     private static string Resolve(string path, string baseDirectory) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
-
-    private static void Bind(IConfiguration configuration, string section, object options)
-    {
-        try
-        {
-            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            // ConfigurationKeyCheck has refused unknown keys and unconvertible values already; should the binder still
-            // refuse something, name the key it names, not the .NET type it wanted.
-            var key = System.Text.RegularExpressions.Regex.Match(e.Message, "at '([^']+)'") is { Success: true } m ? m.Groups[1].Value : section;
-            throw new SettingsException([$"{key}: the value cannot be read as this setting."]);
-        }
-    }
 }

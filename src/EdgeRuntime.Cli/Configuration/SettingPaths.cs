@@ -1,3 +1,14 @@
+using EdgeRuntime.Foundation;
+using EdgeRuntime.Inference.Onnx;
+using EdgeRuntime.Inference.Packages;
+using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
+using EdgeRuntime.Journal;
+using EdgeRuntime.Lis;
+using EdgeRuntime.Plugins;
+using EdgeRuntime.Publishing.Broker;
+using EdgeRuntime.Publishing.Mqtt;
+using EdgeRuntime.Runtime.Processing;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeRuntime.Cli.Configuration;
@@ -7,40 +18,42 @@ namespace EdgeRuntime.Cli.Configuration;
 /// from. A relative path written in a <c>--config</c> file is from that file's folder. Every other relative path (in
 /// appsettings.json beside edgert, in an environment variable, or a default) is from the data root: the
 /// <c>--config</c> file's folder, or the working folder when no file is given; except the plugins root, model
-/// packages, prompt sets and prototype sets, which ship beside edgert and are from edgert's folder.
+/// packages, prompt sets and prototype sets, which ship beside edgert and are from edgert's folder. Applied to each
+/// section as the component that owns it binds it (<see cref="ComponentSections"/>).
 /// </summary>
 internal static class SettingPaths
 {
-    // Each path setting: whether it ships with edgert (else it is data the site keeps), and how to read and write it.
-    private static readonly (string Key, bool Shipped, Func<EdgertSettings, string?> Get, Action<EdgertSettings, string> Set)[] Scalars =
+    // Each path setting: whether it ships with edgert (else it is data the site keeps), and how to read and write it
+    // on the options its section is bound into.
+    private static readonly PathRule[] Scalars =
     [
-        ("EdgeRuntime:Models:DefaultPackage", true, s => s.Models.DefaultPackage, (s, v) => s.Models.DefaultPackage = v),
-        ("EdgeRuntime:ZeroShot:DefaultPromptSet", true, s => s.ZeroShot.DefaultPromptSet, (s, v) => s.ZeroShot.DefaultPromptSet = v),
-        ("EdgeRuntime:Plugins:Root", true, s => s.Plugins.Root, (s, v) => s.Plugins.Root = v),
-        ("EdgeRuntime:Processing:ModelPackage", true, s => s.Processing.ModelPackage, (s, v) => s.Processing.ModelPackage = v),
-        ("EdgeRuntime:Processing:PromptSet", true, s => s.Processing.PromptSet, (s, v) => s.Processing.PromptSet = v),
-        ("EdgeRuntime:ZeroShot:TextEmbeddingCache", false, s => s.ZeroShot.TextEmbeddingCache, (s, v) => s.ZeroShot.TextEmbeddingCache = v),
-        ("EdgeRuntime:Inbox:Path", false, s => s.Inbox.Path, (s, v) => s.Inbox.Path = v),
-        ("EdgeRuntime:Inbox:DoneFolder", false, s => s.Inbox.DoneFolder, (s, v) => s.Inbox.DoneFolder = v),
-        ("EdgeRuntime:Inbox:FailedFolder", false, s => s.Inbox.FailedFolder, (s, v) => s.Inbox.FailedFolder = v),
-        ("EdgeRuntime:Journal:DatabasePath", false, s => s.Journal.DatabasePath, (s, v) => s.Journal.DatabasePath = v),
-        ("EdgeRuntime:Processing:ResultsDirectory", false, s => s.Processing.ResultsDirectory, (s, v) => s.Processing.ResultsDirectory = v),
-        ("EdgeRuntime:Processing:TaskStateDirectory", false, s => s.Processing.TaskStateDirectory, (s, v) => s.Processing.TaskStateDirectory = v),
-        ("EdgeRuntime:Plugins:ActiveFile", false, s => s.Plugins.ActiveFile, (s, v) => s.Plugins.ActiveFile = v),
-        ("EdgeRuntime:Mqtt:Tls:CaFile", false, s => s.Mqtt.Tls.CaFile, (s, v) => s.Mqtt.Tls.CaFile = v),
-        ("EdgeRuntime:Mqtt:Tls:CertificateFile", false, s => s.Mqtt.Tls.CertificateFile, (s, v) => s.Mqtt.Tls.CertificateFile = v),
-        ("EdgeRuntime:Mqtt:Tls:KeyFile", false, s => s.Mqtt.Tls.KeyFile, (s, v) => s.Mqtt.Tls.KeyFile = v),
-        ("EdgeRuntime:Broker:Tls:CertificateFile", false, s => s.Broker.Tls.CertificateFile, (s, v) => s.Broker.Tls.CertificateFile = v),
-        ("EdgeRuntime:Broker:Tls:KeyFile", false, s => s.Broker.Tls.KeyFile, (s, v) => s.Broker.Tls.KeyFile = v),
-        ("EdgeRuntime:Lis:RefusedFolder", false, s => s.Lis.RefusedFolder, (s, v) => s.Lis.RefusedFolder = v),
-        ("EdgeRuntime:Lis:Fhir:CaFile", false, s => s.Lis.Fhir.CaFile, (s, v) => s.Lis.Fhir.CaFile = v),
+        On<ModelOptions>("EdgeRuntime:Models:DefaultPackage", true, o => o.DefaultPackage, (o, v) => o.DefaultPackage = v),
+        On<ZeroShotOptions>("EdgeRuntime:ZeroShot:DefaultPromptSet", true, o => o.DefaultPromptSet, (o, v) => o.DefaultPromptSet = v),
+        On<PluginOptions>("EdgeRuntime:Plugins:Root", true, o => o.Root, (o, v) => o.Root = v),
+        On<ProcessingOptions>("EdgeRuntime:Processing:ModelPackage", true, o => o.ModelPackage, (o, v) => o.ModelPackage = v),
+        On<ProcessingOptions>("EdgeRuntime:Processing:PromptSet", true, o => o.PromptSet, (o, v) => o.PromptSet = v),
+        On<ZeroShotOptions>("EdgeRuntime:ZeroShot:TextEmbeddingCache", false, o => o.TextEmbeddingCache, (o, v) => o.TextEmbeddingCache = v),
+        On<InboxOptions>("EdgeRuntime:Inbox:Path", false, o => o.Path, (o, v) => o.Path = v),
+        On<InboxOptions>("EdgeRuntime:Inbox:DoneFolder", false, o => o.DoneFolder, (o, v) => o.DoneFolder = v),
+        On<InboxOptions>("EdgeRuntime:Inbox:FailedFolder", false, o => o.FailedFolder, (o, v) => o.FailedFolder = v),
+        On<JournalOptions>("EdgeRuntime:Journal:DatabasePath", false, o => o.DatabasePath, (o, v) => o.DatabasePath = v),
+        On<ProcessingOptions>("EdgeRuntime:Processing:ResultsDirectory", false, o => o.ResultsDirectory, (o, v) => o.ResultsDirectory = v),
+        On<ProcessingOptions>("EdgeRuntime:Processing:TaskStateDirectory", false, o => o.TaskStateDirectory, (o, v) => o.TaskStateDirectory = v),
+        On<PluginOptions>("EdgeRuntime:Plugins:ActiveFile", false, o => o.ActiveFile, (o, v) => o.ActiveFile = v),
+        On<MqttOptions>("EdgeRuntime:Mqtt:Tls:CaFile", false, o => o.Tls.CaFile, (o, v) => o.Tls.CaFile = v),
+        On<MqttOptions>("EdgeRuntime:Mqtt:Tls:CertificateFile", false, o => o.Tls.CertificateFile, (o, v) => o.Tls.CertificateFile = v),
+        On<MqttOptions>("EdgeRuntime:Mqtt:Tls:KeyFile", false, o => o.Tls.KeyFile, (o, v) => o.Tls.KeyFile = v),
+        On<EmbeddedBrokerOptions>("EdgeRuntime:Broker:Tls:CertificateFile", false, o => o.Tls.CertificateFile, (o, v) => o.Tls.CertificateFile = v),
+        On<EmbeddedBrokerOptions>("EdgeRuntime:Broker:Tls:KeyFile", false, o => o.Tls.KeyFile, (o, v) => o.Tls.KeyFile = v),
+        On<LisOptions>("EdgeRuntime:Lis:RefusedFolder", false, o => o.RefusedFolder, (o, v) => o.RefusedFolder = v),
+        On<LisOptions>("EdgeRuntime:Lis:Fhir:CaFile", false, o => o.Fhir.CaFile, (o, v) => o.Fhir.CaFile = v),
     ];
 
     // Per-task prompt and prototype sets, which ship like the default prompt set.
-    private static readonly (string Key, Func<EdgertSettings, Dictionary<string, string>> Get)[] Maps =
+    private static readonly (string Key, Func<ProcessingOptions, Dictionary<string, string>> Get)[] Maps =
     [
-        ("EdgeRuntime:Processing:TaskPromptSets", s => s.Processing.TaskPromptSets),
-        ("EdgeRuntime:Processing:TaskPrototypeSets", s => s.Processing.TaskPrototypeSets),
+        ("EdgeRuntime:Processing:TaskPromptSets", o => o.TaskPromptSets),
+        ("EdgeRuntime:Processing:TaskPrototypeSets", o => o.TaskPrototypeSets),
     ];
 
     /// <summary>The folder data paths are from: the <c>--config</c> file's, else the working folder.</summary>
@@ -67,36 +80,51 @@ internal static class SettingPaths
         }
     }
 
-    /// <summary>After binding: makes every path still relative full, from the data root or edgert's folder.</summary>
-    public static void ResolveRest(EdgertSettings settings, string dataRoot)
+    /// <summary>
+    /// Once a section is bound into <paramref name="options"/>: makes every path of it still relative full, from the
+    /// data root or edgert's folder. The int8 gate's default is the inbox's done folder, read from
+    /// <paramref name="sections"/>.
+    /// </summary>
+    public static void Resolve(object options, string dataRoot, IConfigurationSections sections)
     {
-        foreach (var (_, shipped, get, set) in Scalars)
+        foreach (var rule in Scalars.Where(r => r.Options.IsInstanceOfType(options)))
         {
-            if (get(settings) is { Length: > 0 } value && !Path.IsPathRooted(value))
+            if (rule.Get(options) is { Length: > 0 } value && !Path.IsPathRooted(value))
             {
-                set(settings, Path.GetFullPath(Path.Combine(shipped ? AppContext.BaseDirectory : dataRoot, value)));
+                rule.Set(options, Path.GetFullPath(Path.Combine(rule.Shipped ? AppContext.BaseDirectory : dataRoot, value)));
             }
         }
 
-        // The int8 gate's slides are the site's data; by default its recent slides, the inbox's done folder.
-        var gateSlides = settings.Inference.Int8GateSlides;
-        if (gateSlides.Count == 0)
+        if (options is InferenceOptions inference)
         {
-            gateSlides.Add(settings.Inbox.DonePath);
-        }
-
-        for (var i = 0; i < gateSlides.Count; i++)
-        {
-            gateSlides[i] = Path.GetFullPath(Path.Combine(dataRoot, gateSlides[i]));
-        }
-
-        foreach (var (_, get) in Maps)
-        {
-            var map = get(settings);
-            foreach (var (task, value) in map.Where(p => p.Value is { Length: > 0 } v && !Path.IsPathRooted(v)).ToList())
+            // The int8 gate's slides are the site's data; by default its recent slides, the inbox's done folder.
+            var gateSlides = inference.Int8GateSlides;
+            if (gateSlides.Count == 0)
             {
-                map[task] = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, value));
+                gateSlides.Add(sections.Bind<InboxOptions>(InboxOptions.Section).DonePath);
+            }
+
+            for (var i = 0; i < gateSlides.Count; i++)
+            {
+                gateSlides[i] = Path.GetFullPath(Path.Combine(dataRoot, gateSlides[i]));
+            }
+        }
+
+        if (options is ProcessingOptions processing)
+        {
+            foreach (var (_, get) in Maps)
+            {
+                var map = get(processing);
+                foreach (var (task, value) in map.Where(p => p.Value is { Length: > 0 } v && !Path.IsPathRooted(v)).ToList())
+                {
+                    map[task] = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, value));
+                }
             }
         }
     }
+
+    private static PathRule On<T>(string key, bool shipped, Func<T, string?> get, Action<T, string> set) =>
+        new(key, shipped, typeof(T), o => get((T)o), (o, v) => set((T)o, v));
+
+    private sealed record PathRule(string Key, bool Shipped, Type Options, Func<object, string?> Get, Action<object, string> Set);
 }
