@@ -4,7 +4,7 @@ using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.TestSupport;
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Results;
+namespace EdgeRuntime.Runtime.Tests.Results;
 
 public sealed class ScanDateTests
 {

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Processing;
+namespace EdgeRuntime.Runtime.Tests.Swapping;
 
 /// <summary>
 /// Tests that measure the process's memory, alone: other tests of this assembly allocating meanwhile (models loaded by

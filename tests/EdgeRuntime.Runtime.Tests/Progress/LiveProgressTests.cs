@@ -1,7 +1,7 @@
 using EdgeRuntime.Runtime.Progress;
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Processing;
+namespace EdgeRuntime.Runtime.Tests.Progress;
 
 // With several slides in flight, the publisher must see each slide's newest progress, not only the last slide's.
 public sealed class LiveProgressTests

@@ -5,7 +5,7 @@ using EdgeRuntime.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Processing;
+namespace EdgeRuntime.Runtime.Tests.Swapping;
 
 [Collection(nameof(MeasuresMemory))]
 public sealed class ModelProviderTests : IDisposable
