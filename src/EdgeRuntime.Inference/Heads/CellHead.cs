@@ -135,16 +135,19 @@ public sealed partial class CellHead : IDisposable
         if (Manifest.Inputs.Pixels is { } pixelInput)
         {
             var tiles = batch.Pixels ?? throw new InvalidOperationException($"cell head '{Manifest.Id}' takes the tiles' pixels, and this run gave none (a plain image encoded whole).");
+            var (scale, offset) = PixelScaling(Manifest.Inputs.PixelNormalisation);
             var values = new float[count * 3 * pixelsPerTile];
             for (var t = 0; t < count; t++)
             {
                 var rgb = tiles.PixelsOf(first + t);
                 var plane = t * 3 * pixelsPerTile;
-                for (var p = 0; p < pixelsPerTile; p++)
+                for (var c = 0; c < 3; c++)
                 {
-                    values[plane + p] = rgb[3 * p] / 255f;
-                    values[plane + pixelsPerTile + p] = rgb[(3 * p) + 1] / 255f;
-                    values[plane + (2 * pixelsPerTile) + p] = rgb[(3 * p) + 2] / 255f;
+                    var channel = values.AsSpan(plane + (c * pixelsPerTile), pixelsPerTile);
+                    for (var p = 0; p < pixelsPerTile; p++)
+                    {
+                        channel[p] = (rgb[(3 * p) + c] * scale[c]) + offset[c];
+                    }
                 }
             }
 
@@ -182,6 +185,26 @@ public sealed partial class CellHead : IDisposable
     /// <inheritdoc />
     public void Dispose() => session.Dispose();
 
+    // value / 255 in 0…1 for heads that declare no normalisation (those written before the field); else the declared
+    // (value / 255 − mean) / std, folded into one multiply and add per channel.
+    private static (float[] Scale, float[] Offset) PixelScaling(CellHeadPixelNormalisation? normalisation)
+    {
+        if (normalisation is null)
+        {
+            return ([1 / 255f, 1 / 255f, 1 / 255f], [0, 0, 0]);
+        }
+
+        var scale = new float[3];
+        var offset = new float[3];
+        for (var c = 0; c < 3; c++)
+        {
+            scale[c] = 1 / (255f * normalisation.Std[c]);
+            offset[c] = -normalisation.Mean[c] / normalisation.Std[c];
+        }
+
+        return (scale, offset);
+    }
+
     private static IEnumerable<string> Validate(CellHeadManifest m, ModelPackage model)
     {
         if (m.SchemaVersion != 1)
@@ -217,6 +240,23 @@ public sealed partial class CellHead : IDisposable
         foreach (var t in m.Inputs.Tokens.Where(t => !depths.Contains(t.Depth)))
         {
             yield return $"inputs.tokens: depth {t.Depth} is not among the model's dense outputs ({(depths.Count == 0 ? "none" : string.Join(", ", depths.Order()))}).";
+        }
+
+        if (m.Inputs.PixelNormalisation is { } normalisation)
+        {
+            if (m.Inputs.Pixels is null)
+            {
+                yield return "inputs.pixelNormalisation: given, but inputs.pixels names no input to normalise.";
+            }
+
+            if (normalisation.Mean.Count != 3 || normalisation.Std.Count != 3)
+            {
+                yield return $"inputs.pixelNormalisation: mean and std are three values each (R, G, B); got {normalisation.Mean.Count} and {normalisation.Std.Count}.";
+            }
+            else if (normalisation.Std.Any(v => !(v > 0) || !float.IsFinite(v)) || normalisation.Mean.Any(v => !float.IsFinite(v)))
+            {
+                yield return "inputs.pixelNormalisation: each std is a number above 0 and each mean a finite number.";
+            }
         }
 
         if (m.Classes.Count == 0)

@@ -64,8 +64,24 @@ public sealed record CellHeadInputs
     /// <summary>One input per encoder depth: [tiles, tokens, width] as the model's dense output of that depth.</summary>
     public IReadOnlyList<CellHeadTokenInput> Tokens { get; init; } = [];
 
-    /// <summary>The tile's pixels [tiles, 3, size, size], RGB in 0…1, or null for a head on tokens alone.</summary>
+    /// <summary>The tile's pixels [tiles, 3, size, size], RGB in 0…1 (or as <see cref="PixelNormalisation"/> says), or null for a head on tokens alone.</summary>
     public string? Pixels { get; init; }
+
+    /// <summary>
+    /// How the pixels are normalised for the head: per channel (value / 255 − mean) / std, as an encoder's
+    /// preprocessing; null (heads written before it) for RGB in 0…1.
+    /// </summary>
+    public CellHeadPixelNormalisation? PixelNormalisation { get; init; }
+}
+
+/// <summary>Per-channel normalisation of the pixels a head takes: (value / 255 − mean) / std, channels R, G, B.</summary>
+public sealed record CellHeadPixelNormalisation
+{
+    /// <summary>Mean of each channel in 0…1.</summary>
+    public IReadOnlyList<float> Mean { get; init; } = [];
+
+    /// <summary>Standard deviation of each channel in 0…1, above 0.</summary>
+    public IReadOnlyList<float> Std { get; init; } = [];
 }
 
 /// <summary>A token input of the head.</summary>
