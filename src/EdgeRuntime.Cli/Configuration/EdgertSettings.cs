@@ -96,7 +96,7 @@ internal sealed class EdgertSettings
             Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
         }
 
-        foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
+        foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct().Append(active.Head).OfType<PluginRef>())
         {
             set.CheckedDirectory(Plugins.Root);
             PluginAllowList.Check(Plugins, set.DefiningFile(Plugins.Root));
@@ -121,6 +121,10 @@ internal sealed class EdgertSettings
     /// </summary>
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
         activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
+
+    /// <summary>The cell head the model runs with: the active file's once <see cref="ApplyActivePlugins()"/> has run, else Processing's (none when empty).</summary>
+    public string? CellHeadDirectory =>
+        activePrototypes.Head is { } head ? head.CheckedDirectory(Plugins.Root) : string.IsNullOrWhiteSpace(Processing.CellHead) ? null : Path.GetFullPath(Processing.CellHead);
 
     // Every section and the options bound from it: binding, the key check and validation all go by this list.
     private IEnumerable<(string Section, object Options)> Sections =>
