@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace EdgeRuntime.Plugins;
 
 /// <summary>
-/// Which model, prompt set, prototype set and task plugin versions are active, kept in a small JSON file so that
+/// Which model, prompt set, prototype set, cell head and task plugin versions are active, kept in a small JSON file so that
 /// the running service, <c>edgert plugins</c> and the MQTT admin commands agree. A part that is absent (null)
 /// means "as configured". Written atomically.
 /// </summary>
@@ -15,7 +15,8 @@ namespace EdgeRuntime.Plugins;
 /// a task named here uses this set, any other task what the configuration gives it. An overlay rather than a
 /// replacement, because configured sets may lie outside the plugins root, where a plugin reference cannot name them.
 /// </param>
-public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOnlyList<PluginRef>? Tasks = null, IReadOnlyDictionary<string, PluginRef>? Prototypes = null)
+/// <param name="Head">The active cell head version, or null for <c>EdgeRuntime:Processing:CellHead</c> (the configured head, or none).</param>
+public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOnlyList<PluginRef>? Tasks = null, IReadOnlyDictionary<string, PluginRef>? Prototypes = null, PluginRef? Head = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -46,7 +47,7 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
             return None;
         }
 
-        var parts = new[] { (PluginRef.Models, read.Model), (PluginRef.Prompts, read.Prompts) }
+        var parts = new[] { (PluginRef.Models, read.Model), (PluginRef.Prompts, read.Prompts), (PluginRef.Heads, read.Head) }
             .Concat((read.Tasks ?? []).Select(t => (PluginRef.Tasks, (PluginRef?)t)))
             .Concat((read.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Select(p => (PluginRef.Prototypes, (PluginRef?)p)));
         foreach (var (expected, plugin) in parts)
@@ -61,8 +62,8 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
     }
 
     /// <summary>
-    /// This with <paramref name="plugin"/> active: a task is added (replacing another version of itself); a model or
-    /// prompt set replaces the current one; a prototype set serves <paramref name="forTasks"/>, or, when none are
+    /// This with <paramref name="plugin"/> active: a task is added (replacing another version of itself); a model,
+    /// prompt set or cell head replaces the current one; a prototype set serves <paramref name="forTasks"/>, or, when none are
     /// named, replaces its other versions wherever they serve (how a newer version of a set takes over).
     /// </summary>
     /// <exception cref="InvalidDataException">A prototype set that serves no task yet and was given none; or tasks named for another kind.</exception>
@@ -78,12 +79,16 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
         {
             PluginRef.Models => this with { Model = plugin },
             PluginRef.Prompts => this with { Prompts = plugin },
+            PluginRef.Heads => this with { Head = plugin },
             PluginRef.Prototypes => this with { Prototypes = WithPrototypes(plugin, forTasks) },
             _ => this with { Tasks = [.. TasksOr(configuredTasks).Where(t => t.Id != plugin.Id), plugin] },
         };
     }
 
-    /// <summary>This without the task plugin, or the prototype set, <paramref name="id"/> (any version; a prototype set's tasks go back to their configured classes).</summary>
+    /// <summary>
+    /// This without the task plugin, the prototype set or the cell head <paramref name="id"/> (any version; a prototype
+    /// set's tasks go back to their configured classes, the cells task to the configured head, or none).
+    /// </summary>
     /// <exception cref="InvalidDataException">A model or prompt set (replaced, never left out), or not active; the message says which.</exception>
     public ActivePlugins Without(string kind, string id, IReadOnlyList<PluginRef> configuredTasks)
     {
@@ -93,6 +98,13 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
             return bound.Values.Any(p => p.Id == id)
                 ? this with { Prototypes = bound.Where(b => b.Value.Id != id).ToDictionary(StringComparer.Ordinal) }
                 : throw new InvalidDataException($"prototype set '{id}' is not active (a set named in EdgeRuntime:Processing:TaskPrototypeSets is changed there).");
+        }
+
+        if (kind == PluginRef.Heads)
+        {
+            return Head?.Id == id
+                ? this with { Head = null }
+                : throw new InvalidDataException($"cell head '{id}' is not active (a head named in EdgeRuntime:Processing:CellHead is changed there).");
         }
 
         if (kind != PluginRef.Tasks)
@@ -152,12 +164,12 @@ public sealed record ActivePlugins(PluginRef? Model, PluginRef? Prompts, IReadOn
 
     /// <inheritdoc />
     public bool Equals(ActivePlugins? other) =>
-        other is not null && Model == other.Model && Prompts == other.Prompts
+        other is not null && Model == other.Model && Prompts == other.Prompts && Head == other.Head
         && (Tasks is null ? other.Tasks is null : other.Tasks is not null && Tasks.SequenceEqual(other.Tasks))
         && SameBindings(Prototypes, other.Prototypes);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Model, Prompts, Tasks?.Count, Prototypes?.Count);
+    public override int GetHashCode() => HashCode.Combine(Model, Prompts, Tasks?.Count, Prototypes?.Count, Head);
 
     private static bool SameBindings(IReadOnlyDictionary<string, PluginRef>? a, IReadOnlyDictionary<string, PluginRef>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, PluginRef>()).All(p => b!.TryGetValue(p.Key, out var other) && other == p.Value);

@@ -49,7 +49,7 @@ internal sealed class PluginController(
     /// <summary>The configured tasks (what runs when the active file names none).</summary>
     public IReadOnlyList<PluginRef> ConfiguredTasks => options.ConfiguredTasks;
 
-    /// <summary>Makes one plugin version active (a model or prompt set replaces the current one; a task joins, replacing another version of itself; a prototype set replaces its other versions).</summary>
+    /// <summary>Makes one plugin version active (a model, prompt set or cell head replaces the current one; a task joins, replacing another version of itself; a prototype set replaces its other versions).</summary>
     public Task<PluginOutcome> ActivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken) =>
         ActivateAsync(plugin, null, origin, correlationId, cancellationToken);
 
@@ -83,7 +83,7 @@ internal sealed class PluginController(
             cancellationToken);
     }
 
-    /// <summary>Stops a task plugin (any version of <paramref name="plugin"/>'s id). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
+    /// <summary>Stops a task plugin, a prototype set or a cell head (any version of <paramref name="plugin"/>'s id; a head gives way to the configured one). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
     public Task<PluginOutcome> DeactivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
@@ -176,6 +176,7 @@ internal sealed class PluginController(
         var current = models.Current;
         var subject = Subject(wanted);
         string modelDirectory, promptFile;
+        string? headDirectory;
         try
         {
             // Real paths: a link in the root that leads elsewhere is refused, never loaded.
@@ -183,6 +184,7 @@ internal sealed class PluginController(
             _ = wanted.Prompts?.CheckedDirectory(options.Root);
             promptFile = wanted.Prompts?.DefiningFile(options.Root) ?? current.Prompts.Path;
             PrototypeSetChecks.CheckFolders(wanted, options.Root);
+            headDirectory = wanted.Head?.CheckedDirectory(options.Root) ?? ConfiguredHead;
         }
         catch (InvalidDataException e)
         {
@@ -191,8 +193,10 @@ internal sealed class PluginController(
         }
 
         var prototypeFiles = wanted.PrototypeFiles(processing.TaskPrototypeSets, options.Root);
+        // A cell head rides with the model it reads (its tokens): a head change reloads the model runtime, as a prompt or
+        // prototype change does, so that a slide's one lease holds a model and a head that fit each other.
         var modelChanges = modelDirectory != current.Package.Directory || promptFile != current.Prompts.Path
-            || !SameFiles(prototypeFiles, current.TaskPrototypeSets);
+            || !SameFiles(prototypeFiles, current.TaskPrototypeSets) || !SamePath(headDirectory, current.CellHeadDirectory);
         var wantedTasks = wanted.TasksOr(ConfiguredTasks);
         var tasksChange = !wantedTasks.SequenceEqual(Active.TasksOr(ConfiguredTasks));
         if (!modelChanges && !tasksChange)
@@ -210,9 +214,15 @@ internal sealed class PluginController(
                 PluginAllowList.Check(options, Path.Combine(modelDirectory, "model.json"));
                 PluginAllowList.Check(options, promptFile);
                 PrototypeSetChecks.CheckAllowed(wanted, options);
+                if (wanted.Head is { } head)
+                {
+                    PluginAllowList.Check(options, head.DefiningFile(options.Root));
+                }
 
-                // A prototype set is checked against the model it will run with (its id and width) as it loads.
-                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, prototypeFiles, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
+                // A prototype set is checked against the model it will run with (its id and width) as it loads, and a
+                // cell head against the encoder it was trained on (id and model.json hash): a model swap that the
+                // running head does not fit is refused here, as is a head made for another model.
+                nextModel = await ModelRuntime.LoadAsync(modelDirectory, promptFile, current.TaskPromptSets, prototypeFiles, headDirectory, inference, encoding.BatchSize, zeroShot.TextEmbeddingCache, logger, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasksChange)
@@ -246,13 +256,20 @@ internal sealed class PluginController(
 
         record.Record(wanted);
         var running = models.Current;
-        var model = $"{running.Package.Identity.Id} {running.Package.Identity.Version}";
+        var model = $"{running.Package.Identity.Id} {running.Package.Identity.Version}"
+            + (running.CellHead is { } cells ? $" with cell head {cells.Identity.Id} {cells.Identity.Version}" : "");
         var prompts = $"{running.Prompts.Set.Id} {running.Prompts.Set.Version}";
         var taskNames = string.Join(", ", tasks.Current.Tasks.Select(t => $"{t.Task.Name} ({t.Plugin} {t.Version})"));
         PluginLog.Activated(logger, model, prompts, taskNames, origin);
         events.Publish(PluginEvents.Event(EventKinds.PluginActivated, origin, subject, null, correlationId), PluginEvents.Active(Describe()["active"]!.AsObject(), correlationId));
         return new PluginOutcome(true, null, wanted);
     }
+
+    // The configured head (EdgeRuntime:Processing:CellHead): what runs while the active file names none.
+    private string? ConfiguredHead => string.IsNullOrWhiteSpace(processing.CellHead) ? null : Path.GetFullPath(processing.CellHead);
+
+    private static bool SamePath(string? a, string? b) =>
+        a is null || b is null ? a is null && b is null : Path.GetFullPath(a) == Path.GetFullPath(b);
 
     private static bool SameFiles(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Path.GetFullPath(other) == Path.GetFullPath(p.Value));
@@ -265,5 +282,5 @@ internal sealed class PluginController(
     }
 
     private static string Subject(ActivePlugins wanted) =>
-        string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString() }.Concat((wanted.Tasks ?? []).Select(t => t.ToString())).Where(s => s is not null).DefaultIfEmpty("(as configured)"));
+        string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString(), wanted.Head?.ToString() }.Concat((wanted.Tasks ?? []).Select(t => t.ToString())).Where(s => s is not null).DefaultIfEmpty("(as configured)"));
 }

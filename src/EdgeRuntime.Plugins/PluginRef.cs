@@ -1,6 +1,6 @@
 namespace EdgeRuntime.Plugins;
 
-/// <summary>A plugin version: its kind (<c>models</c>, <c>prompts</c>, <c>prototypes</c> or <c>tasks</c>), id and version.</summary>
+/// <summary>A plugin version: its kind (<c>models</c>, <c>prompts</c>, <c>prototypes</c>, <c>heads</c> or <c>tasks</c>), id and version.</summary>
 /// <param name="Kind">Folder of its kind under the plugins root.</param>
 /// <param name="Id">Plugin id.</param>
 /// <param name="Version">Version folder name.</param>
@@ -15,11 +15,14 @@ public sealed record PluginRef(string Kind, string Id, string Version)
     /// <summary>Few-shot prototype sets kind (written by <c>edgert prototypes build</c>), which a task scores against in place of a prompt set.</summary>
     public const string Prototypes = "prototypes";
 
+    /// <summary>Cell heads kind (docs/cells.md): a decoder on one model's dense tokens, run by the <c>cells</c> task.</summary>
+    public const string Heads = "heads";
+
     /// <summary>Task plugins kind.</summary>
     public const string Tasks = "tasks";
 
-    /// <summary>The four kinds.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [Models, Prompts, Prototypes, Tasks];
+    /// <summary>The five kinds.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [Models, Prompts, Prototypes, Heads, Tasks];
 
     /// <summary>The plugin's folder under <paramref name="root"/>.</summary>
     /// <exception cref="InvalidDataException">The kind, id or version would lead out of the plugins root (plugins load only from it).</exception>
@@ -54,7 +57,7 @@ public sealed record PluginRef(string Kind, string Id, string Version)
 
     /// <summary>
     /// The file that defines the plugin and whose hash the allow-list holds: <c>model.json</c> for a model,
-    /// <c>prompts.json</c> for a prompt set, <c>prototypes.json</c> for a prototype set, and for a task the assembly named by the folder's single
+    /// <c>prompts.json</c> for a prompt set, <c>prototypes.json</c> for a prototype set, <c>head.json</c> for a cell head, and for a task the assembly named by the folder's single
     /// <c>*.deps.json</c> (the file <c>dotnet publish</c> writes beside a plugin's main assembly). A path that does
     /// not exist when the folder does not hold a complete plugin.
     /// </summary>
@@ -66,6 +69,7 @@ public sealed record PluginRef(string Kind, string Id, string Version)
             Models => Path.Combine(directory, "model.json"),
             Prompts => Path.Combine(directory, "prompts.json"),
             Prototypes => Path.Combine(directory, Inference.Prototypes.PrototypeSetFile.FileName),
+            Heads => Path.Combine(directory, Inference.Heads.CellHead.ManifestFile),
             _ => TaskAssembly(directory),
         };
     }
@@ -100,7 +104,7 @@ public sealed record PluginRef(string Kind, string Id, string Version)
 
         if (parts.Length != 3 || !Kinds.Contains(parts[0]) || parts.Skip(1).Any(p => !IsFolderName(p)))
         {
-            var expected = defaultKind is null ? "kind/id/version with kind models, prompts, prototypes or tasks" : $"id/version (or {defaultKind}/id/version)";
+            var expected = defaultKind is null ? "kind/id/version with kind models, prompts, prototypes, heads or tasks" : $"id/version (or {defaultKind}/id/version)";
             throw new FormatException($"'{text}' is not {expected}.");
         }
 

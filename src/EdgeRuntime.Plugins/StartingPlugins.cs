@@ -34,7 +34,7 @@ public static class StartingPlugins
     public sealed record Refusal(string Plugin, string Reason);
 
     /// <summary>
-    /// The active file's model, prompt set and prototype sets that pass the checks an activation makes (the model's
+    /// The active file's model, prompt set, prototype sets and cell head that pass the checks an activation makes (the model's
     /// in a child process); each that does not is left out of the result, with its reason added to <paramref name="refused"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The active file itself cannot be read.</exception>
@@ -58,6 +58,15 @@ public static class StartingPlugins
             var modelDirectory = active.Model?.Directory(options.Root) ?? configuredModelDirectory;
             var good = sets.Values.Distinct().Where(set => Usable(set, () => PluginVerifier.Verify(set, options, inference, logger, modelDirectory), refused)).ToHashSet();
             active = active with { Prototypes = sets.Where(s => good.Contains(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal) };
+        }
+
+        if (active.Head is { } head)
+        {
+            var modelDirectory = active.Model?.Directory(options.Root) ?? configuredModelDirectory;
+            if (!Usable(head, () => PluginVerifier.Verify(head, options, inference, logger, modelDirectory), refused))
+            {
+                active = active with { Head = null };
+            }
         }
 
         return active;
@@ -178,9 +187,14 @@ public static class StartingPlugins
             check();
             return true;
         }
-        catch (Exception e) when (e is InvalidDataException or ModelPackageException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or ModelPackageException or Inference.Heads.CellHeadException or IOException or UnauthorizedAccessException)
         {
-            var message = e is ModelPackageException package ? string.Join(" ", package.Problems) : e.Message;
+            var message = e switch
+            {
+                ModelPackageException package => string.Join(" ", package.Problems),
+                Inference.Heads.CellHeadException head => string.Join(" ", head.Problems),
+                _ => e.Message,
+            };
             refused.Add(new Refusal(plugin.ToString(), message));
             return false;
         }

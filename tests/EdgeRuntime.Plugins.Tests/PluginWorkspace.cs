@@ -34,6 +34,7 @@ internal sealed class PluginWorkspace : IDisposable
         TaskPlugins.Install(Root, TaskPlugins.Refused, "refused", "1.0.0");
         Options = new PluginOptions { Root = Root, ActiveFile = temp.File("state/active-plugins.json") };
         Journal = new SlideJournal(temp.File("journal.db"));
+        Processing = new ProcessingOptions { TaskStateDirectory = temp.File("state/tasks") };
     }
 
     public string Root { get; }
@@ -48,12 +49,25 @@ internal sealed class PluginWorkspace : IDisposable
 
     public TaskProvider Tasks { get; } = new(SlideTaskSet.Empty);
 
+    public ProcessingOptions Processing { get; }
+
     public PluginController Controller { get; private set; } = null!;
 
     /// <summary>The workspace; with <paramref name="isolated"/>, every model package is verified in a child edgert first, as edgert does (<c>ModelPackageIsolation</c>).</summary>
-    public static async Task<PluginWorkspace> CreateAsync(bool isolated = false)
+    /// <param name="isolated">Verify every model package in a child edgert first.</param>
+    /// <param name="family">A family twin (<see cref="FamilyTwins"/>) installed as <c>models/{family}/1.0.0</c> and run in place of the tiny model.</param>
+    /// <param name="configuredHead">Writes the configured cell head (<c>Processing:CellHead</c>) given the root, and returns its folder.</param>
+    public static async Task<PluginWorkspace> CreateAsync(bool isolated = false, string? family = null, Func<string, string>? configuredHead = null)
     {
         var workspace = new PluginWorkspace();
+        var modelDirectory = Path.Combine(workspace.Root, "models", "tiny-reference", "1.0.0");
+        if (family is not null)
+        {
+            modelDirectory = Path.Combine(workspace.Root, "models", family, "1.0.0");
+            PluginRoots.CopyDirectory(FamilyTwins.Package(family), modelDirectory);
+        }
+
+        workspace.Processing.CellHead = configuredHead?.Invoke(workspace.Root) ?? "";
         var inference = Inference;
         if (isolated)
         {
@@ -64,10 +78,11 @@ internal sealed class PluginWorkspace : IDisposable
         }
 
         var model = await ModelRuntime.LoadAsync(
-            Path.Combine(workspace.Root, "models", "tiny-reference", "1.0.0"),
+            modelDirectory,
             Path.Combine(workspace.Root, "prompts", "wsss4luad", "1.0.0", "prompts.json"),
             new Dictionary<string, string>(),
             new Dictionary<string, string>(),
+            string.IsNullOrEmpty(workspace.Processing.CellHead) ? null : workspace.Processing.CellHead,
             inference,
             4,
             workspace.temp.File("cache"),
@@ -77,7 +92,7 @@ internal sealed class PluginWorkspace : IDisposable
         workspace.Controller = new PluginController(
             workspace.Options, workspace.Models, workspace.Tasks, inference, new EncodingOptions { BatchSize = 4 },
             new ZeroShotOptions { TextEmbeddingCache = workspace.temp.File("cache") }, workspace.Journal, new OutboxSignal(),
-            new ProcessingOptions { TaskStateDirectory = workspace.temp.File("state/tasks") }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            workspace.Processing, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             new Forwarding<PluginController>(workspace.Log));
         return workspace;
     }

@@ -9,7 +9,7 @@ internal sealed class ServiceWorkspace : IDisposable
 {
     private readonly TempDirectory root = new();
 
-    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null, string tasks = "zero-shot-tagging/1.0.0", bool textureTestModel = false, int slidesInFlight = 1)
+    public ServiceWorkspace(int port, bool embedded, string? username = null, string? password = null, string model = ReferenceModels.Tiny, double quietSeconds = 1, string? pluginsRoot = null, string? adminUsername = null, string? adminPassword = null, Dictionary<string, Dictionary<string, string>>? taskSettings = null, bool activateNewVersions = true, Dictionary<string, string>? readOnlyAccounts = null, string tasks = "zero-shot-tagging/1.0.0", bool textureTestModel = false, int slidesInFlight = 1, Action<System.Text.Json.Nodes.JsonNode>? edit = null)
     {
         Port = port;
         Inbox = root.File("inbox");
@@ -40,7 +40,9 @@ internal sealed class ServiceWorkspace : IDisposable
                 Plugins = new { Root = pluginsRoot ?? BuiltInPlugins.Root, Tasks = tasks, ActiveFile = root.File("state/active-plugins.json"), CheckIntervalSeconds = 1, QuietPeriodSeconds = 1, ActivateNewVersions = activateNewVersions },
             },
         };
-        System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
+        var written = JsonSerializer.SerializeToNode(config)!;
+        edit?.Invoke(written["EdgeRuntime"]!); // a test's own keys over these
+        System.IO.File.WriteAllText(ConfigPath, written.ToJsonString());
     }
 
     public int Port { get; }

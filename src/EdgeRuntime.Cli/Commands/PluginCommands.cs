@@ -12,7 +12,7 @@ internal static class PluginCommands
 {
     public static Command Create(CliOutput output)
     {
-        var plugins = new Command("plugins", "Model, prompt, prototype and task plugins under EdgeRuntime:Plugins:Root (models|prompts|prototypes|tasks/{id}/{version}).");
+        var plugins = new Command("plugins", "Model, prompt, prototype, cell head and task plugins under EdgeRuntime:Plugins:Root (models|prompts|prototypes|heads|tasks/{id}/{version}).");
         plugins.Subcommands.Add(List(output));
         plugins.Subcommands.Add(Activate(output));
         plugins.Subcommands.Add(Deactivate(output));
@@ -35,10 +35,11 @@ internal static class PluginCommands
             var prompts = active.Prompts ?? PluginRef.Under(settings.Plugins.Root, settings.PromptSetPath);
             settings.ApplyActivePlugins();
             var served = ActivePlugins.Serving(settings.TaskPrototypeSetPaths, settings.Plugins.Root);
+            var head = settings.CellHeadDirectory is { } headDirectory ? PluginRef.Under(settings.Plugins.Root, headDirectory) : null;
             var rows = new List<string[]>();
             foreach (var plugin in PluginCatalog.Scan(settings.Plugins.Root))
             {
-                var mark = plugin == model || plugin == prompts || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
+                var mark = plugin == model || plugin == prompts || plugin == head || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
                 var hash = parse.GetValue(hashes) ? Hash(plugin, settings.Plugins.Root) : null;
                 var forTasks = served.Contains(plugin) ? $"for {string.Join(", ", served[plugin])}" : null;
                 var refused = Refusal(plugin, settings.Plugins) is { } reason ? $"refused: {reason}" : null;
@@ -74,7 +75,7 @@ internal static class PluginCommands
 
     private static Command Activate(CliOutput output)
     {
-        var (kind, id, config) = Arguments("models, prompts, prototypes or tasks.");
+        var (kind, id, config) = Arguments("models, prompts, prototypes, heads or tasks.");
         var version = new Argument<string>("version") { Description = "Version to activate (the previous one, for a rollback)." };
         var forTasks = new Option<string[]>("--task")
         {
@@ -120,9 +121,9 @@ internal static class PluginCommands
 
     private static Command Deactivate(CliOutput output)
     {
-        var (kind, id, config) = Arguments("tasks or prototypes (a model or prompt set is replaced with activate, never left out).");
+        var (kind, id, config) = Arguments("tasks, prototypes or heads (a model or prompt set is replaced with activate, never left out).");
         var (noWait, waitSeconds) = WaitOptions();
-        var command = new Command("deactivate", "Stop running a task plugin, or a prototype set (its tasks go back to their configured classes): slides that start next no longer get it; slides in flight finish with it. With a service running, waits for its word.")
+        var command = new Command("deactivate", "Stop running a task plugin, a prototype set (its tasks go back to their configured classes) or a cell head (the configured one, if any, runs again): slides that start next no longer get it; slides in flight finish with it. With a service running, waits for its word.")
         {
             kind, id, config, noWait, waitSeconds,
         };

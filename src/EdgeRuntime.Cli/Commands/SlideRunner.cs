@@ -21,7 +21,7 @@ namespace EdgeRuntime.Cli.Commands;
 internal static class SlideRunner
 {
     public static Task<ModelRuntime> LoadModelAsync(EdgertSettings settings, ILogger logger, CancellationToken cancellationToken) =>
-        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.TaskPromptSetPaths, settings.TaskPrototypeSetPaths, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
+        ModelRuntime.LoadAsync(settings.ModelPackageDirectory, settings.PromptSetPath, settings.TaskPromptSetPaths, settings.TaskPrototypeSetPaths, settings.CellHeadDirectory, settings.Inference, settings.Pipeline.BatchSize, settings.ZeroShot.TextEmbeddingCache, logger, cancellationToken);
 
     /// <summary>The content-based id the service would give the file.</summary>
     public static string SlideId(SlideOpener opener, string path)

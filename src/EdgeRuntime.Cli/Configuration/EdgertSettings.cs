@@ -93,7 +93,7 @@ internal sealed class EdgertSettings
             Processing.PromptSet = active.Prompts.DefiningFile(Plugins.Root);
         }
 
-        foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct())
+        foreach (var set in (active.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct().Append(active.Head).OfType<PluginRef>())
         {
             set.CheckedDirectory(Plugins.Root);
             PluginAllowList.Check(Plugins, set.DefiningFile(Plugins.Root));
@@ -118,6 +118,10 @@ internal sealed class EdgertSettings
     /// </summary>
     public IReadOnlyDictionary<string, string> TaskPrototypeSetPaths =>
         activePrototypes.PrototypeFiles(Processing.TaskPrototypeSets.ToDictionary(p => p.Key, p => Resolve(p.Value, AppContext.BaseDirectory), StringComparer.Ordinal), Plugins.Root);
+
+    /// <summary>The cell head the model runs with: the active file's once <see cref="ApplyActivePlugins()"/> has run, else Processing's (none when empty).</summary>
+    public string? CellHeadDirectory =>
+        activePrototypes.Head is { } head ? head.CheckedDirectory(Plugins.Root) : string.IsNullOrWhiteSpace(Processing.CellHead) ? null : Path.GetFullPath(Processing.CellHead);
 
     /// <summary>Loads and binds; configuration values that cannot be converted are reported with their key.</summary>
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>

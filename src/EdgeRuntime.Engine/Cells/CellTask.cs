@@ -8,7 +8,9 @@ namespace EdgeRuntime.Engine.Cells;
 /// The live cell task: the active cell head on each tile's dense tokens and pixels from the one encoder pass, nuclei by
 /// <c>EdgeRuntime.Cells</c>' post-processing, each kept once by the seam rule, streamed to disk (docs/cells.md).
 /// An engine task, not a plugin: it runs a second ONNX graph, bound to the model by hash, that the host loads, checks
-/// and swaps with the model; and it needs the slide's own pixels and tissue for the overlay and densities.
+/// and swaps with the model; and it needs the slide's own pixels and tissue for the overlay and densities. One instance
+/// per slide run (the engine makes it with the head the slide's model lease holds), so it keeps that slide's run for
+/// the join with a tissue map after every task has completed.
 /// </summary>
 internal sealed class CellTask(CellHead head) : ISlideTask
 {
@@ -29,6 +31,10 @@ internal sealed class CellTask(CellHead head) : ISlideTask
     {
         ArgumentNullException.ThrowIfNull(slide);
         ArgumentNullException.ThrowIfNull(context);
-        return ValueTask.FromResult<ISlideTaskRun>(new CellTaskRun(head, slide, context));
+        Run = new CellTaskRun(head, slide, context);
+        return ValueTask.FromResult<ISlideTaskRun>(Run);
     }
+
+    /// <summary>The slide's run, once started.</summary>
+    public CellTaskRun? Run { get; private set; }
 }

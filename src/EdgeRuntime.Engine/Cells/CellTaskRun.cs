@@ -38,6 +38,7 @@ internal sealed class CellTaskRun : ISlideTaskRun
     private readonly CellTableWriter table;
     private readonly long[] counts;
     private readonly PostProcessingOptions options;
+    private readonly TissueClassCounts? tissueCounts;
     private double tissueMm2;
     private long tiles;
     private long seen;
@@ -56,6 +57,8 @@ internal sealed class CellTaskRun : ISlideTaskRun
         options = new PostProcessingOptions(p.ForegroundThreshold, p.MarkerDistance, MinimumArea: p.MinimumArea);
         var names = head.Manifest.Classes.Select(c => c.Name).ToList();
         counts = new long[names.Count];
+        // A host older than contract 2.1 gives no strides: then there is no raster to join a tissue map with.
+        tissueCounts = grid.StrideLevel0 > 0 && grid.StrideYLevel0 > 0 ? new TissueClassCounts(grid.StrideLevel0, grid.StrideYLevel0, slide.Width, slide.Height, names.Count) : null;
         var mpp = slide.Resolution.MicronsPerPixel;
         geoJsonStream = new FileStream(Path.Combine(context.OutputDirectory, GeoJsonFile), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         geoJson = new CellGeoJsonWriter(geoJsonStream, names, head.Colours, scale, mpp);
@@ -93,6 +96,7 @@ internal sealed class CellTaskRun : ISlideTaskRun
                 if (cell.Class >= 0)
                 {
                     counts[cell.Class]++;
+                    tissueCounts?.Add(onSlide.CentroidX * scale, onSlide.CentroidY * scale, cell.Class);
                 }
 
                 kept++;
@@ -145,10 +149,22 @@ internal sealed class CellTaskRun : ISlideTaskRun
             ["tiles"] = tiles,
             // Nuclei the tiles saw, pieces on seams included, against those kept: what the seam rule removed.
             ["nucleiSeenInTiles"] = seen,
+            // Filled by the engine once every task has completed, where a task gave a tissue map (JoinTissueMap).
+            ["tissueClasses"] = null,
             ["files"] = new JsonObject { ["geojson"] = GeoJsonFile, ["table"] = TableFile, ["overlay"] = overlay },
             ["overlayTile"] = best is { } o ? new JsonObject { ["x"] = o.Tile.Box.X, ["y"] = o.Tile.Box.Y, ["width"] = o.Tile.Box.Width, ["height"] = o.Tile.Box.Height } : null,
         };
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// Cells per mm² of each tissue class of <paramref name="map"/>, the tissue map task <paramref name="mapTask"/> made
+    /// of the same slide; null when this run kept no raster (a host without the grid's strides).
+    /// </summary>
+    public JsonObject? JoinTissueMap(ICellClassMap map, string mapTask)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return tissueCounts?.Join(map, mapTask, [.. head.Manifest.Classes.Select(c => c.Name)], slide.Width, slide.Height, slide.Resolution.MicronsPerPixelX, slide.Resolution.MicronsPerPixelY);
     }
 
     /// <inheritdoc />

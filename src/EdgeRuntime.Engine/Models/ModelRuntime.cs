@@ -1,4 +1,5 @@
 using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Inference.Heads;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.Precision;
@@ -12,6 +13,9 @@ namespace EdgeRuntime.Engine.Models;
 /// The model, its image encoder and the class embeddings of the profile's prompt sets (the default one, and any a
 /// task names for itself), loaded once and shared by every slide. Loading verifies the package and computes (or
 /// reads from cache) the class text embeddings, so a swap is refused before it happens if any prompt set is bad.
+/// The cell head, when one runs, is loaded with the model and checked against it: a head reads only the tokens of the
+/// encoder it was trained on, so it belongs to the model's swap slot, and a slide's one lease holds a model and a head
+/// that fit each other; a replaced head's session goes with the model's when the last slide using them ends.
 /// </summary>
 public sealed class ModelRuntime : IDisposable
 {
@@ -75,23 +79,31 @@ public sealed class ModelRuntime : IDisposable
     public static Task<ModelRuntime> LoadAsync(string packageDirectory, string promptSetPath, InferenceOptions inference, int batchSize, string textCache, ILogger logger, CancellationToken cancellationToken) =>
         LoadAsync(packageDirectory, promptSetPath, None, None, inference, batchSize, textCache, logger, cancellationToken);
 
-    /// <summary>Loads everything; throws <see cref="ModelPackageException"/> or <see cref="InvalidDataException"/> naming what is wrong.</summary>
+    /// <summary>Loads everything without a cell head; see the overload with one.</summary>
+    public static Task<ModelRuntime> LoadAsync(string packageDirectory, string promptSetPath, IReadOnlyDictionary<string, string> taskPromptSets, IReadOnlyDictionary<string, string> taskPrototypeSets, InferenceOptions inference, int batchSize, string textCache, ILogger logger, CancellationToken cancellationToken) =>
+        LoadAsync(packageDirectory, promptSetPath, taskPromptSets, taskPrototypeSets, null, inference, batchSize, textCache, logger, cancellationToken);
+
+    /// <summary>Loads everything; throws <see cref="ModelPackageException"/>, <see cref="CellHeadException"/> or <see cref="InvalidDataException"/> naming what is wrong.</summary>
     /// <param name="packageDirectory">The model package.</param>
     /// <param name="promptSetPath">The default prompt set.</param>
     /// <param name="taskPromptSets">Prompt set files of tasks that name their own, by task name.</param>
     /// <param name="taskPrototypeSets">Prototype set files of tasks that score against labelled examples, by task name.</param>
-    /// <param name="inference">Execution providers and threads.</param>
+    /// <param name="cellHead">A cell head package folder for the <c>cells</c> task, or null (or empty) for none.</param>
+    /// <param name="inference">Execution providers and threads, for the model's sessions and the head's alike.</param>
     /// <param name="batchSize">Image encoder batch size.</param>
     /// <param name="textCache">Folder of cached class embeddings.</param>
     /// <param name="logger">Where loading reports (provider fallback, say).</param>
     /// <param name="cancellationToken">Stops the text encoding.</param>
-    public static async Task<ModelRuntime> LoadAsync(string packageDirectory, string promptSetPath, IReadOnlyDictionary<string, string> taskPromptSets, IReadOnlyDictionary<string, string> taskPrototypeSets, InferenceOptions inference, int batchSize, string textCache, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ModelRuntime> LoadAsync(string packageDirectory, string promptSetPath, IReadOnlyDictionary<string, string> taskPromptSets, IReadOnlyDictionary<string, string> taskPrototypeSets, string? cellHead, InferenceOptions inference, int batchSize, string textCache, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(taskPromptSets);
         ArgumentNullException.ThrowIfNull(taskPrototypeSets);
         var package = ModelPackage.Load(packageDirectory, inference, logger);
+        CellHead? head = null;
         try
         {
+            // Checked against this model first: a head trained on another encoder is refused before anything else loads.
+            head = string.IsNullOrWhiteSpace(cellHead) ? null : CellHead.Load(cellHead, package, inference, logger);
             var int8Build = await Int8Selection.ApplyAsync(package, inference, Int8Selection.CacheBeside(textCache), logger, cancellationToken).ConfigureAwait(false);
             var cache = new TextEmbeddingCache(textCache);
             var prompts = PromptSetFile.Load(promptSetPath);
@@ -108,10 +120,16 @@ public sealed class ModelRuntime : IDisposable
                 taskPrototypes[task] = PrototypeSetFile.Load(path, package.Identity, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
             }
 
-            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes, taskPromptSets, taskClasses, taskPrototypeSets, taskPrototypes) { Int8Build = int8Build };
+            return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes, taskPromptSets, taskClasses, taskPrototypeSets, taskPrototypes)
+            {
+                Int8Build = int8Build,
+                CellHead = head,
+                CellHeadDirectory = head is null ? null : cellHead,
+            };
         }
         catch
         {
+            head?.Dispose();
             package.Dispose();
             throw;
         }
@@ -131,6 +149,12 @@ public sealed class ModelRuntime : IDisposable
             prompts.Set.Id, prompts.Set.Version, prompts.Sha256, prompts.Set.Classes.Select(c => c.Name).ToList(), embeddings, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
     }
 
+    /// <summary>The cell head the <c>cells</c> task runs on this model's tokens, or null when none runs.</summary>
+    public CellHead? CellHead { get; private init; }
+
+    /// <summary>The cell head's package folder as it was named (kept for the next swap), or null.</summary>
+    public string? CellHeadDirectory { get; private init; }
+
     /// <summary>Whether the model's sessions have been released.</summary>
     public bool IsDisposed { get; private set; }
 
@@ -143,6 +167,7 @@ public sealed class ModelRuntime : IDisposable
         }
 
         IsDisposed = true;
+        CellHead?.Dispose();
         Encoder.Dispose();
         Package.Dispose();
     }

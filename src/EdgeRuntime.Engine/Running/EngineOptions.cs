@@ -26,8 +26,10 @@ public class EngineOptions
 
     /// <summary>
     /// A cell head package folder (head.json and its decoder; docs/cells.md): when set, the <c>cells</c> task runs it on
-    /// every tile's dense tokens. Empty (the default): no cell task. The head must have been trained on the model's
-    /// encoder (id and model.json hash), or every slide fails with the reason.
+    /// every tile's dense tokens. Empty (the default): no cell task. A head activated as a plugin (<c>heads/{id}/{version}</c>)
+    /// replaces it until it is deactivated. The head must have been trained on the model's encoder (id and model.json
+    /// hash): it is loaded with the model, and a model it does not fit does not load (at start, with the reason; a swap
+    /// to one is refused).
     /// </summary>
     public string CellHead { get; set; } = string.Empty;
 

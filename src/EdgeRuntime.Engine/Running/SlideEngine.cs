@@ -37,8 +37,6 @@ public sealed class SlideEngine(
     // Every slide this pipeline runs at once takes turns at the encoder, oldest first (Processing:SlidesInFlight).
     private readonly EncoderTurns turns = new();
 
-    private readonly Cells.CellHeads cellHeads = new(processing, loggers);
-
     /// <summary>Runs one slide.</summary>
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideRun> RunAsync(SlideRunInput input, CancellationToken cancellationToken)
@@ -78,9 +76,11 @@ public sealed class SlideEngine(
             StrideYLevel0 = grid.TileHeightLevel0 * (grid.TileSize - grid.Overlap) / grid.TileSize,
             Overlap = grid.Overlap,
         };
-        // The cell task joins the plugins' tasks when a cell head is configured; it reads the same encoder pass.
+        // The cell task joins the plugins' tasks when the model runs a cell head; it reads the same encoder pass, and
+        // the head is the one the slide's lease on the model holds, whatever is swapped meanwhile.
         var tasks = input.Tasks.Select(t => t.Task).ToList();
-        if (cellHeads.TaskFor(model) is { } cellTask)
+        var cellTask = model.CellHead is { } head ? new Cells.CellTask(head) : null;
+        if (cellTask is not null)
         {
             tasks.Add(cellTask);
         }
@@ -112,12 +112,24 @@ public sealed class SlideEngine(
             }
 
             var outcomes = await taskRuns.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            JoinCellsWithTissueMap(cellTask, taskRuns.FirstClassMap(), outcomes);
             var encodeMs = clock.Elapsed.TotalMilliseconds;
 
             clock.Restart();
             var overlay = input.DrawOverlay ? WriteOverlay(slide, grid, taskRuns.FirstClassMap(), input.OutputDirectory) : null;
             var timings = new SlideRunTimings(openMs, tissueMs, encodeMs, clock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds);
             return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, detector, model, input.Tasks, outcomes, overlay, timings) { Outcome = outcome, Case = slideCase };
+        }
+    }
+
+    // Where a task drew a tissue map (zero-shot segmentation), the cells are counted per tissue class: both are
+    // complete only now, and neither task knows the other.
+    private static void JoinCellsWithTissueMap(Cells.CellTask? cellTask, (string Task, ITileClassMap Map)? classMap, IReadOnlyList<TaskOutcome> outcomes)
+    {
+        if (cellTask?.Run is { } run && classMap is { Map: ICellClassMap tissue } found
+            && outcomes.FirstOrDefault(o => o.Task == Cells.CellTask.TaskName)?.Output is { } output)
+        {
+            output["tissueClasses"] = run.JoinTissueMap(tissue, found.Task);
         }
     }
 

@@ -20,12 +20,16 @@ namespace EdgeRuntime.Inference.Heads;
 /// </summary>
 public sealed partial class CellHead : IDisposable
 {
+    /// <summary>The manifest's file name in a head package.</summary>
+    public const string ManifestFile = "head.json";
+
     private readonly InferenceSession session;
     private readonly CellHeadTokenInput[] tokenInputs;
     private readonly Lock gate = new();
 
-    private CellHead(string directory, CellHeadManifest manifest, ModelIdentity identity, InferenceSession session, int tileSize)
+    private CellHead(string directory, CellHeadManifest manifest, ModelIdentity identity, InferenceSession session, string executionProvider, int tileSize)
     {
+        ExecutionProvider = executionProvider;
         Directory = directory;
         Manifest = manifest;
         Identity = identity;
@@ -46,14 +50,23 @@ public sealed partial class CellHead : IDisposable
     /// <summary>Side of the tiles and of the maps.</summary>
     public int TileSize { get; }
 
-    /// <summary>Loads the head in <paramref name="directory"/> for <paramref name="model"/>.</summary>
+    /// <summary>The execution provider its session runs on (the first of the configured ones that works, as the encoder's).</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>Whether its session has been released (the head was swapped out and its last slide ended).</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>
+    /// Loads the head in <paramref name="directory"/> for <paramref name="model"/>, its session made with
+    /// <paramref name="options"/> (the execution providers and threads the model's own sessions use).
+    /// </summary>
     /// <exception cref="CellHeadException">The package is refused; the message says every reason.</exception>
     public static CellHead Load(string directory, ModelPackage model, InferenceOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        var manifestPath = Path.Combine(directory, "head.json");
+        var manifestPath = Path.Combine(directory, ManifestFile);
         if (!File.Exists(manifestPath))
         {
             throw new CellHeadException(directory, [System.IO.Directory.Exists(directory) ? "head.json: missing." : "the folder does not exist."]);
@@ -73,7 +86,7 @@ public sealed partial class CellHead : IDisposable
         var problems = Validate(manifest, model).ToList();
         if (problems.Count == 0)
         {
-            problems.AddRange(PackageFiles.Verify(directory, manifest.Files));
+            problems.AddRange(PackageFiles.Verify(directory, manifest.Files, ManifestFile));
         }
 
         if (problems.Count > 0)
@@ -81,16 +94,17 @@ public sealed partial class CellHead : IDisposable
             throw new CellHeadException(directory, problems);
         }
 
-        InferenceSession session;
+        SessionFactory.Created created;
         try
         {
-            session = new SessionFactory(options, logger).Create(Path.Combine(directory, manifest.File), "cell head").Session;
+            created = new SessionFactory(options, logger).Create(Path.Combine(directory, manifest.File), "cell head");
         }
         catch (OnnxRuntimeException e)
         {
             throw new CellHeadException(directory, [$"{manifest.File}: ONNX Runtime cannot load it: {e.Message.Split('\n')[0]}"]);
         }
 
+        var session = created.Session;
         var missing = manifest.Inputs.Tokens.Select(t => t.Input).Append(manifest.Inputs.Pixels).OfType<string>().Where(n => !session.InputMetadata.ContainsKey(n))
             .Select(n => $"inputs: '{n}' is not an input of {manifest.File}")
             .Concat(new[] { manifest.Outputs.Nucleus, manifest.Outputs.Distance, manifest.Outputs.Classes }.Where(n => !session.OutputMetadata.ContainsKey(n)).Select(n => $"outputs: '{n}' is not an output of {manifest.File}"))
@@ -102,7 +116,7 @@ public sealed partial class CellHead : IDisposable
         }
 
         var identity = new ModelIdentity(manifest.Id, manifest.Version, PackageFiles.Sha256(manifestPath));
-        return new CellHead(directory, manifest, identity, session, model.Manifest.Tiling.TileSize);
+        return new CellHead(directory, manifest, identity, session, created.Provider, model.Manifest.Tiling.TileSize);
     }
 
     /// <summary>The class colours as RGB.</summary>
@@ -183,7 +197,15 @@ public sealed partial class CellHead : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            // Under the run's lock: a batch that is running finishes before its session goes.
+            IsDisposed = true;
+            session.Dispose();
+        }
+    }
 
     // value / 255 in 0…1 for heads that declare no normalisation (those written before the field); else the declared
     // (value / 255 − mean) / std, folded into one multiply and add per channel.

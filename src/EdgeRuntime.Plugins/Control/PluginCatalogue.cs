@@ -32,6 +32,7 @@ internal sealed class PluginCatalogue(PluginOptions options, ModelProvider model
                 ["tasks"] = new JsonArray(tasks.Current.Tasks.Select(t => (JsonNode)t.ToProvenanceJson()).ToArray()),
                 ["prototypes"] = new JsonArray(running.TaskPrototypes.OrderBy(p => p.Key, StringComparer.Ordinal)
                     .Select(p => (JsonNode)TaskPrototypes(p.Key, p.Value.Source)).ToArray()),
+                ["head"] = running.CellHead?.Identity.ToProvenance().ToJson(),
             },
             ["versions"] = versions,
         };
@@ -49,6 +50,7 @@ internal sealed class PluginCatalogue(PluginOptions options, ModelProvider model
         {
             PluginRef.Models => now.Model is { } m ? (m.Id == id ? m.Version : null) : running.Package.Identity.Id == id ? running.Package.Identity.Version : null,
             PluginRef.Prompts => now.Prompts is { } p ? (p.Id == id ? p.Version : null) : running.Prompts.Set.Id == id ? running.Prompts.Set.Version : null,
+            PluginRef.Heads => (now.Head ?? RunningHead(running))?.Id == id ? (now.Head ?? RunningHead(running))!.Version : null,
             PluginRef.Prototypes => PrototypeRefs(now).Where(p => p.Id == id).Select(p => p.Version).Order(PluginVersion.Comparer).LastOrDefault(),
             _ => now.TasksOr(options.ConfiguredTasks).FirstOrDefault(t => t.Id == id)?.Version,
         };
@@ -69,7 +71,7 @@ internal sealed class PluginCatalogue(PluginOptions options, ModelProvider model
         var running = models.Current;
         var active = new HashSet<PluginRef>(now.TasksOr(options.ConfiguredTasks));
         active.UnionWith(PrototypeRefs(now));
-        foreach (var single in new[] { now.Model ?? PluginRef.Under(options.Root, running.Package.Directory), now.Prompts ?? PluginRef.Under(options.Root, running.Prompts.Path) })
+        foreach (var single in new[] { now.Model ?? PluginRef.Under(options.Root, running.Package.Directory), now.Prompts ?? PluginRef.Under(options.Root, running.Prompts.Path), now.Head ?? RunningHead(running) })
         {
             if (single is not null)
             {
@@ -79,6 +81,10 @@ internal sealed class PluginCatalogue(PluginOptions options, ModelProvider model
 
         return active;
     }
+
+    // The configured head, when it lies in the root as heads/{id}/{version}: a plugin version like any other.
+    private PluginRef? RunningHead(ModelRuntime running) =>
+        running.CellHeadDirectory is { } directory && PluginRef.Under(options.Root, directory) is { Kind: PluginRef.Heads } head ? head : null;
 
     // A task's prototype set in the catalogue: the task it serves, then the set's id, version and hash.
     private static JsonObject TaskPrototypes(string task, ClassSource source)
