@@ -45,8 +45,7 @@ for model in "${models[@]}"; do
     continue
   fi
   if ! dotnet "$speedups/EdgeRuntime.Bench.Speedups.dll" "$model" "$slide" 32 "$threads" "$repeats" "$work/$id.json" "$work/int8/$id" > "$work/$id.log" 2>&1; then
-    # The Speedups bench reads a named embedding output; a family whose embedding is composed from tokens is not
-    # measured by it (yet): the row says so rather than the run stopping.
+    # A model the bench cannot run says why in its row rather than the run stopping.
     rows+=("{\"model\":\"$id\",\"quantised\":false,\"why\":$(grep -m1 -E 'Exception|error' "$work/$id.log" | /usr/bin/python3 -c 'import json,sys; print(json.dumps("not measured: " + sys.stdin.read().strip()[:120]))')}")
     continue
   fi

@@ -40,6 +40,23 @@ from onnx import helper, numpy_helper
 MS_DOMAIN = "com.microsoft"
 
 
+def save_graph(model, folder, image_file, manifest):
+    """The int8 graph replaces the float one. A float graph over 2 GB kept its weights in external data
+    (<graph>.data, listed in the manifest); onnx.load read them in, so the copied file is stale: it is rewritten when
+    the int8 graph is still too large for one protobuf, and otherwise removed with its manifest entry (a ViT-g's
+    4.5 GB of float weights are 1.1 GB in int8)."""
+    data = image_file + ".data"
+    stale = os.path.join(folder, data)
+    if os.path.exists(stale):
+        os.remove(stale)
+    if model.ByteSize() > 2_000_000_000:
+        onnx.save(model, os.path.join(folder, image_file), save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=os.path.basename(data))
+    else:
+        onnx.save(model, os.path.join(folder, image_file))
+        manifest["files"].pop(data, None)
+
+
 def quantise_matmuls(model, reduce_range, min_elements):
     graph = model.graph
     weights = {init.name: init for init in graph.initializer}
@@ -121,14 +138,16 @@ def main():
     staging = tempfile.mkdtemp(prefix=".quantize-", dir=parent)
     try:
         shutil.copytree(args.package, staging, dirs_exist_ok=True)
-        onnx.save(model, os.path.join(staging, image_file))
+        save_graph(model, staging, image_file, manifest)
         bits = 7 if args.reduce_range else 8
         original = manifest["version"]
         manifest["version"] = args.version or original + "-int8"
         manifest["name"] = f"{manifest['name']} (image encoder int8: {replaced} weight matrices, {bits}-bit per column)"
         manifest["source"] = f"{manifest['source']}; quantised by tools/quantize-model.py from version {original}"
-        with open(os.path.join(staging, image_file), "rb") as f:
-            manifest["files"][image_file] = hashlib.file_digest(f, "sha256").hexdigest()
+        for name in [image_file, image_file + ".data"]:
+            if os.path.exists(os.path.join(staging, name)):
+                with open(os.path.join(staging, name), "rb") as f:
+                    manifest["files"][name] = hashlib.file_digest(f, "sha256").hexdigest()
         with open(os.path.join(staging, "model.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")
