@@ -24,8 +24,9 @@ import torch
 from torch import nn
 
 from . import package, safetensors_io
-from .text_towers import OPTIONAL_BUFFER_SUFFIXES, ClipTextTop, CocaTextTransformer, HfBert, HfClipText
-from .vl_image_towers import ConchVisual, HfClipVision, OpenClipVit, TimmLinearVisual
+from .text_towers import OPTIONAL_BUFFER_SUFFIXES
+from .vl_configs import _conch_config, _kep_config, _plip_config, _quiltnet_config, _quiltnet_pmb_config
+from .vl_models import ConchModel, KepModel, PlipModel, QuiltNetModel, QuiltNetPmbModel
 
 OPENAI_MEAN = [0.48145466, 0.4578275, 0.40821073]
 OPENAI_STD = [0.26862954, 0.26130258, 0.27577711]
@@ -35,185 +36,6 @@ CLIP_TOKENIZER = os.path.join(REPO, "plugins", "tokenizers", "clip")
 
 class CheckpointMismatch(ValueError):
     """A checkpoint whose keys or shapes are not the family's layout."""
-
-
-# ---------------------------------------------------------------- models with the published top-level layouts
-
-class PlipModel(nn.Module):
-    """transformers' CLIPModel."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.text_model = HfClipText(c)
-        self.vision_model = HfClipVision(c)
-        self.visual_projection = nn.Linear(c["vision_width"], c["embed_dim"], bias=False)
-        self.text_projection = nn.Linear(c["text_width"], c["embed_dim"], bias=False)
-        self.logit_scale = nn.Parameter(torch.empty(()))
-
-    def encode_image(self, pixel_values):
-        return self.visual_projection(self.vision_model(pixel_values))
-
-    def encode_text(self, input_ids):
-        return self.text_projection(self.text_model(input_ids))
-
-
-class QuiltNetModel(ClipTextTop):
-    """open_clip's CLIP: the text tower at the top level, the image tower under visual."""
-
-    def __init__(self, c):
-        super().__init__(c)
-        self.visual = OpenClipVit(c)
-        self.logit_scale = nn.Parameter(torch.empty(()))
-
-    def encode_image(self, pixel_values):
-        return self.visual(pixel_values)
-
-    def encode_text(self, input_ids):
-        return ClipTextTop.forward(self, input_ids)
-
-
-class HfTextEncoder(nn.Module):
-    """open_clip's HFTextEncoder for a BERT: cls_last_hidden_state_pooler, mlp projection without biases."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.transformer = HfBert(c)
-        hidden = (c["bert_width"] + c["embed_dim"]) // 2
-        self.proj = nn.Sequential(nn.Linear(c["bert_width"], hidden, bias=False), nn.GELU(), nn.Linear(hidden, c["embed_dim"], bias=False))
-
-    def forward(self, input_ids, attention_mask):
-        return self.proj(self.transformer(input_ids, attention_mask)[0][:, 0])
-
-
-class QuiltNetPmbModel(nn.Module):
-    """open_clip's CustomTextCLIP: visual (open_clip ViT-B-16) and text (HFTextEncoder on PubMedBERT)."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.visual = OpenClipVit(c)
-        self.text = HfTextEncoder(c)
-        self.logit_scale = nn.Parameter(torch.empty(()))
-
-    def encode_image(self, pixel_values):
-        return self.visual(pixel_values)
-
-    def encode_text(self, input_ids, attention_mask):
-        return self.text(input_ids, attention_mask)
-
-
-class ConchModel(nn.Module):
-    """CONCH's CoCa (the text decoder's keys are accepted and not used: it generates captions)."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.text = CocaTextTransformer(c)
-        self.visual = ConchVisual(c)
-        self.logit_scale = nn.Parameter(torch.empty(()))
-
-    def encode_image(self, pixel_values):
-        return self.visual(pixel_values)
-
-    def encode_text(self, input_ids):
-        return self.text(input_ids)
-
-
-class PathBert(nn.Module):
-    """KEP's PATH_BERT: BertModel's pooler output through mlp_embed (Linear, GELU, Linear)."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.bert_model = HfBert(c)
-        self.mlp_embed = nn.Sequential(nn.Linear(c["bert_width"], c["embed_dim"]), nn.GELU(), nn.Linear(c["embed_dim"], c["embed_dim"]))
-
-    def forward(self, input_ids, attention_mask):
-        return self.mlp_embed(self.bert_model(input_ids, attention_mask)[1])
-
-
-class KepModel(nn.Module):
-    """KEP-16's CLIP: BiomedCLIP's image tower, visual_head, PATH_BERT text tower; `knowledge` (the distillation
-    teacher, a second PATH_BERT) is part of the layout and unused for embeddings."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.visual = TimmLinearVisual(c)
-        self.visual_head = nn.Sequential(nn.Linear(c["vision_embed_dim"], c["embed_dim"]), nn.GELU(), nn.Linear(c["embed_dim"], c["embed_dim"]))
-        self.text = PathBert(c)
-        self.knowledge = PathBert(c)
-        self.logit_scale = nn.Parameter(torch.empty(()))
-
-    def encode_image(self, pixel_values):
-        return self.visual_head(self.visual(pixel_values))
-
-    def encode_text(self, input_ids, attention_mask):
-        return self.text(input_ids, attention_mask)
-
-
-# ---------------------------------------------------------------- configurations (ours, from the published files)
-
-def _plip_config(folder):
-    cfg = _read_json(folder, "config.json")
-    t, v = cfg["text_config"], cfg["vision_config"]
-    return dict(text_width=t["hidden_size"], text_layers=t["num_hidden_layers"], text_heads=t["num_attention_heads"],
-                text_intermediate=t["intermediate_size"], vocab_size=t["vocab_size"], context_length=t["max_position_embeddings"],
-                vision_width=v["hidden_size"], vision_layers=v["num_hidden_layers"], vision_heads=v["num_attention_heads"],
-                vision_intermediate=v["intermediate_size"], image_size=v["image_size"], patch_size=v["patch_size"],
-                embed_dim=cfg["projection_dim"], activation=t.get("hidden_act", "quick_gelu"))
-
-
-def _open_clip_vision(v, embed_dim):
-    return dict(vision_width=v["width"], vision_layers=v["layers"], vision_heads=v["width"] // v.get("head_width", 64),
-                image_size=v["image_size"], patch_size=v["patch_size"], embed_dim=embed_dim)
-
-
-def _quiltnet_config(folder):
-    m = _read_json(folder, "open_clip_config.json")["model_cfg"]
-    t = m["text_cfg"]
-    c = _open_clip_vision(m["vision_cfg"], m["embed_dim"])
-    c.update(text_width=t["width"], text_layers=t["layers"], text_heads=t["heads"], vocab_size=t["vocab_size"],
-             context_length=t["context_length"], activation="quick_gelu" if m.get("quick_gelu") else "gelu")
-    return c
-
-
-def _bert_config(folder, prefix=""):
-    b = _read_json(folder, "config.json")
-    return dict(bert_width=b["hidden_size"], bert_layers=b["num_hidden_layers"], bert_heads=b["num_attention_heads"],
-                bert_intermediate=b["intermediate_size"], bert_vocab_size=b["vocab_size"], bert_max_positions=b["max_position_embeddings"])
-
-
-def _quiltnet_pmb_config(folder):
-    m = _read_json(folder, "open_clip_config.json")["model_cfg"]
-    c = _open_clip_vision(m["vision_cfg"], m["embed_dim"])
-    c.update(_bert_config(folder), context_length=m["text_cfg"]["context_length"], activation="quick_gelu" if m.get("quick_gelu") else "gelu")
-    return c
-
-
-def _conch_config(folder):
-    # CONCH's configuration ships in its code (conch_ViT-B-16.json), not beside the weights; a file of that name in
-    # the checkpoint folder overrides it (the twin's does).
-    m = _read_json(folder, "conch_ViT-B-16.json") if os.path.exists(os.path.join(folder, "conch_ViT-B-16.json")) else CONCH_PUBLISHED
-    v, t = m["vision_cfg"], m["text_cfg"]
-    return dict(vision_width=v.get("width", 768), vision_layers=v.get("layers", 12), vision_heads=v.get("num_heads", 12),
-                image_size=v["image_size"], patch_size=v["patch_size"], pooler_heads=v["attn_pooler_heads"],
-                caption_queries=v["n_queries_caption"], caption_dim=m["embed_dim_caption"], embed_dim=m["embed_dim"],
-                text_width=t["width"], text_layers=t["layers"], text_heads=t["heads"], vocab_size=t["vocab_size"],
-                context_length=t["context_length"], pad_id=0)
-
-
-def _kep_config(folder):
-    k = _read_json(folder, "kep_config.json") if os.path.exists(os.path.join(folder, "kep_config.json")) else KEP_PUBLISHED
-    c = dict(vision_width=k["vision_width"], vision_layers=k["vision_layers"], vision_heads=k["vision_heads"],
-             image_size=224 if "image_size" not in k else k["image_size"], patch_size=16, vision_embed_dim=k["vision_embed_dim"],
-             embed_dim=k["embed_dim"], context_length=256)
-    c.update(_bert_config(folder))
-    return c
-
-
-CONCH_PUBLISHED = {  # conch/open_clip_custom/model_configs/conch_ViT-B-16.json (the keys our import reads)
-    "embed_dim": 512, "embed_dim_caption": 768,
-    "vision_cfg": {"image_size": 448, "patch_size": 16, "attn_pooler_heads": 8, "n_queries_caption": 256},
-    "text_cfg": {"context_length": 128, "vocab_size": 32007, "width": 768, "heads": 12, "layers": 12},
-}
-KEP_PUBLISHED = {"vision_width": 768, "vision_layers": 12, "vision_heads": 12, "vision_embed_dim": 512, "embed_dim": 512}
 
 
 # ---------------------------------------------------------------- families
@@ -297,14 +119,6 @@ TWINS = {
     "kep": {"kep_config.json": {"vision_width": 32, "vision_layers": 2, "vision_heads": 2, "vision_embed_dim": 24, "embed_dim": 16, "image_size": 32},
             "config.json": {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64, "vocab_size": None, "max_position_embeddings": 512}},
 }
-
-
-def _read_json(folder, name):
-    path = os.path.join(folder, name)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{folder}: no {name}; the family's checkpoint folder holds it")
-    with open(path) as f:
-        return json.load(f)
 
 
 def _vocab_size(tokenizer_file):

@@ -36,7 +36,7 @@ internal static class EmbedCommand
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using var scratch = new ScratchDirectory(Path.GetDirectoryName(target));
             var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
-            var result = SlideRunner.OutputOf(run, Task);
+            var result = run.OutputOf(Task);
             AtomicFile.Copy(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target);
             var identity = model.Package.Identity;
             output.Out.WriteLine($"{target}: {result["tiles"]} tiles x {result["dimension"]} features from {identity.Id} {identity.Version}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Prototypes;
+using EdgeRuntime.Validation.Embedding;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -60,7 +61,7 @@ internal static class PrototypeCommands
             using var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
             var total = classes.Sum(c => c.Files.Count);
             // The same embedding path as edgert eval (each image through the slide pipeline), without its cache.
-            var embedder = new Evaluation.PipelineImageEmbedder(settings, logging, cacheRoot: null, parse.GetValue(common.TargetMpp), output.Error);
+            var embedder = new EngineImageEmbedder(new Evaluation.CommandValidationHost(settings, logging), cacheRoot: null, parse.GetValue(common.TargetMpp), output.Error);
             var examples = new List<(string, IReadOnlyList<float[]>)>();
             foreach (var (name, files) in classes)
             {

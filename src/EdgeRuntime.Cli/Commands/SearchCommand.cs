@@ -6,11 +6,13 @@ using System.Text.Json.Nodes;
 using EdgeRuntime.Abstractions.Requests;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Runtime.Requests;
 using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
+using EdgeRuntime.Validation.Embedding;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;

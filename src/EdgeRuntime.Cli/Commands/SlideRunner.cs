@@ -94,12 +94,4 @@ internal static class SlideRunner
         };
         return await services.GetRequiredService<SlideEngine>().RunAsync(input, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The output of task <paramref name="name"/> in <paramref name="run"/>.</summary>
-    /// <exception cref="InvalidDataException">The task failed on the slide; the message gives its reason.</exception>
-    public static System.Text.Json.Nodes.JsonObject OutputOf(SlideRun run, string name)
-    {
-        var outcome = run.OutcomeOf(name) ?? throw new InvalidDataException($"{run.Path}: the '{name}' task did not run.");
-        return outcome.Output ?? throw new InvalidDataException($"{run.Path}: the '{name}' task failed: {outcome.Error}");
-    }
 }

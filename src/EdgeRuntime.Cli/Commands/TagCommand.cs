@@ -84,7 +84,7 @@ internal static class TagCommand
                 return ExitCodes.NoTags;
             }
 
-            var result = SlideRunner.OutputOf(run, Task);
+            var result = run.OutputOf(Task);
             if (tablePath is not null)
             {
                 AtomicFile.Copy(Path.Combine(scratch.Path, result["sidecar"]!.GetValue<string>()), tablePath);

@@ -40,6 +40,14 @@ public sealed record SlideRun(
 
     /// <summary>The outcome of task <paramref name="name"/>, or null if it was not in the run.</summary>
     public TaskOutcome? OutcomeOf(string name) => Outcomes.FirstOrDefault(o => o.Task == name);
+
+    /// <summary>The output of task <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidDataException">The task did not run, or failed on the slide; the message gives its reason.</exception>
+    public System.Text.Json.Nodes.JsonObject OutputOf(string name)
+    {
+        var outcome = OutcomeOf(name) ?? throw new InvalidDataException($"{Path}: the '{name}' task did not run.");
+        return outcome.Output ?? throw new InvalidDataException($"{Path}: the '{name}' task failed: {outcome.Error}");
+    }
 }
 
 /// <summary>The overlay picture written beside the result.</summary>

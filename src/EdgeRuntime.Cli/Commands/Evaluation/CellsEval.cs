@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Evaluation.Cells;
 using EdgeRuntime.Evaluation.Metrics;
-using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Validation.Reports;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 
@@ -56,13 +55,8 @@ internal static class CellsEval
             }
 
             var (document, markdown, csv) = CellEvaluation.Run(parse.GetValue(truth)!, runs, r, names, parse.GetValue(seed), resamples, output.Error);
-            var folder = parse.GetValue(outDir)!.FullName;
-            Directory.CreateDirectory(folder);
-            AtomicFile.WriteText(Path.Combine(folder, "report.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            AtomicFile.WriteText(Path.Combine(folder, "samples.csv"), csv);
-            AtomicFile.WriteText(Path.Combine(folder, "report.md"), markdown);
-            output.Out.Write(markdown);
-            return Task.FromResult(ExitCodes.Success);
+            ReportFolder.Write(parse.GetValue(outDir)!.FullName, document, markdown, csv);
+            return Task.FromResult(EvalCommands.Print(output, new WrittenReport(markdown, Files: null)));
         }));
         return command;
     }

@@ -1,14 +1,12 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using EdgeRuntime.Cli.Configuration;
-using EdgeRuntime.Evaluation.Reports;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Validation.Reports;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 
 /// <summary>
-/// <c>edgert eval compare</c>: the seed papers' table from several reports: a row per run (model, class set,
-/// method), a column per dataset, one metric in each cell, the best of each column in bold.
+/// <c>edgert eval compare</c>: the seed papers' table from several reports (<see cref="ReportComparison"/>),
+/// printed and optionally written.
 /// </summary>
 internal static class CompareCommand
 {
@@ -22,29 +20,7 @@ internal static class CompareCommand
         {
             try
             {
-                var name = parse.GetValue(metric)!;
-                var cells = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-                var datasets = new List<string>();
-                foreach (var file in parse.GetValue(reports)!)
-                {
-                    var document = JsonNode.Parse(File.ReadAllText(file.FullName)) as JsonObject
-                        ?? throw new InvalidDataException($"{file.FullName}: not an edgert eval report.");
-                    var dataset = Path.GetFileName(document["dataset"]?["source"]?.GetValue<string>()?.TrimEnd('/') ?? file.Directory!.Name);
-                    datasets.Add(dataset);
-                    foreach (var run in document["runs"]?.AsArray() ?? throw new InvalidDataException($"{file.FullName}: no 'runs'."))
-                    {
-                        var row = run!["name"]!.GetValue<string>();
-                        var value = run["metrics"]?[name] ?? throw new InvalidDataException($"{file.FullName}: run '{row}' has no metric '{name}' (it has {string.Join(", ", run["metrics"]!.AsObject().Select(m => m.Key))}).");
-                        if (!cells.TryGetValue(row, out var columns))
-                        {
-                            cells[row] = columns = [];
-                        }
-
-                        columns[dataset] = value.DeepClone();
-                    }
-                }
-
-                var table = $"# edgert eval compare: {name}\n\n" + MarkdownReport.Table($"{name} by dataset (best per column in bold)", cells.Select(c => (c.Key, c.Value)).ToList(), datasets.Distinct().ToList());
+                var table = ReportComparison.Table(parse.GetValue(reports)!.Select(f => f.FullName), parse.GetValue(metric)!);
                 if (parse.GetValue(outFile) is { } target)
                 {
                     AtomicFile.WriteText(target.FullName, table);

@@ -1,15 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Evaluation.Datasets;
 using EdgeRuntime.Evaluation.Metrics;
-using EdgeRuntime.Evaluation.Probes;
-using EdgeRuntime.Evaluation.Reports;
-using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.TaskKit.ZeroShot;
+using EdgeRuntime.Validation;
+using EdgeRuntime.Validation.Embedding;
 
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 
@@ -38,7 +32,7 @@ internal sealed class EvalOptions
         common.AddTo(command);
     }
 
-    public EvalRun Start(ParseResult parse, CliOutput output, bool requireTiles = true, string pathColumn = "path")
+    public ValidationRun Start(ParseResult parse, CliOutput output, bool requireTiles = true, string pathColumn = "path")
     {
         var settings = common.Load(parse);
         settings.ApplyActivePlugins();
@@ -84,12 +78,16 @@ internal sealed class EvalOptions
         var logging = ModelLoading.Logging(output.Error);
         var mapping = parse.GetValue(map) is { } m ? LabelMapping.Load(m.FullName) : LabelMapping.Identity;
         var modelDirectories = parse.GetValue(models) is { Length: > 0 } given ? given.Select(d => d.FullName).ToArray() : [settings.ModelPackageDirectory];
-        return new EvalRun(settings, logging, data, mapping, chosenSplit, modelDirectories, parse.GetValue(outDir)!.FullName, parse.GetValue(seed), resamples, parse.GetValue(ordered),
-            new PipelineImageEmbedder(settings, logging, cacheRoot, parse.GetValue(common.TargetMpp), output.Error))
+        var host = new CommandValidationHost(settings, logging);
+        return new ValidationRun(host, data, mapping, chosenSplit, modelDirectories, parse.GetValue(outDir)!.FullName, parse.GetValue(seed), resamples, parse.GetValue(ordered),
+            new EngineImageEmbedder(host, cacheRoot, parse.GetValue(common.TargetMpp), output.Error))
         {
             Captions = captions,
         };
     }
+
+    /// <summary>The dataset as given on the command line.</summary>
+    public string DatasetOf(ParseResult parse) => parse.GetValue(dataset)!;
 
     private static List<string> CsvHeader(string file) =>
         (File.ReadLines(file).FirstOrDefault() ?? string.Empty).Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList();

@@ -3,26 +3,29 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Engine.Running;
 using EdgeRuntime.Foundation.Files;
-using EdgeRuntime.Plugins.Tasks;
-using EdgeRuntime.Runtime.Swapping;
-using Microsoft.Extensions.Logging;
 
-namespace EdgeRuntime.Cli.Commands.Evaluation;
+namespace EdgeRuntime.Validation.Embedding;
 
 /// <summary>
-/// Unit image embeddings of labelled images, each computed by the slide pipeline itself (tiled, resized and
+/// Unit image embeddings of labelled images, each computed by the slide engine itself (tiled, resized and
 /// normalised as production does; an image of several tiles is their unit mean), and cached by the model's hash, the
 /// image's hash and the tiling, so that a second run with another prompt set or method does not encode again.
 /// </summary>
-internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFactory logging, string? cacheRoot, double? targetMicronsPerPixel, TextWriter progress)
+/// <param name="host">Runs the engine.</param>
+/// <param name="cacheRoot">The cache's folder; null: no cache.</param>
+/// <param name="targetMicronsPerPixel">The µm/px images are tiled at; null: the model's.</param>
+/// <param name="progress">Where progress lines go.</param>
+public sealed class EngineImageEmbedder(IValidationHost host, string? cacheRoot, double? targetMicronsPerPixel, TextWriter progress)
 {
+    /// <summary>The unit embedding of each of <paramref name="files"/>, in their order.</summary>
+    /// <exception cref="InvalidDataException">An image has no tile to embed.</exception>
     public async Task<float[][]> EmbedAsync(ModelRuntime model, IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(files);
         var vectors = new float[files.Count][];
         var clock = Stopwatch.StartNew();
         var (encoded, cached) = (0, 0);
@@ -32,12 +35,12 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
             var key = cacheRoot is null ? null : Path.Combine(cacheRoot, model.Package.Identity.Sha256[..16], Key(model, files[i]) + ".f32");
             if (key is not null && File.Exists(key))
             {
-                vectors[i] = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken)).ToArray();
+                vectors[i] = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false)).ToArray();
                 cached++;
             }
             else
             {
-                vectors[i] = await EncodeAsync(model, files[i], cancellationToken);
+                vectors[i] = await EncodeAsync(model, files[i], cancellationToken).ConfigureAwait(false);
                 encoded++;
                 if (key is not null)
                 {
@@ -59,21 +62,25 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
     /// Every tissue tile's embedding of a whole slide (for slide-level pooling), cached like images. A slide's
     /// embeddings are small beside its pixels (9,000 tiles × 512 floats is 18 MB) and are what pooling needs whole.
     /// </summary>
+    /// <exception cref="InvalidDataException">The slide has no tissue tile.</exception>
     public async Task<float[][]> EmbedTilesAsync(ModelRuntime model, string file, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var dimension = model.Package.Manifest.EmbeddingSize;
         var key = cacheRoot is null ? null : Path.Combine(cacheRoot, model.Package.Identity.Sha256[..16], Key(model, file) + ".tiles.f32");
         if (key is not null && File.Exists(key))
         {
-            var flat = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken)).ToArray();
+            var flat = MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false)).ToArray();
             return Enumerable.Range(0, flat.Length / dimension).Select(i => flat.AsSpan(i * dimension, dimension).ToArray()).ToArray();
         }
 
         var capture = new TileEmbeddingsTask();
-        using var scratch = new ScratchDirectory(null);
-        using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], [], null);
-        await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, targetMicronsPerPixel, null, cancellationToken);
-        var tiles = capture.Vectors.Count > 0 ? capture.Vectors.ToArray() : throw new InvalidDataException($"{file}: no tissue tile (tissue detection: {settings.Tissue.Detector}).");
+        using (var scratch = new ScratchDirectory())
+        {
+            await host.RunAsync(file, model, [new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], scratch.Path, targetMicronsPerPixel, cancellationToken).ConfigureAwait(false);
+        }
+
+        var tiles = capture.Vectors.Count > 0 ? capture.Vectors.ToArray() : throw new InvalidDataException($"{file}: no tissue tile (tissue detection: {host.TissueDetector}).");
         if (key is not null)
         {
             AtomicFile.Write(key, tiles.SelectMany(v => MemoryMarshal.AsBytes(v.AsSpan()).ToArray()).ToArray());
@@ -85,10 +92,12 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
     private async Task<float[]> EncodeAsync(ModelRuntime model, string file, CancellationToken cancellationToken)
     {
         var capture = new QueryImageTask();
-        using var scratch = new ScratchDirectory(null);
-        using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], [], null);
-        await SlideRunner.RunAsync(settings, logging, file, model, set, scratch.Path, targetMicronsPerPixel, null, cancellationToken);
-        return capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found; tissue detection: {settings.Tissue.Detector}).");
+        using (var scratch = new ScratchDirectory())
+        {
+            await host.RunAsync(file, model, [new SlideTaskEntry(capture, "edgert", "eval", string.Empty)], scratch.Path, targetMicronsPerPixel, cancellationToken).ConfigureAwait(false);
+        }
+
+        return capture.Vector ?? throw new InvalidDataException($"{file}: no tile to embed (no tissue found; tissue detection: {host.TissueDetector}).");
     }
 
     // The embedding depends on the model, the image's bytes and how it is tiled; nothing else.
@@ -96,7 +105,6 @@ internal sealed class PipelineImageEmbedder(EdgertSettings settings, ILoggerFact
     {
         using var stream = File.OpenRead(file);
         var content = Convert.ToHexStringLower(SHA256.HashData(stream));
-        var tiling = JsonSerializer.Serialize(new { settings.Tiling, targetMicronsPerPixel, settings.Tissue.Detector });
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Package.Identity.Sha256}|{content}|{tiling}")));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Package.Identity.Sha256}|{content}|{host.TilingKey(targetMicronsPerPixel)}")));
     }
 }

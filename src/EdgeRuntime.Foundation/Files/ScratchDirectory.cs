@@ -1,16 +1,22 @@
-namespace EdgeRuntime.Cli.Commands;
+namespace EdgeRuntime.Foundation.Files;
 
-/// <summary>A private temporary folder for files a command does not keep, removed when disposed.</summary>
-internal sealed class ScratchDirectory : IDisposable
+/// <summary>
+/// A private temporary folder for files nobody keeps (a one-shot command's or a validation's task outputs, read
+/// and dropped), removed when disposed.
+/// </summary>
+public sealed class ScratchDirectory : IDisposable
 {
+    /// <summary>Creates the folder under <paramref name="parent"/>, or under the system's temporary folder.</summary>
     public ScratchDirectory(string? parent = null)
     {
         Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), $".edgert-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 
+    /// <summary>The folder's full path.</summary>
     public string Path { get; }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         try

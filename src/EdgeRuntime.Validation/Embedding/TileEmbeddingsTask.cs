@@ -4,7 +4,7 @@ using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tasks;
 
-namespace EdgeRuntime.Cli.Commands.Evaluation;
+namespace EdgeRuntime.Validation.Embedding;
 
 /// <summary>Collects every tile's embedding of one slide run, in tile order, for slide-level evaluation.</summary>
 internal sealed class TileEmbeddingsTask : ISlideTask

@@ -5,7 +5,7 @@ using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Slides.Reading;
 
-namespace EdgeRuntime.Cli.Commands.Evaluation;
+namespace EdgeRuntime.Validation.Reports;
 
 /// <summary>
 /// The most confidently misclassified samples of a run as a contact sheet PNG, each tile (or slide) read by the

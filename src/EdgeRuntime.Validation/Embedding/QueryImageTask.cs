@@ -5,20 +5,24 @@ using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Abstractions.Tasks;
 
-namespace EdgeRuntime.Cli.Commands;
+namespace EdgeRuntime.Validation.Embedding;
 
 /// <summary>
 /// The embedding of a query image, taken from the slide pipeline itself (so it is tiled, resized and normalised
 /// exactly as indexed tiles were): the unit mean of its tiles' embeddings (a tile-sized image is one tile).
 /// </summary>
-internal sealed class QueryImageTask : ISlideTask
+public sealed class QueryImageTask : ISlideTask
 {
+    /// <summary>The unit mean of the run's tile embeddings; null until a run with at least one tile completes.</summary>
     public float[]? Vector { get; private set; }
 
+    /// <inheritdoc />
     public string Name => "query-image";
 
+    /// <inheritdoc />
     public int ContractMajorVersion => ContractVersion.Major;
 
+    /// <inheritdoc />
     public ValueTask<ISlideTaskRun> StartAsync(SlideInfo slide, SlideTaskContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ISlideTaskRun>(new Run(this));
 
