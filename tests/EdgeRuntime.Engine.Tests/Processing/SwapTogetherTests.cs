@@ -36,8 +36,11 @@ public sealed class SwapTogetherTests
             }
         })).ToList();
 
+        // Swaps start once slides are starting, and go on until many slides started during them.
+        SpinWait.SpinUntil(() => Volatile.Read(ref leased) > 0);
+        var atStart = Volatile.Read(ref leased);
         var generations = new List<Part>();
-        for (var g = 1; g <= Swaps; g++)
+        for (var g = 1; g <= Swaps || Volatile.Read(ref leased) < atStart + Swaps; g++)
         {
             var (model, taskSet) = (new Part(g), new Part(g));
             generations.Add(model);
@@ -46,7 +49,6 @@ public sealed class SwapTogetherTests
 
         done.Cancel();
         Task.WaitAll([.. slides]);
-        Assert.True(leased > 0);
         Assert.Equal(0, mixed);
         Assert.All(generations[..^1], p => Assert.True(p.IsDisposed)); // every replaced value released once unused
         Assert.False(generations[^1].IsDisposed);
