@@ -83,6 +83,43 @@ internal sealed class PluginController(
             cancellationToken);
     }
 
+    /// <summary>
+    /// Makes several plugin versions active as one change (a model with the prototype set it made, and the tasks
+    /// that go with them): the wanted state is composed from every part, each part loaded and verified against the
+    /// others (a prototype set against the new model), then all are swapped at one instant, or the whole change is
+    /// refused with the reason of the part that failed and nothing changes. A rollback is the same call with the
+    /// previous versions (and <c>kind/id/-</c> parts for what the change had added).
+    /// </summary>
+    public Task<PluginOutcome> ActivateAllAsync(IReadOnlyList<PluginPart> parts, string origin, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var subject = string.Join(" + ", parts.Select(p => p.Plugin.ToString()));
+        if (parts.Count == 0)
+        {
+            return Task.FromResult(Refuse("(nothing)", origin, correlationId, "a change names no plugin version."));
+        }
+
+        foreach (var part in parts.Where(p => !p.Stops))
+        {
+            string definingFile;
+            try
+            {
+                definingFile = part.Plugin.DefiningFile(options.Root);
+            }
+            catch (InvalidDataException e)
+            {
+                return Task.FromResult(Refuse(subject, origin, correlationId, $"{part.Plugin}: {e.Message}"));
+            }
+
+            if (!File.Exists(definingFile))
+            {
+                return Task.FromResult(Refuse(subject, origin, correlationId, $"{definingFile}: no such plugin version ({part.Plugin})."));
+            }
+        }
+
+        return ChangeAsync(now => PluginPart.Compose(now, parts, ConfiguredTasks, id => catalogue.TasksServedBy(now, id)), subject, origin, correlationId, cancellationToken);
+    }
+
     /// <summary>Stops a task plugin, a prototype set or a cell head (any version of <paramref name="plugin"/>'s id; a head gives way to the configured one). A model or prompt set cannot be deactivated: the service needs one; activate another.</summary>
     public Task<PluginOutcome> DeactivateAsync(PluginRef plugin, string origin, string correlationId, CancellationToken cancellationToken)
     {
@@ -243,16 +280,9 @@ internal sealed class PluginController(
             return Refuse(subject, origin, correlationId, e.Message);
         }
 
-        // Everything is loaded and verified: now swap. Slides in flight keep their leases on the previous ones.
-        if (nextModel is not null)
-        {
-            models.Swap(nextModel);
-        }
-
-        if (nextTasks is not null)
-        {
-            tasks.Swap(nextTasks);
-        }
+        // Everything is loaded and verified: now swap, model and tasks at one instant (a slide leases both at once,
+        // so none starts on half of the change). Slides in flight keep their leases on the previous ones.
+        SwapTogether.Swap(models, nextModel, tasks, nextTasks);
 
         record.Record(wanted);
         var running = models.Current;

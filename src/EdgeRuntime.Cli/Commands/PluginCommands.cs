@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Changes;
+using EdgeRuntime.Plugins.Control;
 using EdgeRuntime.Plugins.Models;
 using EdgeRuntime.Plugins.Tasks;
 
@@ -82,15 +83,26 @@ internal static class PluginCommands
             Description = "Prototype sets only: the task that scores against the set in place of its prompt set (repeat for several). Default: the tasks another version of the set serves now.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var (noWait, waitSeconds) = WaitOptions();
-        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next (this waits for its word); slides in flight finish on what they started with. With no service running, it takes effect when the service starts. A task plugin joins the active tasks, replacing another version of itself; a prototype set serves the tasks named by --task.")
+        var with = new Option<string[]>("--with")
         {
-            kind, id, version, forTasks, config, noWait, waitSeconds,
+            Description = "Another version to activate in the same change, as kind/id/version (repeat for several; kind/id/- stops a task or prototype set): all are verified together (a prototype set against the model of the change) and swapped at one instant, or all refused. --task goes to the prototype sets among them.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var (noWait, waitSeconds) = WaitOptions();
+        var command = new Command("activate", "Verify a plugin version in full, then make it active: the running service swaps to it for the slides that start next (this waits for its word); slides in flight finish on what they started with. With no service running, it takes effect when the service starts. A task plugin joins the active tasks, replacing another version of itself; a prototype set serves the tasks named by --task. With --with, several versions change as one.")
+        {
+            kind, id, version, forTasks, with, config, noWait, waitSeconds,
         };
         command.SetAction(parse => output.Guard(() =>
         {
             var settings = Enabled(parse.GetValue(config));
             var plugin = new PluginRef(parse.GetValue(kind)!, parse.GetValue(id)!, parse.GetValue(version)!);
+            var tasks = parse.GetValue(forTasks) is { Length: > 0 } named ? named : null;
+            if (parse.GetValue(with) is { Length: > 0 } more)
+            {
+                return ActivateTogether(output, settings, PluginChangeRequest.New(PluginChangeRequest.Activate, plugin.ToString(), tasks, more), new ChangeWait(parse.GetValue(noWait), parse.GetValue(waitSeconds)));
+            }
+
             settings.ApplyActivePlugins(); // a prototype set is checked against the model that runs
 
             // The same checks the service makes, before the service ever sees it.
@@ -99,7 +111,6 @@ internal static class PluginCommands
                 PluginVerifier.Verify(plugin, settings.Plugins, settings.Inference, logging.CreateLogger("edgert"), settings.ModelPackageDirectory);
             }
 
-            var tasks = parse.GetValue(forTasks) is { Length: > 0 } named ? named : null;
             var wait = new ChangeWait(parse.GetValue(noWait), parse.GetValue(waitSeconds));
             return PluginChanges.Apply(
                 output,
@@ -117,6 +128,40 @@ internal static class PluginCommands
                 wait);
         }));
         return command;
+    }
+
+    // Several versions as one change: each verified as the service will load it (a prototype set against the model the
+    // change brings, if it brings one), then one request, applied by the service as one swap or refused whole.
+    private static int ActivateTogether(CliOutput output, EdgertSettings settings, PluginChangeRequest request, ChangeWait wait)
+    {
+        IReadOnlyList<PluginPart> parts;
+        try
+        {
+            parts = request.Parts();
+        }
+        catch (FormatException e)
+        {
+            throw new SettingsException([$"--with: {e.Message}"]);
+        }
+
+        settings.ApplyActivePlugins();
+        var model = parts.FirstOrDefault(p => p.Plugin.Kind == PluginRef.Models)?.Plugin.Directory(settings.Plugins.Root) ?? settings.ModelPackageDirectory;
+        using (var logging = ModelLoading.Logging(output.Error))
+        {
+            foreach (var part in parts.Where(p => !p.Stops))
+            {
+                PluginVerifier.Verify(part.Plugin, settings.Plugins, settings.Inference, logging.CreateLogger("edgert"), model);
+            }
+        }
+
+        var names = string.Join(", ", parts.Select(p => p.Plugin.ToString()));
+        return PluginChanges.Apply(
+            output,
+            settings,
+            request,
+            active => PluginPart.Compose(active, parts, settings.Plugins.ConfiguredTasks, id => ActivePlugins.TasksServedBy(settings.TaskPrototypeSetPaths, settings.Plugins.Root, id)),
+            _ => $"active: {names}",
+            wait);
     }
 
     private static Command Deactivate(CliOutput output)

@@ -14,8 +14,18 @@ namespace EdgeRuntime.Plugins.Changes;
 /// <param name="Action"><c>activate</c> or <c>deactivate</c>.</param>
 /// <param name="Plugin"><c>kind/id/version</c> to activate, or <c>kind/id/-</c> to deactivate.</param>
 /// <param name="Tasks">Prototype sets: the tasks named with <c>--task</c>; else null.</param>
-public sealed record PluginChangeRequest(string Id, string Action, string Plugin, IReadOnlyList<string>? Tasks = null)
+/// <param name="With">
+/// Further versions (<c>kind/id/version</c>, <c>--with</c>) activated with <paramref name="Plugin"/> as one change:
+/// verified together, swapped at one instant, refused together. <paramref name="Tasks"/> go to every prototype set
+/// among them.
+/// </param>
+public sealed record PluginChangeRequest(string Id, string Action, string Plugin, IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? With = null)
 {
+    /// <summary>The parts of an activation: <see cref="Plugin"/>, then <see cref="With"/>.</summary>
+    /// <exception cref="FormatException">A part is not <c>kind/id/version</c>.</exception>
+    public IReadOnlyList<Control.PluginPart> Parts() =>
+        [.. new[] { Plugin }.Concat(With ?? []).Select(t => PluginRef.Parse(t)).Select(p => new Control.PluginPart(p, p.Kind == PluginRef.Prototypes ? Tasks : null))];
+
     /// <summary>Activate.</summary>
     public const string Activate = "activate";
 
@@ -33,8 +43,8 @@ public sealed record PluginChangeRequest(string Id, string Action, string Plugin
     }
 
     /// <summary>A new request, its id ordered by the time it was asked.</summary>
-    public static PluginChangeRequest New(string action, string plugin, IReadOnlyList<string>? tasks) =>
-        new($"{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"[..39], action, plugin, tasks);
+    public static PluginChangeRequest New(string action, string plugin, IReadOnlyList<string>? tasks, IReadOnlyList<string>? with = null) =>
+        new($"{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"[..39], action, plugin, tasks, with is { Count: > 0 } ? with : null);
 
     /// <summary>Writes the request for the service (atomically: the service never reads half of one).</summary>
     public string Write(PluginOptions options)

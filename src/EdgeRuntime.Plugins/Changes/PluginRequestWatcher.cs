@@ -99,6 +99,7 @@ internal sealed class PluginRequestWatcher(PluginOptions options, PluginControll
             var plugin = PluginRef.Parse(request.Plugin);
             outcome = request.Action switch
             {
+                PluginChangeRequest.Activate when request.With is { Count: > 0 } => await controller.ActivateAllAsync(request.Parts(), origin, request.Id, cancellationToken),
                 PluginChangeRequest.Activate => await controller.ActivateAsync(plugin, request.Tasks, origin, request.Id, cancellationToken),
                 PluginChangeRequest.Deactivate => await controller.DeactivateAsync(plugin, origin, request.Id, cancellationToken),
                 _ => new PluginOutcome(false, $"{path}: action '{request.Action}' is neither '{PluginChangeRequest.Activate}' nor '{PluginChangeRequest.Deactivate}'.", controller.Active),

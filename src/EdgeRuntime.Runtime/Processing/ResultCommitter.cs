@@ -23,9 +23,11 @@ public sealed class ResultCommitter(SlideEngine pipeline, ProcessingOptions proc
     /// <exception cref="EdgeRuntime.Slides.SlideException">The slide cannot be read; the message names the file.</exception>
     public async Task<SlideResult> ProcessAsync(string slideId, string path, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken, string? storedPath = null)
     {
-        // The slide keeps the model and the tasks it starts with, even if an admin swaps them meanwhile.
-        using var lease = models.Acquire();
-        using var taskLease = tasks.Acquire();
+        // The slide keeps the model and the tasks it starts with, even if an admin swaps them meanwhile; both taken
+        // at one instant, so a change of both is seen whole or not at all.
+        var (lease, taskLease) = SwapTogether.Acquire(models, tasks);
+        using var modelHold = lease;
+        using var taskHold = taskLease;
         var output = new ResultDirectory(processing.ResultsDirectory, slideId);
         Store(output.Begin);
         try

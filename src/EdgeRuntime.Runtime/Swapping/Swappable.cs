@@ -31,13 +31,15 @@ public class Swappable<T> : IDisposable
         }
     }
 
+    /// <summary>The lock that <see cref="Acquire"/> and <see cref="Swap"/> hold; <see cref="SwapTogether"/> holds two.</summary>
+    internal Lock Gate => gate;
+
     /// <summary>Takes the active value for one slide; dispose the lease when the slide ends.</summary>
     public Lease Acquire()
     {
         lock (gate)
         {
-            current.Leases++;
-            return new Lease(this, current);
+            return AcquireHeld();
         }
     }
 
@@ -45,21 +47,36 @@ public class Swappable<T> : IDisposable
     public void Swap(T next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        Entry previous;
-        bool unused;
+        Entry? unused;
         lock (gate)
         {
-            previous = current;
-            current = new Entry(next);
-            previous.Retired = true;
-            unused = previous.Leases == 0; // decided under the lock: a lease ending later disposes it itself
+            unused = ReplaceHeld(next);
         }
 
+        Completed(next, unused);
+    }
+
+    /// <summary><see cref="Acquire"/> with <see cref="Gate"/> held.</summary>
+    internal Lease AcquireHeld()
+    {
+        current.Leases++;
+        return new Lease(this, current);
+    }
+
+    /// <summary>The swap itself, with <see cref="Gate"/> held; returns the previous entry if no slide uses it.</summary>
+    internal Entry? ReplaceHeld(T next)
+    {
+        var previous = current;
+        current = new Entry(next);
+        previous.Retired = true;
+        return previous.Leases == 0 ? previous : null; // decided under the lock: a lease ending later disposes it itself
+    }
+
+    /// <summary>What follows a swap, outside the lock: the activation hook, and the unused previous value disposed.</summary>
+    internal void Completed(T next, Entry? unused)
+    {
         Activated(next);
-        if (unused)
-        {
-            previous.Value.Dispose();
-        }
+        unused?.Value.Dispose();
     }
 
     /// <summary>Called after <paramref name="value"/> became the active value by <see cref="Swap"/>.</summary>
