@@ -90,6 +90,11 @@ internal static class SettingPaths
             gateSlides[i] = Path.GetFullPath(Path.Combine(dataRoot, gateSlides[i]));
         }
 
+        if (settings.Inference.Int8LabelledSet is { Length: > 0 } labelled)
+        {
+            settings.Inference.Int8LabelledSet = Path.GetFullPath(Path.Combine(dataRoot, labelled));
+        }
+
         foreach (var (_, get) in Maps)
         {
             var map = get(settings);
