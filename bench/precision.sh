@@ -3,7 +3,8 @@
 # twin, the int8 copy that edgert's gate would judge (tools/quantize-model.py), measured by
 # bench/EdgeRuntime.Bench.Speedups on the same preprocessed tissue tiles, float and int8 interleaved in one run:
 # tiles/s of each, their ratio, the per-tile cosine of int8 to float (min, mean) and the gate's outcome at the bound
-# (EdgeRuntime:Inference:Int8CosineBound, 0.99 by default). Ratios only; nothing here is asserted.
+# (EdgeRuntime:Inference:Int8CosineBound, 0.99 by default) and the minimum speed-up (Int8MinSpeedup, 1.1; set
+# PRECISION_MIN_SPEEDUP). Ratios only; nothing here is asserted.
 #   bench/precision.sh [repeats=1] [bound=0.99] [slide]        prints a Markdown table; JSON rows to $PRECISION_JSON
 # The family twins are the small twins tests build (artifacts/family-twins, artifacts/models/*-twin); full-size
 # families (tools/families) are measured the same way by pointing PRECISION_MODELS at their package folders.
@@ -11,6 +12,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 repeats=${1:-1}
 bound=${2:-0.99}
+min_speed_up=${PRECISION_MIN_SPEEDUP:-1.1}   # EdgeRuntime:Inference:Int8MinSpeedup
 slide=${3:-}
 threads=$(nproc)
 work=$(mktemp -d)
@@ -49,15 +51,18 @@ for model in "${models[@]}"; do
     rows+=("{\"model\":\"$id\",\"quantised\":false,\"why\":$(grep -m1 -E 'Exception|error' "$work/$id.log" | /usr/bin/python3 -c 'import json,sys; print(json.dumps("not measured: " + sys.stdin.read().strip()[:120]))')}")
     continue
   fi
-  rows+=("$(/usr/bin/python3 - "$work/$id.json" "$id" "$bound" <<'PY'
+  rows+=("$(/usr/bin/python3 - "$work/$id.json" "$id" "$bound" "$min_speed_up" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 float_row = next(v for v in doc["variants"] if v["variant"].startswith("float32"))
 int8_row = next(v for v in doc["variants"] if v["variant"].startswith("int8"))
 bound = float(sys.argv[3])
+min_speed_up = float(sys.argv[4])
+ratio = int8_row["tilesPerSecond"] / float_row["tilesPerSecond"]
 print(json.dumps({"model": sys.argv[2], "quantised": True, "tiles": doc["tiles"], "floatTilesPerSecond": float_row["tilesPerSecond"],
     "int8TilesPerSecond": int8_row["tilesPerSecond"], "int8OverFloat": int8_row["tilesPerSecond"] / float_row["tilesPerSecond"],
-    "cosineMin": int8_row["cosineMin"], "cosineMean": int8_row["cosineMean"], "bound": bound, "gate": "pass" if int8_row["cosineMin"] >= bound else "fail"}))
+    "cosineMin": int8_row["cosineMin"], "cosineMean": int8_row["cosineMean"], "bound": bound, "minSpeedUp": min_speed_up,
+    "gate": "pass" if int8_row["cosineMin"] >= bound and ratio >= min_speed_up else ("fail: slower than the minimum speed-up" if int8_row["cosineMin"] >= bound else "fail")}))
 PY
 )")
 done
@@ -75,5 +80,5 @@ for r in rows:
         why = r["why"] if r["why"].startswith("not measured") else "not quantised: " + r["why"]
         print(f"| {r['model']} | | | | | | | {why} |")
         continue
-    print(f"| {r['model']} | {r['tiles']} | {r['floatTilesPerSecond']:.1f} | {r['int8TilesPerSecond']:.1f} | {r['int8OverFloat']:.2f} | {r['cosineMin']:.5f} | {r['cosineMean']:.5f} | {r['gate']} (≥ {r['bound']}) |")
+    print(f"| {r['model']} | {r['tiles']} | {r['floatTilesPerSecond']:.1f} | {r['int8TilesPerSecond']:.1f} | {r['int8OverFloat']:.2f} | {r['cosineMin']:.5f} | {r['cosineMean']:.5f} | {r['gate']} (cosine ≥ {r['bound']}, speed-up ≥ {r['minSpeedUp']}) |")
 PY

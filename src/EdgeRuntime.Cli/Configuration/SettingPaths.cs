@@ -108,6 +108,11 @@ internal static class SettingPaths
             {
                 gateSlides[i] = Path.GetFullPath(Path.Combine(dataRoot, gateSlides[i]));
             }
+
+            if (inference.Int8LabelledSet is { Length: > 0 } labelled)
+            {
+                inference.Int8LabelledSet = Path.GetFullPath(Path.Combine(dataRoot, labelled));
+            }
         }
 
         if (options is ProcessingOptions processing)

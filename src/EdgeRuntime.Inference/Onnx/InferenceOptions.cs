@@ -59,6 +59,20 @@ public sealed class InferenceOptions
     /// </summary>
     public IList<string> Int8GateSlides { get; set; } = [];
 
+    /// <summary>
+    /// The gate's speed condition: the int8 copy must encode the gate tiles at least this many times as fast as float,
+    /// timed side by side in the same process (a small model's int8 copy can be slower than float). Default 1.1;
+    /// 0 adopts a copy however fast it is.
+    /// </summary>
+    public double Int8MinSpeedup { get; set; } = 1.1;
+
+    /// <summary>
+    /// The site's labelled set, if it has one (a folder of class folders, or a CSV of path,label[,split], as
+    /// <c>edgert eval</c> reads): the gate classifies its images few-shot with both encoders, and int8's accuracy must
+    /// lie within float's 95 % bootstrap interval. Empty (the default): no labelled-set condition.
+    /// </summary>
+    public string Int8LabelledSet { get; set; } = string.Empty;
+
     private Action<string>? packageCheck;
 
     /// <summary>
@@ -110,6 +124,16 @@ public sealed class InferenceOptions
         if (Int8GateTiles is < 1 or > 4096)
         {
             yield return $"{Section}:{nameof(Int8GateTiles)} must be 1 to 4096 (is {Int8GateTiles}).";
+        }
+
+        if (!(Int8MinSpeedup >= 0 && Int8MinSpeedup <= 1000))
+        {
+            yield return $"{Section}:{nameof(Int8MinSpeedup)} must be 0 (no speed condition) to 1000 (is {Int8MinSpeedup.ToString(System.Globalization.CultureInfo.InvariantCulture)}).";
+        }
+
+        if (Int8LabelledSet is null || (Int8LabelledSet.Length > 0 && string.IsNullOrWhiteSpace(Int8LabelledSet)))
+        {
+            yield return $"{Section}:{nameof(Int8LabelledSet)} must name a folder of class folders or a .csv file, or be empty.";
         }
 
         for (var i = 0; i < Int8GateSlides.Count; i++)

@@ -95,22 +95,24 @@ public static class Int8Selection
             CancellationToken.None);
     }
 
-    // A kept gate stands for the current settings only if it was judged at this bound on as many tiles.
+    // A kept gate stands for the current settings only if it was judged under the same conditions: this bound, this
+    // minimum speed-up, this labelled set (or none).
     private static bool Fits(GateOutcome kept, InferenceOptions options) =>
-        kept.Bound.Equals(options.Int8CosineBound) && kept.Tiles > 0;
+        kept.Bound.Equals(options.Int8CosineBound) && kept.Tiles > 0 && kept.MinSpeedUp.Equals(options.Int8MinSpeedup)
+        && string.Equals(kept.Labelled?.Set ?? string.Empty, options.Int8LabelledSet ?? string.Empty, StringComparison.Ordinal);
 
     private static void Adopt(ModelPackage package, Int8Store store, GateOutcome gate, InferenceOptions options, ILogger logger)
     {
         var (id, version) = (package.Identity.Id, package.Identity.Version);
         if (!gate.Passed)
         {
-            PrecisionLog.GateFailed(logger, id, version, gate.Reason, gate.Tiles, gate.CosineMin, gate.CosineMean, gate.Bound, store.GateFile);
+            PrecisionLog.GateFailed(logger, id, version, gate.Reason, gate.Tiles, gate.CosineMin, gate.CosineMean, gate.Bound, gate.SpeedUp, gate.MinSpeedUp, gate.LabelledSummary, store.GateFile);
             return;
         }
 
         var session = new SessionFactory(CpuOnly(options), logger).Create(store.Graph, "image encoder (int8)").Session;
         package.UseImageSession(session, new ImagePrecision(ImagePrecision.Int8Name, gate.Int8Sha256));
-        PrecisionLog.Int8Adopted(logger, id, version, store.Graph, gate.Int8Sha256, gate.Tiles, gate.Sources, gate.CosineMin, gate.CosineMean, gate.Bound);
+        PrecisionLog.Int8Adopted(logger, id, version, store.Graph, gate.Int8Sha256, gate.Tiles, gate.Sources, gate.CosineMin, gate.CosineMean, gate.Bound, gate.SpeedUp, gate.MinSpeedUp, gate.LabelledSummary);
     }
 
     private static async Task<GateOutcome?> BuildAndJudgeAsync(ModelPackage package, Int8Store store, InferenceOptions options, ILogger logger, CancellationToken cancellationToken)
@@ -139,13 +141,13 @@ public static class Int8Selection
             GateOutcome outcome;
             using (var session = new SessionFactory(CpuOnly(options), logger).Create(store.Graph, "image encoder (int8, gate)").Session)
             {
-                outcome = Int8Gate.Judge(package, session, tiles, sources, options.Int8CosineBound, store.FloatSha256, int8Sha256);
+                outcome = await Int8Gate.JudgeAsync(package, session, tiles, sources, options, store.FloatSha256, int8Sha256, cancellationToken).ConfigureAwait(false);
             }
 
             store.WriteGate(outcome);
             if (!outcome.Passed)
             {
-                PrecisionLog.GateFailed(logger, id, version, outcome.Reason, outcome.Tiles, outcome.CosineMin, outcome.CosineMean, outcome.Bound, store.GateFile);
+                PrecisionLog.GateFailed(logger, id, version, outcome.Reason, outcome.Tiles, outcome.CosineMin, outcome.CosineMean, outcome.Bound, outcome.SpeedUp, outcome.MinSpeedUp, outcome.LabelledSummary, store.GateFile);
             }
 
             return outcome;

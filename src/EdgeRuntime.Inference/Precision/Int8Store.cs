@@ -58,7 +58,13 @@ internal sealed class Int8Store
                 json["bound"]!.GetValue<double>(),
                 [.. json["sources"]!.AsArray().Select(s => s!.GetValue<string>())],
                 json["floatSha256"]!.GetValue<string>(),
-                json["int8Sha256"]!.GetValue<string>());
+                json["int8Sha256"]!.GetValue<string>())
+            {
+                // A gate file from before the speed and labelled-set conditions has neither: NaN, so it fits no settings.
+                SpeedUp = json["speedUp"]?.GetValue<double>() ?? double.NaN,
+                MinSpeedUp = json["minSpeedUp"]?.GetValue<double>() ?? double.NaN,
+                Labelled = json["labelled"] is JsonObject l ? ReadLabelled(l) : null,
+            };
             return string.Equals(outcome.FloatSha256, FloatSha256, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(outcome.Int8Sha256, PackageFiles.Sha256(Graph), StringComparison.OrdinalIgnoreCase) ? outcome : null;
         }
@@ -81,9 +87,37 @@ internal sealed class Int8Store
             ["sources"] = new JsonArray([.. outcome.Sources.Select(s => (JsonNode)s)]),
             ["floatSha256"] = outcome.FloatSha256,
             ["int8Sha256"] = outcome.Int8Sha256,
+            ["speedUp"] = Math.Round(outcome.SpeedUp, 3),
+            ["minSpeedUp"] = outcome.MinSpeedUp,
+            ["labelled"] = outcome.Labelled is { } l ? WriteLabelled(l) : null,
             ["judgedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         AtomicFile.WriteText(GateFile, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.WriteText(GateHashFile, PackageFiles.Sha256(GateFile) + "\n");
     }
+
+    private static JsonObject WriteLabelled(LabelledAgreement l) => new()
+    {
+        ["set"] = l.Set,
+        ["images"] = l.Images,
+        ["floatAccuracy"] = Finite(l.FloatAccuracy),
+        ["floatInterval"] = new JsonArray(Finite(l.FloatLow), Finite(l.FloatHigh)),
+        ["confidence"] = l.Confidence,
+        ["int8Accuracy"] = Finite(l.Int8Accuracy),
+        ["passed"] = l.Passed,
+        ["problem"] = l.Problem,
+    };
+
+    private static LabelledAgreement ReadLabelled(JsonObject l) => new(
+        l["set"]!.GetValue<string>(),
+        l["images"]!.GetValue<int>(),
+        l["floatAccuracy"]?.GetValue<double>() ?? double.NaN,
+        l["floatInterval"]![0]?.GetValue<double>() ?? double.NaN,
+        l["floatInterval"]![1]?.GetValue<double>() ?? double.NaN,
+        l["confidence"]!.GetValue<double>(),
+        l["int8Accuracy"]?.GetValue<double>() ?? double.NaN,
+        l["problem"]?.GetValue<string>());
+
+    // JSON has no NaN: a figure the gate could not measure is null.
+    private static JsonValue? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 6)) : null;
 }

@@ -5,11 +5,11 @@ namespace EdgeRuntime.Inference.Precision;
 /// <summary>The int8 gate's log messages. Event ids 2010–2019 (inference's range).</summary>
 internal static partial class PrecisionLog
 {
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Image encoder of {ModelId} {Version} runs int8 ({Int8File}, SHA-256 {Int8Sha256}): its gate passed on {Tiles} tiles from {Sources}, cosine to float min {CosineMin:F5}, mean {CosineMean:F5}, bound {Bound}.")]
-    public static partial void Int8Adopted(ILogger logger, string modelId, string version, string int8File, string int8Sha256, int tiles, IReadOnlyList<string> sources, double cosineMin, double cosineMean, double bound);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Image encoder of {ModelId} {Version} runs int8 ({Int8File}, SHA-256 {Int8Sha256}): its gate passed on {Tiles} tiles from {Sources}, cosine to float min {CosineMin:F5}, mean {CosineMean:F5}, bound {Bound}; {SpeedUp:F2} times as fast as float (minimum {MinSpeedUp}); {Labelled}.")]
+    public static partial void Int8Adopted(ILogger logger, string modelId, string version, string int8File, string int8Sha256, int tiles, IReadOnlyList<string> sources, double cosineMin, double cosineMean, double bound, double speedUp, double minSpeedUp, string labelled);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Image encoder of {ModelId} {Version} keeps float: {Reason} (gate: {Tiles} tiles, cosine to float min {CosineMin:F5}, mean {CosineMean:F5}, bound {Bound}; {GateFile}).")]
-    public static partial void GateFailed(ILogger logger, string modelId, string version, string reason, int tiles, double cosineMin, double cosineMean, double bound, string gateFile);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Image encoder of {ModelId} {Version} keeps float: {Reason} (gate: {Tiles} tiles, cosine to float min {CosineMin:F5}, mean {CosineMean:F5}, bound {Bound}; speed-up {SpeedUp:F2}, minimum {MinSpeedUp}; {Labelled}; {GateFile}).")]
+    public static partial void GateFailed(ILogger logger, string modelId, string version, string reason, int tiles, double cosineMin, double cosineMean, double bound, double speedUp, double minSpeedUp, string labelled, string gateFile);
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Image encoder of {ModelId} {Version} keeps float: EdgeRuntime:Inference:Precision is float.")]
     public static partial void FloatConfigured(ILogger logger, string modelId, string version);

@@ -196,12 +196,17 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
         var levelW = (tiles.Width + d - 1) / d;
         var levelH = (tiles.Height + d - 1) / d;
         var stride = width * 3;
-        rgb[..(stride * height)].Fill(0xFF);
-
         var x0 = Math.Max(sx, 0);
         var x1 = Math.Min(sx + width, levelW);
         var y0 = Math.Max(sy, 0);
         var y1 = Math.Min(sy + height, levelH);
+
+        // White where no tile gives pixels (outside the level, or an empty tile); a region inside the level is
+        // written whole by its tiles and is not cleared first.
+        if (x0 != sx || y0 != sy || x1 != sx + width || y1 != sy + height || AnyEmpty(tiles, x0, x1, y0, y1, tileW, tileH))
+        {
+            rgb[..(stride * height)].Fill(0xFF);
+        }
         for (var ty = y0 / tileH; ty * tileH < y1; ty++)
         {
             for (var tx = x0 / tileW; tx * tileW < x1; tx++)
@@ -237,23 +242,26 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
         }
 
         var length = tiles.ByteCounts[tile];
-        var compressed = ArrayPool<byte>.Shared.Rent(length);
+        var room = tiles.StreamPrefix.Length - 2;
+        var buffer = ArrayPool<byte>.Shared.Rent(room + length);
         try
         {
-            var read = RandomAccess.Read(file, compressed.AsSpan(0, length), tiles.Offsets[tile]);
+            // One positional read, straight into the stream the decoder takes (after room for the tables).
+            var read = RandomAccess.Read(file, buffer.AsSpan(room, length), tiles.Offsets[tile]);
             if (read != length)
             {
                 throw new InvalidDataException($"tile {tile} of TIFF directory {tiles.Directory} is cut short: the file ends {length - read} bytes early");
             }
 
-            var pixels = new byte[(tiles.TileWidth / d) * (tiles.TileHeight / d) * 3];
-            decoder.Decode(tiles, tile, compressed.AsSpan(0, length), d, pixels);
+            // Every byte is written by the decoder: no need to clear it first.
+            var pixels = GC.AllocateUninitializedArray<byte>((tiles.TileWidth / d) * (tiles.TileHeight / d) * 3);
+            decoder.Decode(tiles, tile, buffer.AsSpan(0, room + length), d, pixels);
             cache.Add(key, pixels);
             return pixels;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -276,6 +284,22 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
         {
             ArrayPool<byte>.Shared.Return(full);
         }
+    }
+
+    private static bool AnyEmpty(JpegTileLevel tiles, long x0, long x1, long y0, long y1, int tileW, int tileH)
+    {
+        for (var ty = y0 / tileH; ty * tileH < y1; ty++)
+        {
+            for (var tx = x0 / tileW; tx * tileW < x1; tx++)
+            {
+                if (tiles.ByteCounts[(int)((ty * tiles.TilesAcross) + tx)] == 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static long FloorDiv(long value, int divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);

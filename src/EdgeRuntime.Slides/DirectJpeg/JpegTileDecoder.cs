@@ -25,19 +25,25 @@ internal sealed class JpegTileDecoder : IDisposable
     });
 
     /// <summary>
-    /// Decodes tile <paramref name="tile"/> of <paramref name="level"/> read as <paramref name="compressed"/> into
-    /// <paramref name="rgb"/>, <c>ceil(TileWidth / denominator) × ceil(TileHeight / denominator)</c> RGB.
+    /// Decodes tile <paramref name="tile"/> of <paramref name="level"/> into <paramref name="rgb"/>,
+    /// <c>ceil(TileWidth / denominator) × ceil(TileHeight / denominator)</c> RGB. <paramref name="buffer"/> holds
+    /// room for the level's <see cref="JpegTileLevel.StreamPrefix"/> less two bytes, then the tile's bytes as the file
+    /// has them (read there in one positional read): the prefix is written over the room and the tile's SOI, so the
+    /// stream is assembled without a copy of the tile.
     /// </summary>
     /// <exception cref="InvalidDataException">The stream is not a JPEG of the tile's size, or libjpeg reported an error or a warning (a truncated or corrupt tile).</exception>
-    public unsafe void Decode(JpegTileLevel level, int tile, ReadOnlySpan<byte> compressed, int denominator, Span<byte> rgb)
+    public unsafe void Decode(JpegTileLevel level, int tile, Span<byte> buffer, int denominator, Span<byte> rgb)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
-        if (compressed.Length < 4 || compressed[0] != 0xFF || compressed[1] != 0xD8)
+        var prefix = level.StreamPrefix;
+        var start = prefix.Length - 2;
+        if (buffer.Length < start + 4 || buffer[start] != 0xFF || buffer[start + 1] != 0xD8)
         {
             throw new InvalidDataException($"tile {tile} of TIFF directory {level.Directory} is not a JPEG stream");
         }
 
-        var stream = Assemble(level, compressed);
+        prefix.CopyTo(buffer);
+        var stream = buffer;
         var width = (level.TileWidth + denominator - 1) / denominator;
         var height = (level.TileHeight + denominator - 1) / denominator;
         if (rgb.Length < width * height * 3)
@@ -88,9 +94,10 @@ internal sealed class JpegTileDecoder : IDisposable
         }
     }
 
-    // SOI, an Adobe APP14 naming the transform, the tables without their SOI/EOI, then the tile without its SOI.
-    private static byte[] Assemble(JpegTileLevel level, ReadOnlySpan<byte> compressed)
+    /// <summary>SOI, an Adobe APP14 naming the transform, the tables without their SOI/EOI: a tile's stream before its own bytes after SOI.</summary>
+    public static byte[] PrefixOf(JpegTileLevel level)
     {
+        ArgumentNullException.ThrowIfNull(level);
         ReadOnlySpan<byte> tables = level.Tables;
         if (tables.Length >= 2 && tables[0] == 0xFF && tables[1] == 0xD8)
         {
@@ -103,13 +110,12 @@ internal sealed class JpegTileDecoder : IDisposable
         }
 
         ReadOnlySpan<byte> adobe = [0xFF, 0xEE, 0x00, 0x0E, (byte)'A', (byte)'d', (byte)'o', (byte)'b', (byte)'e', 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, level.YCbCr ? (byte)1 : (byte)0];
-        var stream = new byte[2 + adobe.Length + tables.Length + compressed.Length - 2];
-        stream[0] = 0xFF;
-        stream[1] = 0xD8;
-        adobe.CopyTo(stream.AsSpan(2));
-        tables.CopyTo(stream.AsSpan(2 + adobe.Length));
-        compressed[2..].CopyTo(stream.AsSpan(2 + adobe.Length + tables.Length));
-        return stream;
+        var prefix = new byte[2 + adobe.Length + tables.Length];
+        prefix[0] = 0xFF;
+        prefix[1] = 0xD8;
+        adobe.CopyTo(prefix.AsSpan(2));
+        tables.CopyTo(prefix.AsSpan(2 + adobe.Length));
+        return prefix;
     }
 
     private nint Rent()

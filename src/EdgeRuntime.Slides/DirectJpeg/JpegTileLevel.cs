@@ -26,6 +26,14 @@ internal sealed class JpegTileLevel
     /// <summary>True when the TIFF says YCbCr; false for RGB (Aperio writes RGB JPEG tiles without a transform).</summary>
     public required bool YCbCr { get; init; }
 
+    /// <summary>
+    /// What every tile's stream starts with in place of its own SOI: SOI, an Adobe APP14 naming the transform, and
+    /// the tables without their SOI and EOI. Built once per level (a race builds it twice, identically).
+    /// </summary>
+    public byte[] StreamPrefix => streamPrefix ??= JpegTileDecoder.PrefixOf(this);
+
+    private byte[]? streamPrefix;
+
     public int TilesAcross => (int)((Width + TileWidth - 1) / TileWidth);
 
     public int TilesDown => (int)((Height + TileHeight - 1) / TileHeight);

@@ -18,7 +18,9 @@ public sealed class Int8GateTests : IDisposable
 
     private string Cache => temp.File("int8");
 
-    private static InferenceOptions Options(string precision, double bound = 0.99, int tiles = 8) => new()
+    // No speed condition unless a test sets one: whether int8 is faster than float depends on the model and the
+    // machine (the tiny models' copies can be slower), and tests never depend on a machine's speed.
+    private static InferenceOptions Options(string precision, double bound = 0.99, int tiles = 8, double minSpeedup = 0, string labelled = "") => new()
     {
         ExecutionProviders = ["CPU"],
         IntraOpThreads = 2,
@@ -26,6 +28,8 @@ public sealed class Int8GateTests : IDisposable
         Int8CosineBound = bound,
         Int8GateTiles = tiles,
         Int8GateSlides = [TestData.Slide("CMU-1-Small-Region.svs")],
+        Int8MinSpeedup = minSpeedup,
+        Int8LabelledSet = labelled,
     };
 
     private static float[] Encode(ModelPackage package, byte[] rgb)
@@ -61,7 +65,11 @@ public sealed class Int8GateTests : IDisposable
         Assert.Equal(8, gate["tiles"]!.GetValue<int>());
         Assert.InRange(gate["cosineMin"]!.GetValue<double>(), 0.99, 1.0);
         Assert.Equal(PackageFiles.Sha256(store.GateFile), File.ReadAllText(store.GateFile + ".sha256").Trim());
-        Assert.Contains(Messages(LogLevel.Information), m => m.Contains("runs int8", StringComparison.Ordinal) && m.Contains("8 tiles", StringComparison.Ordinal));
+        // The speed-up was measured and kept, whatever it is on this machine.
+        Assert.True(gate["speedUp"]!.GetValue<double>() > 0);
+        Assert.Equal(0, gate["minSpeedUp"]!.GetValue<double>());
+        Assert.Null(gate["labelled"]);
+        Assert.Contains(Messages(LogLevel.Information), m => m.Contains("runs int8", StringComparison.Ordinal) && m.Contains("8 tiles", StringComparison.Ordinal) && m.Contains("times as fast as float (minimum 0)", StringComparison.Ordinal));
 
         // The session in use is the int8 one: close to float, not float's bits.
         var int8Embedding = Encode(package, tile);
@@ -106,6 +114,92 @@ public sealed class Int8GateTests : IDisposable
         Assert.Contains("below the bound 0.99999999", warning, StringComparison.Ordinal);
         var gate = JsonNode.Parse(File.ReadAllText(new Int8Store(Cache, package).GateFile))!;
         Assert.False(gate["passed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_copy_not_fast_enough_keeps_float_and_says_why_with_the_measured_speed_up()
+    {
+        // A minimum no copy can reach: the gate times both encoders on its tiles and refuses the copy on speed alone
+        // (its cosines pass), as it would a copy slower than float (kep-twin's ran at 0.54 of float).
+        var directory = ReferenceModels.Package(ReferenceModels.Tiny);
+        using var package = Models.Load(directory);
+        await await Int8Selection.ApplyAsync(package, Options(PrecisionMode.Int8Copy, minSpeedup: 1000), Cache, logger, CancellationToken.None);
+
+        Assert.Equal("float32", package.Precision.Name);
+        var gate = JsonNode.Parse(File.ReadAllText(new Int8Store(Cache, package).GateFile))!;
+        Assert.False(gate["passed"]!.GetValue<bool>());
+        Assert.InRange(gate["cosineMin"]!.GetValue<double>(), 0.99, 1.0);
+        var speedUp = gate["speedUp"]!.GetValue<double>();
+        Assert.InRange(speedUp, 1e-3, 999);
+        Assert.Equal(1000, gate["minSpeedUp"]!.GetValue<double>());
+        var warning = Assert.Single(Messages(LogLevel.Warning));
+        Assert.Contains("keeps float", warning, StringComparison.Ordinal);
+        Assert.Contains("below the minimum speed-up 1000 (EdgeRuntime:Inference:Int8MinSpeedup)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("below the bound", warning, StringComparison.Ordinal);
+
+        // The kept gate stands for its own minimum only: at 0 the same copy is judged again and adopted.
+        using var next = Models.Load(directory);
+        await await Int8Selection.ApplyAsync(next, Options(PrecisionMode.Int8Copy, minSpeedup: 0), Cache, logger, CancellationToken.None);
+        Assert.Equal(ImagePrecision.Int8Name, next.Precision.Name);
+    }
+
+    [Fact]
+    public async Task A_labelled_set_is_classified_with_both_encoders_and_int8_within_floats_interval_is_adopted()
+    {
+        // The tiny reference model (its int8 copy is made by the quantiser; the texture model's graph has no MatMul to
+        // quantise) on 6 held-out texture crops per class, in class folders as `edgert eval` reads them.
+        var crops = TestModel.HeldOut(temp.File("labelled"), 6);
+        using var package = Models.Load(ReferenceModels.Package(ReferenceModels.Tiny));
+        await await Int8Selection.ApplyAsync(package, Options(PrecisionMode.Int8Copy, labelled: crops), Cache, logger, CancellationToken.None);
+
+        Assert.Equal(ImagePrecision.Int8Name, package.Precision.Name);
+        var labelled = JsonNode.Parse(File.ReadAllText(new Int8Store(Cache, package).GateFile))!["labelled"]!;
+        Assert.Equal(crops, labelled["set"]!.GetValue<string>());
+        Assert.Equal(24, labelled["images"]!.GetValue<int>());
+        var (low, high) = (labelled["floatInterval"]![0]!.GetValue<double>(), labelled["floatInterval"]![1]!.GetValue<double>());
+        var floatAccuracy = labelled["floatAccuracy"]!.GetValue<double>();
+        // Brick, grass, gravel and an IHC field are far apart even in a random-weight encoder's features: the
+        // few-shot classification is real (well above chance, 0.25), so the interval says something.
+        Assert.InRange(floatAccuracy, 0.5, 1.0);
+        Assert.InRange(floatAccuracy, low, high);
+        Assert.InRange(labelled["int8Accuracy"]!.GetValue<double>(), low, high);
+        Assert.True(labelled["passed"]!.GetValue<bool>());
+        Assert.Contains(Messages(LogLevel.Information), m => m.Contains("runs int8", StringComparison.Ordinal) && m.Contains("labelled set " + crops + " (24 images)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_copy_whose_labelled_accuracy_falls_outside_floats_interval_keeps_float_and_says_why()
+    {
+        // A damaged int8 copy: its few-shot accuracy on the labelled set drops out of float's interval (its cosines fail
+        // too; the gate names every condition that failed).
+        var crops = TestModel.HeldOut(temp.File("labelled"), 6);
+        var directory = ReferenceModels.Package(ReferenceModels.Tiny);
+        using var package = Models.Load(directory);
+        var store = new Int8Store(Cache, package);
+        Directory.CreateDirectory(store.Folder);
+        ExternalTool.Run(ExternalTool.DebianPython, [Path.Combine(TestData.RepoRoot, "tools", "quantize-model.py"), directory, "--graph-out", store.Graph]);
+        Damage(store.Graph);
+
+        await await Int8Selection.ApplyAsync(package, Options(PrecisionMode.Int8Copy, labelled: crops), Cache, logger, CancellationToken.None);
+
+        Assert.Equal("float32", package.Precision.Name);
+        var labelled = JsonNode.Parse(File.ReadAllText(store.GateFile))!["labelled"]!;
+        Assert.False(labelled["passed"]!.GetValue<bool>());
+        Assert.True(labelled["int8Accuracy"]!.GetValue<double>() < labelled["floatInterval"]![0]!.GetValue<double>());
+        Assert.Contains(Messages(LogLevel.Warning), m => m.Contains("keeps float", StringComparison.Ordinal) && m.Contains("few-shot accuracy on the labelled set", StringComparison.Ordinal) && m.Contains("is outside float's 95", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_labelled_set_the_gate_cannot_use_keeps_float_and_names_it()
+    {
+        var crops = TestModel.HeldOut(temp.File("labelled"), 2);
+        var lone = Directory.GetFiles(Path.Combine(crops, "brick"))[0];
+        File.Delete(lone);
+        using var package = Models.Load(ReferenceModels.Package(ReferenceModels.Tiny));
+        await await Int8Selection.ApplyAsync(package, Options(PrecisionMode.Int8Copy, labelled: crops), Cache, logger, CancellationToken.None);
+
+        Assert.Equal("float32", package.Precision.Name);
+        Assert.Contains(Messages(LogLevel.Warning), m => m.Contains("the labelled set could not be used", StringComparison.Ordinal) && m.Contains("class 'brick' has fewer than 2 images", StringComparison.Ordinal) && m.Contains("Int8LabelledSet", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -182,12 +276,14 @@ public sealed class Int8GateTests : IDisposable
     [Fact]
     public void Precision_options_are_validated_with_their_configuration_paths()
     {
-        var errors = new InferenceOptions { Precision = "fast", Int8CosineBound = 1.5, Int8GateTiles = 0, Int8GateSlides = [" "] }.Validate().ToList();
+        var errors = new InferenceOptions { Precision = "fast", Int8CosineBound = 1.5, Int8GateTiles = 0, Int8GateSlides = [" "], Int8MinSpeedup = -1, Int8LabelledSet = " " }.Validate().ToList();
 
         Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Precision 'fast'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Int8CosineBound", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Int8GateTiles", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Int8GateSlides:0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Int8MinSpeedup must be 0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("EdgeRuntime:Inference:Int8LabelledSet", StringComparison.Ordinal));
     }
 
     // Flips the sign of every int8 weight matrix and scales it 50 times: a copy that runs, with embeddings far from

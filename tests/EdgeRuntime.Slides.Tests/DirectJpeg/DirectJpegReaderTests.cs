@@ -38,6 +38,28 @@ public sealed class DirectJpegReaderTests
         Assert.InRange(max, 0, FullScaleTolerance);
     }
 
+    // The direct reader clears a destination only where no tile writes (outside the level, an empty tile): a region
+    // inside the level must still come out whole when the buffer held other pixels (the pipeline reuses its buffers).
+    [Theory]
+    [InlineData(100, 130, 224, 224)]
+    [InlineData(2100, 2900, 224, 224)]
+    [InlineData(-50, -20, 224, 224)]
+    public void A_region_is_written_whole_whatever_the_buffer_held(long x, long y, int width, int height)
+    {
+        var path = TestData.Slide("CMU-1-Small-Region.svs");
+        using var direct = Open(path, SlideReadingOptions.AutoReader);
+        using var reference = OpenSlideOnly.Open(path);
+        var expected = Slides.Read(reference, 0, x, y, width, height);
+        foreach (var held in new byte[] { 0x00, 0x5A, 0xFF })
+        {
+            var buffer = new byte[width * height * 3];
+            Array.Fill(buffer, held);
+            direct.ReadRegion(0, x, y, width, height, buffer);
+            var (max, _) = Difference(buffer, expected);
+            Assert.InRange(max, 0, FullScaleTolerance);
+        }
+    }
+
     [Fact]
     public void Generic_tiled_tiff_matches_openslide_on_every_level()
     {
