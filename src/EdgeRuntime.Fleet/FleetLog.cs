@@ -46,4 +46,10 @@ internal static partial class FleetLog
 
     [LoggerMessage(EventId = 9313, Level = LogLevel.Information, Message = "Fleet: {Count} offers or leases of the run before are void; their slides are pending here again.")]
     public static partial void Abandoned(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 9314, Level = LogLevel.Warning, Message = "Fleet: an offer from box {Owner} was refused: {Reason}.")]
+    public static partial void OfferRefused(ILogger logger, string owner, string reason);
+
+    [LoggerMessage(EventId = 9315, Level = LogLevel.Warning, Message = "Fleet: handling {What} failed: {Reason}; the fleet loop goes on.")]
+    public static partial void InputFailed(ILogger logger, string what, string reason);
 }

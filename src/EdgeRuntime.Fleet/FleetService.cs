@@ -77,15 +77,13 @@ internal sealed class FleetService(
                 }
             }
 
-            await GuardedAsync("the fleet loop", async () =>
+            // Each input on its own: whatever one message from another box does, the next is handled and the loop goes on.
+            while (inputs.Reader.TryRead(out var input))
             {
-                while (inputs.Reader.TryRead(out var input))
-                {
-                    await HandleAsync(input, stoppingToken).ConfigureAwait(false);
-                }
+                await IsolatedAsync(input, stoppingToken).ConfigureAwait(false);
+            }
 
-                await TickAsync(stoppingToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            await GuardedAsync("the fleet loop", () => TickAsync(stoppingToken)).ConfigureAwait(false);
         }
 
         // A slide of another box in hand is given back: tell its owner now rather than at the lease's end.
@@ -139,6 +137,19 @@ internal sealed class FleetService(
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task IsolatedAsync(FleetInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GuardedAsync("a fleet message", () => HandleAsync(input, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var what = input is Received { Message: { } m } ? $"a {OfferTerms.Shown(m.Type)} from box {OfferTerms.Shown(m.From)}" : input is JobEnded j ? $"the end of slide {j.SlideId}" : "a fleet state";
+            FleetLog.InputFailed(logger, what, e.Message);
+        }
     }
 
     private async Task HandleAsync(FleetInput input, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace EdgeRuntime.Fleet;
@@ -22,7 +23,7 @@ internal sealed class FleetView(FleetOptions options, FleetTopics topics)
         }
         else
         {
-            states[node] = state;
+            states[node] = Known(node, state);
         }
     }
 
@@ -78,6 +79,36 @@ internal sealed class FleetView(FleetOptions options, FleetTopics topics)
             ["nodes"] = nodes,
         };
     }
+
+    // Only the fields a state has, each of its kind and short: the view is republished, retained, by every box, so
+    // one box's oversized or odd state must not travel on through all of them.
+    private static JsonObject Known(string node, JsonObject state)
+    {
+        var known = new JsonObject { ["node"] = node };
+        foreach (var field in new[] { "schemaVersion", "group", "at", "intervalSeconds", "idle", "pending", "processing", "offering", "sharedDone", "processedForOthers" })
+        {
+            if (state[field] is JsonValue value && Scalar(value) is { } copy)
+            {
+                known[field] = copy;
+            }
+        }
+
+        if (state["processingFor"] is JsonObject remote)
+        {
+            known["processingFor"] = new JsonObject { ["slideId"] = Scalar(remote["slideId"] as JsonValue), ["owner"] = Scalar(remote["owner"] as JsonValue) };
+        }
+
+        return known;
+    }
+
+    private static JsonNode? Scalar(JsonValue? value) => value?.GetValueKind() switch
+    {
+        JsonValueKind.String => OfferTerms.Shown(value.GetValue<string>()),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => value.DeepClone(),
+        _ => null,
+    };
 
     private static bool Fresh(JsonObject state, DateTimeOffset now)
     {

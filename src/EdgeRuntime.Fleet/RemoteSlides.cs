@@ -32,15 +32,28 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
     /// <summary>An offer from the shared subscription.</summary>
     public async Task OfferAsync(IMqttClient client, FleetMessage offer, bool idle, CancellationToken cancellationToken)
     {
-        var owner = offer.Text("owner") ?? offer.From;
-        if (!idle || Busy || owner == topics.Node)
+        var (terms, refusal) = OfferTerms.Read(offer);
+        if (terms is null)
         {
-            await client.PublishAsync(FleetMessage.Build(topics.Work(owner), "decline", offer.Offer, topics.Node), cancellationToken).ConfigureAwait(false);
+            // Declined where the owner can be told; an owner that is no topic level is told nothing.
+            var owner = offer.Text("owner") ?? offer.From;
+            FleetLog.OfferRefused(logger, OfferTerms.Shown(owner), refusal!);
+            if (OfferTerms.IsNodeId(owner) && OfferTerms.IsToken(offer.Offer))
+            {
+                await client.PublishAsync(FleetMessage.Build(topics.Work(owner), "decline", offer.Offer, topics.Node, new JsonObject { ["reason"] = "the offer was refused: " + refusal }), cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
-        claim = new Claim(offer, owner, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.ClaimTimeoutSeconds * 2));
-        await client.PublishAsync(FleetMessage.Build(topics.Work(owner), "claim", offer.Offer, topics.Node), cancellationToken).ConfigureAwait(false);
+        if (!idle || Busy || terms.Owner == topics.Node)
+        {
+            await client.PublishAsync(FleetMessage.Build(topics.Work(terms.Owner), "decline", terms.OfferId, topics.Node), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        claim = new Claim(terms, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.ClaimTimeoutSeconds * 2));
+        await client.PublishAsync(FleetMessage.Build(topics.Work(terms.Owner), "claim", terms.OfferId, topics.Node), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A message from an owner: grant, refuse, lost.</summary>
@@ -48,14 +61,14 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
     {
         switch (message.Type)
         {
-            case "grant" when claim?.Offer.Offer == message.Offer:
+            case "grant" when claim?.Terms.OfferId == message.Offer && message.From == claim.Terms.Owner:
                 Start(claim, inputs, stoppingToken);
                 claim = null;
                 break;
-            case "refuse" when claim?.Offer.Offer == message.Offer:
+            case "refuse" when claim?.Terms.OfferId == message.Offer && message.From == claim.Terms.Owner:
                 claim = null;
                 break;
-            case "lost" when job?.OfferId == message.Offer:
+            case "lost" when job?.OfferId == message.Offer && message.From == job.Owner:
                 // Someone else has the slide by now: stop, and send nothing back that could count twice.
                 job.Lost = true;
                 job.Cancel.Cancel();
@@ -121,46 +134,43 @@ internal sealed class RemoteSlides(FleetOptions options, FleetTopics topics, Res
 
     private void Start(Claim granted, ChannelWriter<FleetInput> inputs, CancellationToken stoppingToken)
     {
-        var offer = granted.Offer;
-        var slideId = offer.Text("slideId") ?? string.Empty;
+        var terms = granted.Terms;
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        job = new Job(offer.Offer, slideId, granted.Owner, cancel) { NextRenewal = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.LeaseSeconds / 3) };
-        var size = offer.Body["size"] is JsonValue s && s.TryGetValue<long>(out var n) ? n : -1;
-        var (path, refusal) = SharedSlideFile.Find(options.SharedRoot!, offer.Text("path"), size);
-        FleetLog.Taking(logger, slideId, granted.Owner, path ?? "(no path)");
-        _ = Task.Run(async () => inputs.TryWrite(await RunAsync(offer, slideId, path, refusal, cancel.Token).ConfigureAwait(false)), CancellationToken.None);
+        job = new Job(terms.OfferId, terms.SlideId, terms.Owner, cancel) { NextRenewal = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.LeaseSeconds / 3) };
+        var (path, refusal) = SharedSlideFile.Find(options.SharedRoot!, terms.Path, terms.Size);
+        FleetLog.Taking(logger, terms.SlideId, terms.Owner, path ?? "(no path)");
+        _ = Task.Run(async () => inputs.TryWrite(await RunAsync(terms.OfferId, terms.SlideId, path, refusal, cancel.Token).ConfigureAwait(false)), CancellationToken.None);
     }
 
-    private async Task<JobEnded> RunAsync(FleetMessage offer, string slideId, string? path, string? refusal, CancellationToken cancellationToken)
+    private async Task<JobEnded> RunAsync(string offerId, string slideId, string? path, string? refusal, CancellationToken cancellationToken)
     {
         // The file must be the one offered (a regular file, its size) where this box mounts the shared storage.
         if (path is null)
         {
-            return new JobEnded(offer.Offer, slideId, "return", null, refusal);
+            return new JobEnded(offerId, slideId, "return", null, refusal);
         }
 
         try
         {
             var result = await processor.ProcessAsync(slideId, path, (IProgress<EncodingProgress>?)null, cancellationToken).ConfigureAwait(false);
-            return new JobEnded(offer.Offer, slideId, "done", result.Document, null);
+            return new JobEnded(offerId, slideId, "done", result.Document, null);
         }
         catch (OperationCanceledException)
         {
-            return new JobEnded(offer.Offer, slideId, "return", null, "the box stopped");
+            return new JobEnded(offerId, slideId, "return", null, "the box stopped");
         }
         catch (Exception e) when (e is SlideException or InvalidDataException)
         {
-            return new JobEnded(offer.Offer, slideId, "failed", null, e.Message);
+            return new JobEnded(offerId, slideId, "failed", null, e.Message);
         }
         catch (Exception e)
         {
             // This box's trouble (its results store, its mount), not the slide's: another box may do it.
-            return new JobEnded(offer.Offer, slideId, "return", null, e.Message);
+            return new JobEnded(offerId, slideId, "return", null, e.Message);
         }
     }
 
-
-    private sealed record Claim(FleetMessage Offer, string Owner, DateTimeOffset Deadline);
+    private sealed record Claim(OfferTerms Terms, DateTimeOffset Deadline);
 
     private sealed class Job(string offerId, string slideId, string owner, CancellationTokenSource cancel)
     {

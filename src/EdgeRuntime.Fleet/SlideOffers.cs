@@ -157,9 +157,24 @@ internal sealed class SlideOffers(
 
     private void Finish(FleetMessage message)
     {
-        var slideId = message.Text("slideId") ?? string.Empty;
-        var state = message.Type switch { "done" => "done", "failed" => "failed", _ => "returned" };
-        var reason = message.Text("reason");
+        // The slide is the one this box leased through the offer, never what the message says: a taker could
+        // otherwise close its own lease with another slide's result, or with a result for a slide that is not its.
+        var slideId = ledger.LeasedSlide(message.Offer, message.From);
+        if (slideId is null)
+        {
+            FleetLog.NotAccepted(logger, message.Type, message.From, message.Offer, "no lease held (expired, already finished, or the run before)");
+            return;
+        }
+
+        var type = message.Type;
+        var reason = message.Text("reason") is { } said ? OfferTerms.Shown(said, OfferTerms.ReasonLength) : null;
+        if (type == "done" && ResultRefusal(message, slideId) is { } wrong)
+        {
+            FleetLog.NotAccepted(logger, message.Type, message.From, message.Offer, wrong);
+            (type, reason) = ("return", "its result was not accepted: " + wrong);
+        }
+
+        var state = type switch { "done" => "done", "failed" => "failed", _ => "returned" };
 
         // Once: a result after the lease expired, after a restart here, or a second copy of the same result is not accepted.
         if (!ledger.Close(message.Offer, message.From, state, reason))
@@ -176,7 +191,7 @@ internal sealed class SlideOffers(
             return;
         }
 
-        switch (message.Type)
+        switch (type)
         {
             case "done" when message.Body["result"] is JsonObject result:
                 var document = (JsonObject)result.DeepClone();
@@ -202,6 +217,19 @@ internal sealed class SlideOffers(
         }
 
         outbox.Set();
+    }
+
+    // A result is accepted only as a result document of the leased slide: anything else would be filed by the LIS
+    // against that slide's case.
+    private static string? ResultRefusal(FleetMessage message, string slideId)
+    {
+        if (message.Body["result"] is not JsonObject result)
+        {
+            return "it carries no result document";
+        }
+
+        var named = result["slideId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        return named == slideId ? null : $"its result is for slide '{OfferTerms.Shown(named)}', the lease for slide {slideId}";
     }
 
     private void BackToPending(string slideId, string? reason)

@@ -52,28 +52,28 @@ public sealed record LisReport(
         var slideId = Text(result, "slideId");
         var provenance = result["provenance"] as JsonObject ?? throw Missing("provenance");
         var model = provenance["model"] as JsonObject ?? throw Missing("provenance.model");
-        var identifiers = (result["case"]?["identifiers"] as JsonArray ?? [])
+        var identifiers = (At(result, "case", "identifiers") as JsonArray ?? [])
             .OfType<JsonObject>()
             .Select(i => new ReportIdentifier(Text(i, "name"), Text(i, "value"), Text(i, "source")))
             .ToList();
         var classSets = new List<ReportComponent>();
-        foreach (var set in new[] { provenance["prompts"] as JsonObject }.Concat((provenance["tasks"] as JsonArray ?? []).Select(t => t?["classSet"] as JsonObject)))
+        foreach (var set in new[] { provenance["prompts"] as JsonObject }.Concat((provenance["tasks"] as JsonArray ?? []).Select(t => At(t, "classSet") as JsonObject)))
         {
-            if (set is not null && classSets.All(c => c.Sha256 != set["sha256"]?.GetValue<string>()))
+            if (set is not null && classSets.All(c => c.Sha256 != Optional(set, "sha256")))
             {
-                classSets.Add(new ReportComponent(set["kind"]?.GetValue<string>() ?? "prompts", Text(set, "id"), Text(set, "version"), Text(set, "sha256"), null));
+                classSets.Add(new ReportComponent(Optional(set, "kind") ?? "prompts", Text(set, "id"), Text(set, "version"), Text(set, "sha256"), null));
             }
         }
 
         return new LisReport(
             slideId,
-            result["file"]?["name"]?.GetValue<string>() ?? slideId,
+            Optional(result["file"] as JsonObject, "name") ?? slideId,
             Text(result, "outcome"),
-            result["reason"]?.GetValue<string>(),
-            DateTimeOffset.Parse(Text(provenance, "processedAt"), CultureInfo.InvariantCulture),
+            Optional(result, "reason"),
+            Time(provenance, "processedAt"),
             identifiers,
-            result["case"]?["note"]?.GetValue<string>(),
-            new ReportComponent("model", Text(model, "id"), Text(model, "version"), Text(model, "sha256"), model["name"]?.GetValue<string>()),
+            Optional(At(result, "case") as JsonObject, "note"),
+            new ReportComponent("model", Text(model, "id"), Text(model, "version"), Text(model, "sha256"), Optional(model, "name")),
             classSets,
             MeasurementsOf(result),
             ArtefactsOf(result));
@@ -82,21 +82,21 @@ public sealed record LisReport(
     private static List<ReportMeasurement> MeasurementsOf(JsonObject result)
     {
         var list = new List<ReportMeasurement>();
-        foreach (var tag in result["tasks"]?["zero-shot-tagging"]?["output"]?["tags"] as JsonArray ?? [])
+        foreach (var tag in At(result, "tasks", "zero-shot-tagging", "output", "tags") as JsonArray ?? [])
         {
-            var name = Text(tag!.AsObject(), "class");
+            var name = Text(tag as JsonObject ?? throw Wrong("tasks.zero-shot-tagging.output.tags", "a list of objects"), "class");
             list.Add(new ReportMeasurement(LisCodes.TagScore, "Slide tag score", name, Number(tag, "score"), "1"));
             list.Add(new ReportMeasurement(LisCodes.TagTileFraction, "Share of tiles whose top class it is", name, Number(tag, "tileFraction"), "1"));
         }
 
-        foreach (var area in result["tasks"]?["zero-shot-segmentation"]?["output"]?["classes"] as JsonArray ?? [])
+        foreach (var area in At(result, "tasks", "zero-shot-segmentation", "output", "classes") as JsonArray ?? [])
         {
-            list.Add(new ReportMeasurement(LisCodes.ClassArea, "Tissue class area", Text(area!.AsObject(), "class"), Number(area, "areaMm2"), "mm2"));
+            list.Add(new ReportMeasurement(LisCodes.ClassArea, "Tissue class area", Text(area as JsonObject ?? throw Wrong("tasks.zero-shot-segmentation.output.classes", "a list of objects"), "class"), Number(area, "areaMm2"), "mm2"));
         }
 
-        list.Add(new ReportMeasurement(LisCodes.TilesKept, "Tissue tiles analysed", null, Number(result["tiles"], "kept"), "{tiles}"));
-        list.Add(new ReportMeasurement(LisCodes.TilesCandidates, "Tiles in the slide's grid", null, Number(result["tiles"], "candidates"), "{tiles}"));
-        list.Add(new ReportMeasurement(LisCodes.TissueFraction, "Tissue share of the slide", null, Number(result["tissue"], "fraction"), "1"));
+        list.Add(new ReportMeasurement(LisCodes.TilesKept, "Tissue tiles analysed", null, Number(At(result, "tiles"), "kept"), "{tiles}"));
+        list.Add(new ReportMeasurement(LisCodes.TilesCandidates, "Tiles in the slide's grid", null, Number(At(result, "tiles"), "candidates"), "{tiles}"));
+        list.Add(new ReportMeasurement(LisCodes.TissueFraction, "Tissue share of the slide", null, Number(At(result, "tissue"), "fraction"), "1"));
         return list;
     }
 
@@ -114,16 +114,16 @@ public sealed record LisReport(
         }
 
         var names = new List<string>();
-        if (result["overlay"]?["file"]?.GetValue<string>() is { } overlay)
+        if (Optional(result["overlay"] as JsonObject, "file") is { } overlay)
         {
             names.Add(overlay);
         }
 
         foreach (var (_, task) in result["tasks"] as JsonObject ?? [])
         {
-            if (task?["output"] is JsonObject output)
+            if (At(task, "output") is JsonObject output)
             {
-                foreach (var node in new[] { output["sidecar"], output["file"], output["mask"]?["file"], output["geojson"] })
+                foreach (var node in new[] { output["sidecar"], output["file"], At(output, "mask", "file"), output["geojson"] })
                 {
                     if (node is JsonValue value && value.TryGetValue<string>(out var name) && !names.Contains(name))
                     {
@@ -150,7 +150,32 @@ public sealed record LisReport(
         o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Missing(key);
 
     private static double Number(JsonNode? o, string key) =>
-        o?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : throw Missing(key);
+        At(o, key) is JsonValue v && v.TryGetValue<double>(out var d) ? d : throw Missing(key);
+
+    // The node at keys below o, through objects only: a field of another shape (a document of another version, or a
+    // fleet box's) is absent here rather than an error of the JSON library's.
+    private static JsonNode? At(JsonNode? o, params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            o = o is JsonObject obj ? obj[key] : null;
+        }
+
+        return o;
+    }
+
+    // A field a result may leave out; when present it is text, or the document is not one this version reads.
+    private static string? Optional(JsonObject? o, string key) => o?[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw Wrong(key, "text"),
+    };
+
+    private static DateTimeOffset Time(JsonObject o, string key) =>
+        DateTimeOffset.TryParse(Text(o, key), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : throw Wrong(key, "a date and time (ISO 8601)");
 
     private static InvalidDataException Missing(string key) => new($"the result document has no '{key}' where every result has one.");
+
+    private static InvalidDataException Wrong(string key, string kind) => new($"the result document's '{key}' is not {kind}.");
 }

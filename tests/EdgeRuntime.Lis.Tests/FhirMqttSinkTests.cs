@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EdgeRuntime.Journal;
+using EdgeRuntime.Lis.Delivery;
 using EdgeRuntime.Lis.Fhir;
 using EdgeRuntime.Publishing.Metrics;
 using EdgeRuntime.Publishing.Mqtt;
@@ -32,7 +33,7 @@ public sealed class FhirMqttSinkTests : IDisposable
         using var metrics = new PublishingMetrics();
         using var connection = new MqttConnection(mqtt, topics, new NodeMessages(mqtt, topics, journal, journal, reader, metrics), journal, new ServiceAccount(mqtt), metrics, NullLogger<MqttConnection>.Instance);
         var options = ResultFixture.Options();
-        var sink = new FhirMqttSink(connection, topics, new FhirBundleBuilder(options), options, NullLogger<FhirMqttSink>.Instance);
+        var sink = new FhirMqttSink(connection, topics, new FhirBundleBuilder(options), new RefusedMessages(options), options, NullLogger<FhirMqttSink>.Instance);
 
         // Not connected yet: the result waits in the outbox.
         Assert.False(await sink.DeliverAsync(ResultFixture.Done(sequence: 5), CancellationToken.None));

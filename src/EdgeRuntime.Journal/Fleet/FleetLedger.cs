@@ -70,6 +70,20 @@ public sealed class FleetLedger
             ("$state", state), ("$now", Now()), ("$reason", (object?)reason ?? DBNull.Value), ("$offer", offerId), ("$holder", holder)) == 1;
     });
 
+    /// <summary>
+    /// The slide <paramref name="holder"/> holds the lease on through <paramref name="offerId"/>, or null when it holds
+    /// none: what a result from that box is about, whatever the message itself says.
+    /// </summary>
+    public string? LeasedSlide(string offerId, string holder) => Guarded(() =>
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT slide FROM fleet_offers WHERE offer = $offer AND state = 'leased' AND holder = $holder";
+        command.Parameters.AddWithValue("$offer", offerId);
+        command.Parameters.AddWithValue("$holder", holder);
+        return command.ExecuteScalar() as string;
+    });
+
     /// <summary>Withdraws an offer nobody claimed; false when it was claimed meanwhile.</summary>
     public bool Withdraw(string offerId, string reason) => Change(offerId, "offered", "withdrawn", ("reason", reason));
 

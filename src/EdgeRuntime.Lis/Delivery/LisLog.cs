@@ -16,4 +16,10 @@ internal static partial class LisLog
 
     [LoggerMessage(EventId = 9123, Level = LogLevel.Information, Message = "LIS sink {Sink}: slide {SlideId} delivered to {Target}.")]
     public static partial void Delivered(ILogger logger, string sink, string slideId, string target);
+
+    [LoggerMessage(EventId = 9124, Level = LogLevel.Error, Message = "LIS sink {Sink}: the result of slide {SlideId} cannot be sent: {Reason}. Kept in {Path}; later results go on.")]
+    public static partial void Unreadable(ILogger logger, string sink, string slideId, string reason, string path);
+
+    [LoggerMessage(EventId = 9125, Level = LogLevel.Error, Message = "LIS sink {Sink}: delivering to {Target} failed ({Reason}); results wait in the outbox, next try in {Seconds:0.#} s.")]
+    public static partial void Failed(ILogger logger, string sink, string target, string reason, double seconds);
 }

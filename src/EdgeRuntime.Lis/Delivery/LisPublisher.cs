@@ -37,6 +37,13 @@ public sealed class LisPublisher(IEnumerable<ILisSink> sinks, IOutbox journal, O
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // Whatever one delivery throws (a connection dropped mid-publish, a full disk where refusals are kept),
+                // this sink waits and tries again; it never ends its loop, which would stop the service with it.
+                LisLog.Failed(logger, sink.Name, sink.Target, e.Message, options.RetrySeconds);
+                waitFor = retry;
+            }
 
             try
             {

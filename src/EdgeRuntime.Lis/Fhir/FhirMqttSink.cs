@@ -10,7 +10,7 @@ namespace EdgeRuntime.Lis.Fhir;
 /// event's sequence: delivered once the broker has acknowledged it, as MQTT's own sink. While the connection is
 /// down (the MQTT publisher reconnects it) the Bundle waits in the outbox.
 /// </summary>
-public sealed class FhirMqttSink(MqttConnection connection, TopicMap topics, FhirBundleBuilder builder, LisOptions options, ILogger<FhirMqttSink> logger) : ILisSink
+public sealed class FhirMqttSink(MqttConnection connection, TopicMap topics, FhirBundleBuilder builder, RefusedMessages refused, LisOptions options, ILogger<FhirMqttSink> logger) : ILisSink
 {
     /// <summary>The sink's name in the journal.</summary>
     public const string SinkName = "fhir-mqtt";
@@ -35,7 +35,12 @@ public sealed class FhirMqttSink(MqttConnection connection, TopicMap topics, Fhi
             return false;
         }
 
-        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result)));
+        var bundle = ResultMessage.Build(result, journalEvent.Subject, this, refused, logger, report => FhirBundleBuilder.Serialize(builder.Build(report)));
+        if (bundle is null)
+        {
+            return true;
+        }
+
         var reply = await connection.Client.PublishAsync(topics.EventMessage(journalEvent, topics.SlideFhir(journalEvent.Subject), bundle), cancellationToken).ConfigureAwait(false);
         if ((int)reply.ReasonCode >= 0x80)
         {

@@ -67,7 +67,12 @@ public sealed class FhirServerSink : ILisSink, IDisposable
             return true;
         }
 
-        var bundle = FhirBundleBuilder.Serialize(builder.Build(LisReport.Of(result)));
+        var bundle = ResultMessage.Build(result, journalEvent.Subject, this, refused, logger, report => FhirBundleBuilder.Serialize(builder.Build(report)));
+        if (bundle is null)
+        {
+            return true;
+        }
+
         HttpResponseMessage response;
         string answer;
         try

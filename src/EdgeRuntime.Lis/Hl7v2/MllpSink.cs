@@ -42,7 +42,12 @@ public sealed class MllpSink(OruMessageBuilder builder, RefusedMessages refused,
             return true;
         }
 
-        var message = builder.Build(LisReport.Of(result), journalEvent.Sequence.ToString(CultureInfo.InvariantCulture));
+        var message = ResultMessage.Build(result, journalEvent.Subject, this, refused, logger, report => builder.Build(report, journalEvent.Sequence.ToString(CultureInfo.InvariantCulture)));
+        if (message is null)
+        {
+            return true;
+        }
+
         string acknowledgement;
         try
         {
