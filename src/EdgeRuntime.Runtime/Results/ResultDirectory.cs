@@ -4,13 +4,27 @@ namespace EdgeRuntime.Runtime.Results;
 /// A slide's results are written into a fresh temporary folder and then renamed into place, so that a crash
 /// leaves either the previous complete results or the new complete ones, never a mix.
 /// </summary>
-internal sealed class ResultDirectory(string resultsRoot, string slideId)
+internal sealed partial class ResultDirectory
 {
+    public ResultDirectory(string resultsRoot, string slideId)
+    {
+        // The id becomes a folder that Commit replaces (and deletes the old one of): an id from another box or a
+        // request that named "../state" would delete a folder outside the results. Every caller checks its own input;
+        // this is the line that holds when one does not.
+        if (slideId is null || !FolderName().IsMatch(slideId))
+        {
+            throw new ArgumentException($"the slide id '{Shown(slideId)}' is not one plain folder name (letters, digits, '.', '-', '_', up to 128, not starting with '.'); no result is written for it.", nameof(slideId));
+        }
+
+        Final = Path.GetFullPath(Path.Combine(resultsRoot, slideId));
+        Staging = Path.GetFullPath(Path.Combine(resultsRoot, $".{slideId}.{Guid.NewGuid():N}.tmp"));
+    }
+
     /// <summary>The final folder.</summary>
-    public string Final { get; } = Path.GetFullPath(Path.Combine(resultsRoot, slideId));
+    public string Final { get; }
 
     /// <summary>The folder being written.</summary>
-    public string Staging { get; } = Path.GetFullPath(Path.Combine(resultsRoot, $".{slideId}.{Guid.NewGuid():N}.tmp"));
+    public string Staging { get; }
 
     /// <summary>
     /// Deletes what a process killed while writing results left behind (staging folders, and a result being replaced);
@@ -60,4 +74,10 @@ internal sealed class ResultDirectory(string resultsRoot, string slideId)
             Directory.Delete(Staging, recursive: true);
         }
     }
+
+    private static string Shown(string? id) =>
+        id is null ? "(none)" : new string(id.Take(80).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (id.Length > 80 ? "..." : "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
+    private static partial System.Text.RegularExpressions.Regex FolderName();
 }
