@@ -9,7 +9,7 @@ namespace EdgeRuntime.Engine.Tests.Processing;
 public sealed class SwapTogetherTests
 {
     [Fact]
-    public void Slides_starting_during_swaps_of_both_parts_never_lease_one_part_old_and_the_other_new()
+    public async Task Slides_starting_during_swaps_of_both_parts_never_lease_one_part_old_and_the_other_new()
     {
         using var models = new Swappable<Part>(new Part(0));
         using var tasks = new Swappable<Part>(new Part(0));
@@ -48,7 +48,7 @@ public sealed class SwapTogetherTests
         }
 
         done.Cancel();
-        Task.WaitAll([.. slides]);
+        await Task.WhenAll(slides);
         Assert.Equal(0, mixed);
         Assert.All(generations[..^1], p => Assert.True(p.IsDisposed)); // every replaced value released once unused
         Assert.False(generations[^1].IsDisposed);
