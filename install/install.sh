@@ -46,7 +46,20 @@ fi
 echo "$cells/heads/$head_hash/synthetic-nuclei-uni/1.0.0 (Processing:CellHead, with the model $cells/uni/models/uni/1.0.0)"
 
 step "Build edgert"
-dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
+# Published for this machine's runtime identifier and ReadyToRun: our assemblies and the packages' are compiled ahead
+# of time, so each command (and each child edgert that verifies a plugin) starts with less JIT work, and only this
+# platform's native libraries are shipped (bench/startup.sh measures the difference; docs/performance.md).
+case "$(uname -m)" in
+  x86_64) rid=linux-x64 ;;
+  aarch64) rid=linux-arm64 ;;
+  *) rid= ;;
+esac
+if [ -n "$rid" ]; then
+  dotnet publish "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -r "$rid" --self-contained false \
+    -p:PublishReadyToRun=true -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
+else
+  dotnet build "$repo/src/EdgeRuntime.Cli/EdgeRuntime.Cli.csproj" -c Release -o "$home/bin" -nologo -v quiet -clp:ErrorsOnly
+fi
 echo "$home/bin/edgert"
 
 step "Plugins root $home/bin/plugins (models, prompts, tasks side by side)"
