@@ -311,6 +311,12 @@ internal sealed class PluginController(
         return new PluginOutcome(false, reason, Active);
     }
 
+    // Every plugin of the wanted state, prototype sets included: the event of a change that moved a task to a prototype
+    // set named the model and tasks alone, as if the set had not changed (the tasks each set serves are in the
+    // `active` event that follows).
     private static string Subject(ActivePlugins wanted) =>
-        string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString(), wanted.Head?.ToString() }.Concat((wanted.Tasks ?? []).Select(t => t.ToString())).Where(s => s is not null).DefaultIfEmpty("(as configured)"));
+        string.Join(", ", new[] { wanted.Model?.ToString(), wanted.Prompts?.ToString(), wanted.Head?.ToString() }
+            .Concat((wanted.Tasks ?? []).Select(t => t.ToString()))
+            .Concat((wanted.Prototypes ?? new Dictionary<string, PluginRef>()).Values.Distinct().Select(p => p.ToString()).Order(StringComparer.Ordinal))
+            .Where(s => s is not null).DefaultIfEmpty("(as configured)"));
 }
