@@ -16,12 +16,7 @@ public sealed partial class CompositionSiteTests
     public void Cli_commands_take_the_engine_task_host_slots_and_dispatcher_from_the_composition()
     {
         var cli = Path.Combine(TestData.RepoRoot, "src", "EdgeRuntime.Cli");
-        var offenders = Directory.EnumerateFiles(cli, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains("/obj/", StringComparison.Ordinal) && !Composition.Contains(Path.GetRelativePath(cli, path)))
-            .SelectMany(path => File.ReadLines(path).Select((line, index) => (Path: path, Line: line, Number: index + 1)))
-            .Where(l => BuildsAPart(l.Line))
-            .Select(l => $"{Path.GetRelativePath(TestData.RepoRoot, l.Path)}:{l.Number}: {l.Line.Trim()}")
-            .ToList();
+        var offenders = SourceScan.Offenders(cli, path => Composition.Contains(Path.GetRelativePath(cli, path)), BuildsAPart);
         Assert.True(offenders.Count == 0, "Resolve these from a container of Hosting/Composition:" + Environment.NewLine + string.Join(Environment.NewLine, offenders));
     }
 
