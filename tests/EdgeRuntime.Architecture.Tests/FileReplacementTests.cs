@@ -11,12 +11,10 @@ public sealed partial class FileReplacementTests
     [Fact]
     public void Product_code_replaces_files_only_through_AtomicFile()
     {
-        var offenders = Directory.EnumerateFiles(Path.Combine(TestData.RepoRoot, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains("/obj/", StringComparison.Ordinal) && !path.EndsWith("EdgeRuntime.Foundation/Files/AtomicFile.cs", StringComparison.Ordinal))
-            .SelectMany(path => File.ReadLines(path).Select((line, index) => (Path: path, Line: line, Number: index + 1)))
-            .Where(l => ReplacesAFile(l.Line))
-            .Select(l => $"{Path.GetRelativePath(TestData.RepoRoot, l.Path)}:{l.Number}: {l.Line.Trim()}")
-            .ToList();
+        var offenders = SourceScan.Offenders(
+            Path.Combine(TestData.RepoRoot, "src"),
+            path => path.EndsWith("EdgeRuntime.Foundation/Files/AtomicFile.cs", StringComparison.Ordinal),
+            ReplacesAFile);
         Assert.True(offenders.Count == 0, "Use AtomicFile.Write or AtomicFile.Copy:" + Environment.NewLine + string.Join(Environment.NewLine, offenders));
     }
 

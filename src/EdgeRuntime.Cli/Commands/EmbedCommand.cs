@@ -30,12 +30,13 @@ internal static class EmbedCommand
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
             using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
-            using var tasks = SlideRunner.LoadTask(settings, Task, logging);
+            await using var services = SlideRunner.Compose(settings, logging);
+            var tasks = SlideRunner.LoadTask(services, Task);
 
             // Beside the target, so that the finished file is renamed into place: never a half-written target.
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using var scratch = new ScratchDirectory(Path.GetDirectoryName(target));
-            var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            var run = await SlideRunner.RunAsync(services, parse.GetValue(file)!.FullName, model, tasks.Tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             var result = run.OutputOf(Task);
             AtomicFile.Copy(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target);
             var identity = model.Package.Identity;

@@ -9,10 +9,10 @@ using EdgeRuntime.Engine.Running;
 using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Plugins.Requests;
 using EdgeRuntime.Runtime.Requests;
-using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides.Pixels;
 using EdgeRuntime.Slides.Reading;
 using EdgeRuntime.Validation.Embedding;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRuntime.Cli.Commands;
@@ -64,9 +64,12 @@ internal static class SearchCommand
             }
 
             using var logging = ModelLoading.Logging(output.Error);
-            using var provider = new ModelProvider(await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken));
-            using var index = SlideRunner.LoadTask(settings, Task, logging, provider);
-            var identity = provider.Current.Package.Identity;
+            var model = await SlideRunner.LoadModelAsync(settings, logging.CreateLogger("edgert"), cancellationToken);
+
+            // The container owns the model (in its swap slot, whose text tower answers a text query) and the index task.
+            await using var services = SlideRunner.Compose(settings, logging, model);
+            SlideRunner.LoadTask(services, Task);
+            var identity = model.Package.Identity;
             var body = new JsonObject { ["top"] = parse.GetValue(top), ["exact"] = parse.GetValue(exact) };
             if (words is not null)
             {
@@ -76,8 +79,7 @@ internal static class SearchCommand
             {
                 var capture = new QueryImageTask();
                 using var scratch = new ScratchDirectory(null);
-                using var set = new SlideTaskSet([new SlideTaskEntry(capture, "edgert", "search", string.Empty)], [], null);
-                await SlideRunner.RunAsync(settings, logging, imageFile.FullName, provider.Current, set, scratch.Path, null, null, cancellationToken);
+                await SlideRunner.RunAsync(services, imageFile.FullName, model, [new SlideTaskEntry(capture, "edgert", "search", string.Empty)], scratch.Path, null, null, cancellationToken);
                 var vector = capture.Vector ?? throw new InvalidDataException($"{imageFile.FullName}: no tile to search with (no tissue found).");
                 body["vector"] = new JsonArray(vector.Select(v => (JsonNode)v).ToArray());
                 body["model"] = new JsonObject { ["id"] = identity.Id, ["version"] = identity.Version };
@@ -89,9 +91,7 @@ internal static class SearchCommand
                 body["model"] = new JsonObject { ["id"] = identity.Id, ["version"] = identity.Version };
             }
 
-            using var tasks = new TaskProvider(index);
-            var dispatcher = new RequestDispatcher(new RequestRegistry(), tasks, settings.Processing, logging.CreateLogger<RequestDispatcher>());
-            var answer = await dispatcher.DispatchAsync(new Request(RegisteredRequest.TaskRequestName(Task, "search"), body, CallerRole.ReadOnly, "cli", "cli"), cancellationToken);
+            var answer = await services.GetRequiredService<RequestDispatcher>().DispatchAsync(new Request(RegisteredRequest.TaskRequestName(Task, "search"), body, CallerRole.ReadOnly, "cli", "cli"), cancellationToken);
             if (answer["ok"]?.GetValue<bool>() != true)
             {
                 output.Error.WriteLine($"edgert: {answer["reason"]}");

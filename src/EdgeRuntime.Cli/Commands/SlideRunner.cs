@@ -15,8 +15,9 @@ namespace EdgeRuntime.Cli.Commands;
 
 /// <summary>
 /// What the one-shot commands share with the service: the model loaded as the service loads it, task plugins
-/// loaded from the plugins root, and the one <see cref="SlideEngine"/>. <c>tag</c> and <c>embed</c> are front
-/// ends over the built-in task plugins, so they compute exactly what the service computes.
+/// loaded with the container's task host, and the one <see cref="SlideEngine"/>, each from the one composition
+/// (<see cref="Composition.AddCommandRun"/>). <c>tag</c> and <c>embed</c> are front ends over the built-in task
+/// plugins, so they compute exactly what the service computes.
 /// </summary>
 internal static class SlideRunner
 {
@@ -31,37 +32,66 @@ internal static class SlideRunner
     }
 
     /// <summary>
-    /// One built-in task plugin by id: the version the configuration or the active file runs, else the highest
-    /// present that verifies. A version refused before (or refused now) is passed over with a warning: a broken
-    /// version left in the root never breaks a command that did not ask for it.
+    /// The container a command runs an input in (<see cref="Composition.AddCommandRun"/>): the engine and the task
+    /// plugins' host; with <paramref name="model"/>, that model in the swap slot, which the container then releases.
+    /// </summary>
+    /// <exception cref="SettingsException">Some value is invalid.</exception>
+    public static ServiceProvider Compose(EdgertSettings settings, ILoggerFactory loggers, ModelRuntime? model = null) =>
+        Composition.ForCommand(loggers, settings, (s, sections) => s.AddCommandRun(sections, model));
+
+    /// <summary>
+    /// One built-in task plugin by id, loaded with the container's task host and swapped into its task slot (the
+    /// container releases it): the version the configuration or the active file runs, else the highest present that
+    /// verifies. A version refused before (or refused now) is passed over with a warning: a broken version left in the
+    /// root never breaks a command that did not ask for it.
     /// </summary>
     /// <exception cref="SettingsException">Plugins are off, or no usable version of the task is under the root.</exception>
-    public static SlideTaskSet LoadTask(EdgertSettings settings, string id, ILoggerFactory loggers, ModelProvider? models = null)
+    public static SlideTaskSet LoadTask(IServiceProvider services, string id)
     {
-        if (!settings.Plugins.Enabled)
+        var set = Choose(services.GetRequiredService<PluginOptions>(), services.GetRequiredService<TaskHost>(), id);
+        services.GetRequiredService<TaskProvider>().Swap(set);
+        return set;
+    }
+
+    /// <summary>Runs <paramref name="path"/> through the container's engine with <paramref name="tasks"/>, its files in <paramref name="outputDirectory"/>.</summary>
+    public static Task<SlideRun> RunAsync(IServiceProvider services, string path, ModelRuntime model, IReadOnlyList<SlideTaskEntry> tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
+    {
+        // No case reader here: these commands print task outputs, not results.
+        TaskModelFit.Check(model, tasks.Select(t => t.Task));
+        var input = new SlideRunInput(SlideId(services.GetRequiredService<SlideOpener>(), path), path, model, tasks, outputDirectory)
+        {
+            DrawOverlay = false,
+            TargetMicronsPerPixel = targetMicronsPerPixel,
+            Progress = progress,
+        };
+        return services.GetRequiredService<SlideEngine>().RunAsync(input, cancellationToken);
+    }
+
+    private static SlideTaskSet Choose(PluginOptions plugins, TaskHost host, string id)
+    {
+        if (!plugins.Enabled)
         {
             throw new SettingsException([$"{PluginOptions.Section}:{nameof(PluginOptions.Root)} is empty: this command runs the '{id}' task plugin from the plugins root."]);
         }
 
-        var logger = loggers.CreateLogger("edgert");
-        var host = TaskHost.For(settings.Processing, loggers, models);
-        var running = ActivePlugins.Read(settings.Plugins.ActiveFile).TasksOr(settings.Plugins.ConfiguredTasks).FirstOrDefault(t => t.Id == id);
+        var logger = host.Loggers.CreateLogger("edgert");
+        var running = ActivePlugins.Read(plugins.ActiveFile).TasksOr(plugins.ConfiguredTasks).FirstOrDefault(t => t.Id == id);
         if (running is not null)
         {
-            return TaskSetLoader.Load([running], settings.Plugins, host, logger);
+            return TaskSetLoader.Load([running], plugins, host, logger);
         }
 
         var refusals = new List<string>();
-        foreach (var candidate in PluginCatalog.Scan(settings.Plugins.Root).Where(p => p.Kind == PluginRef.Tasks && p.Id == id).Reverse())
+        foreach (var candidate in PluginCatalog.Scan(plugins.Root).Where(p => p.Kind == PluginRef.Tasks && p.Id == id).Reverse())
         {
             try
             {
-                if (TaskPluginIsolation.RecordedRefusal(candidate, settings.Plugins) is { } before)
+                if (TaskPluginIsolation.RecordedRefusal(candidate, plugins) is { } before)
                 {
                     throw new InvalidDataException(before);
                 }
 
-                return TaskSetLoader.Load([candidate], settings.Plugins, host, logger);
+                return TaskSetLoader.Load([candidate], plugins, host, logger);
             }
             catch (InvalidDataException e)
             {
@@ -71,27 +101,7 @@ internal static class SlideRunner
         }
 
         throw new SettingsException([refusals.Count == 0
-            ? $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/."
-            : $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no usable version of the '{id}' task plugin under {settings.Plugins.Root}/tasks/{id}/ ({string.Join("; ", refusals)})."]);
-    }
-
-    /// <summary>Runs <paramref name="path"/> through the service's pipeline with <paramref name="tasks"/>, its files in <paramref name="outputDirectory"/>.</summary>
-    public static Task<SlideRun> RunAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
-    {
-        TaskModelFit.Check(model, tasks.Tasks.Select(t => t.Task));
-        return RunInContainerAsync(settings, loggers, path, model, tasks, outputDirectory, targetMicronsPerPixel, progress, cancellationToken);
-    }
-
-    // The engine from the service's composition (no case reader: these commands print task outputs, not results).
-    private static async Task<SlideRun> RunInContainerAsync(EdgertSettings settings, ILoggerFactory loggers, string path, ModelRuntime model, SlideTaskSet tasks, string outputDirectory, double? targetMicronsPerPixel, IProgress<EncodingProgress>? progress, CancellationToken cancellationToken)
-    {
-        await using var services = Composition.ForCommand(loggers, settings, (s, sections) => s.AddEngine(sections));
-        var input = new SlideRunInput(SlideId(services.GetRequiredService<SlideOpener>(), path), path, model, tasks.Tasks, outputDirectory)
-        {
-            DrawOverlay = false,
-            TargetMicronsPerPixel = targetMicronsPerPixel,
-            Progress = progress,
-        };
-        return await services.GetRequiredService<SlideEngine>().RunAsync(input, cancellationToken).ConfigureAwait(false);
+            ? $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no version of the '{id}' task plugin under {plugins.Root}/tasks/{id}/."
+            : $"{PluginOptions.Section}:{nameof(PluginOptions.Root)}: no usable version of the '{id}' task plugin under {plugins.Root}/tasks/{id}/ ({string.Join("; ", refusals)})."]);
     }
 }

@@ -53,7 +53,8 @@ internal static class TagCommand
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
             using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
-            using var tasks = SlideRunner.LoadTask(settings, Task, logging);
+            await using var services = SlideRunner.Compose(settings, logging);
+            var tasks = SlideRunner.LoadTask(services, Task);
             var tablePath = parse.GetValue(tileTable)?.FullName;
             if (tablePath is not null)
             {
@@ -62,7 +63,7 @@ internal static class TagCommand
 
             // Beside the table when one is kept, so that it is renamed into place whole.
             using var scratch = new ScratchDirectory(tablePath is null ? null : Path.GetDirectoryName(tablePath));
-            var run = await SlideRunner.RunAsync(settings, logging, parse.GetValue(file)!.FullName, model, tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            var run = await SlideRunner.RunAsync(services, parse.GetValue(file)!.FullName, model, tasks.Tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
             if (!run.Outcome.RunsTasks)
             {
                 // Tags of a blank or fluorescence slide would be noise read as a finding: say why there are none.

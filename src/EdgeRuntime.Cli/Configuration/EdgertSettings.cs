@@ -1,11 +1,9 @@
 using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Engine.Encoding;
-using EdgeRuntime.Fleet;
 using EdgeRuntime.Foundation;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
-using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Models;
@@ -33,7 +31,8 @@ internal sealed class EdgertSettings
 
     private EdgertSettings(ComponentSections sections) => this.sections = sections;
 
-    // The options each component bound from its section, for the commands that read a setting or override one.
+    // The options each component bound from its section, for the commands that read a setting or override one: a
+    // line a section, each the name commands use (a generic accessor would spell the section's type at every use).
     public SlideReadingOptions Slides => sections.Bind<SlideReadingOptions>(SlideReadingOptions.Section);
 
     public TissueDetectionOptions Tissue => sections.Bind<TissueDetectionOptions>(TissueDetectionOptions.Section);
@@ -48,8 +47,6 @@ internal sealed class EdgertSettings
 
     public ModelOptions Models => sections.Bind<ModelOptions>(ModelOptions.Section);
 
-    public InboxOptions Inbox => sections.Bind<InboxOptions>(InboxOptions.Section);
-
     public JournalOptions Journal => sections.Bind<JournalOptions>(JournalOptions.Section);
 
     public ProcessingOptions Processing => sections.Bind<ProcessingOptions>(ProcessingOptions.Section);
@@ -57,8 +54,6 @@ internal sealed class EdgertSettings
     public MqttOptions Mqtt => sections.Bind<MqttOptions>(MqttOptions.Section);
 
     public PluginOptions Plugins => sections.Bind<PluginOptions>(PluginOptions.Section);
-
-    public FleetOptions Fleet => sections.Bind<FleetOptions>(FleetOptions.Section);
 
     /// <summary>Points Processing at the active plugin versions, where plugins are in use and some are active.</summary>
     /// <exception cref="InvalidDataException">The active-plugins file is not valid, or names a plugin not on the allow-list.</exception>

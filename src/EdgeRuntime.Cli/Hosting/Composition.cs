@@ -67,6 +67,25 @@ internal static class Composition
     }
 
     /// <summary>
+    /// <see cref="AddEngine"/> and the task plugins' host and requests: what <c>tag</c>, <c>embed</c>, <c>search</c> and
+    /// <c>eval</c> run an input with, each loading one task plugin by id (<see cref="Commands.SlideRunner.LoadTask"/>).
+    /// With <paramref name="model"/>, the model sits in the swap slot, and the task host answers the tasks' text queries
+    /// with its text tower (<c>search</c>); without, no task is given a model for queries, as <c>tag</c> needs none.
+    /// </summary>
+    public static IServiceCollection AddCommandRun(this IServiceCollection services, IConfigurationSections sections, ModelRuntime? model = null)
+    {
+        services.AddEngine(sections);
+        if (model is not null)
+        {
+            services.AddSlideProcessing(sections);
+            services.AddLoadedModel(model);
+        }
+
+        services.AddTaskPlugins(sections);
+        return services;
+    }
+
+    /// <summary>
     /// The active task plugins for a one-shot command, through the container as the service loads them: the plugins'
     /// settings, the task host, and requests by name to the tasks (no plugin controller: nothing is swapped here).
     /// </summary>

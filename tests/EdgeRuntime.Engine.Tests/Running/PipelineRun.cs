@@ -55,6 +55,9 @@ internal sealed class PipelineRun : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    // The same few lines as Validation's TileEmbeddingsTask, kept here on purpose: the engine's tests reference the
+    // engine and what is below it, never Validation (a layer above, whose task is internal to it), and a test helper
+    // that keeps what the engine handed out must not change when eval's capture does.
     private sealed class KeepingTask : ISlideTask
     {
         public Dictionary<int, float[]> Embeddings { get; } = [];

@@ -2,7 +2,6 @@ using System.Text.Json;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Engine.Models;
 using EdgeRuntime.Engine.Running;
-using EdgeRuntime.Runtime.Swapping;
 using EdgeRuntime.Slides;
 using EdgeRuntime.Validation;
 using Microsoft.Extensions.Logging;
@@ -10,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRuntime.Cli.Commands.Evaluation;
 
 /// <summary>
-/// Validation's view of the one-shot commands' composition: models loaded and task plugins found as
-/// <see cref="SlideRunner"/> loads them for <c>tag</c> and <c>embed</c>, and the engine resolved from the same container.
+/// Validation's view of the one-shot commands' composition: models loaded, and task plugins and the engine taken from
+/// a container of the one composition, as <see cref="SlideRunner"/> gives them to <c>tag</c> and <c>embed</c>.
 /// </summary>
 internal sealed class CommandValidationHost(EdgertSettings settings, ILoggerFactory logging) : IValidationHost
 {
@@ -36,14 +35,23 @@ internal sealed class CommandValidationHost(EdgertSettings settings, ILoggerFact
 
     public LoadedTasks LoadTask(string id)
     {
-        var set = SlideRunner.LoadTask(settings, id, logging);
-        return new LoadedTasks(set.Tasks, set);
+        // The container holds the task until the caller is done with it: disposing what is returned releases both.
+        var services = SlideRunner.Compose(settings, logging);
+        try
+        {
+            return new LoadedTasks(SlideRunner.LoadTask(services, id).Tasks, services);
+        }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
 
     public async Task<SlideRun> RunAsync(string path, ModelRuntime model, IReadOnlyList<SlideTaskEntry> tasks, string outputDirectory, double? targetMicronsPerPixel, CancellationToken cancellationToken)
     {
-        // The set only carries the tasks: whoever loaded them releases them.
-        using var set = new SlideTaskSet(tasks, [], null);
-        return await SlideRunner.RunAsync(settings, logging, path, model, set, outputDirectory, targetMicronsPerPixel, null, cancellationToken);
+        // The tasks are whoever loaded them's to release; this container only runs the engine.
+        await using var services = SlideRunner.Compose(settings, logging);
+        return await SlideRunner.RunAsync(services, path, model, tasks, outputDirectory, targetMicronsPerPixel, null, cancellationToken);
     }
 }

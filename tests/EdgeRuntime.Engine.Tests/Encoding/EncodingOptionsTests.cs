@@ -1,11 +1,10 @@
 using EdgeRuntime.Engine.Encoding;
-using EdgeRuntime.Runtime.Processing;
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Processing;
+namespace EdgeRuntime.Engine.Tests.Encoding;
 
-// The concurrency settings are refused out of range, each with its full configuration path.
-public sealed class OptionsValidationTests
+// The engine's reader threads are refused out of range, with their full configuration path.
+public sealed class EncodingOptionsTests
 {
     [Theory]
     [InlineData(-1)]
@@ -22,14 +21,5 @@ public sealed class OptionsValidationTests
         Assert.Empty(new EncodingOptions { Readers = 0 }.Validate());
         Assert.Equal(Math.Min(Environment.ProcessorCount, 64), new EncodingOptions().EffectiveReaders);
         Assert.Equal(3, new EncodingOptions { Readers = 3 }.EffectiveReaders);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(17)]
-    public void Slides_in_flight_out_of_range_are_refused_with_the_key(int slides)
-    {
-        var problems = new ProcessingOptions { ResultsDirectory = "results", SlidesInFlight = slides }.Validate().ToList();
-        Assert.Contains($"EdgeRuntime:Processing:SlidesInFlight must be between 1 and 16 (is {slides}).", problems);
     }
 }

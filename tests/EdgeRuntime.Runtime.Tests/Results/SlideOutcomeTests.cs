@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Engine.Tests.Running;
 using EdgeRuntime.Runtime.Results;
 using EdgeRuntime.TestSupport;
 using EdgeRuntime.Tiling.Tissue;
 using Xunit;
 
-namespace EdgeRuntime.Engine.Tests.Running;
+namespace EdgeRuntime.Runtime.Tests.Results;
 
 /// <summary>Slides with nothing to analyse are an outcome of their own, with no task output (issue 23 §1, §4).</summary>
 public sealed class SlideOutcomeTests : IDisposable
