@@ -76,10 +76,29 @@ public sealed class EmbeddedBrokerClientIdTests
         await using var v311 = await BrokerClient.ConnectAsync(broker.Port, "lis", "lis-secret", clientId: string.Empty, version: MqttProtocolVersion.V311);
         Assert.Equal(MqttClientConnectResultCode.Success, v311.Result);
 
-        // MQTT 3.1.1: a session to come back to needs an id of its own; MQTTnet closes such a connection unanswered.
-        // (Raw bytes: MQTTnet's client would not send it.)
-        Assert.Equal(-1, await RawConnect311WithoutClientIdAsync(broker.Port, cleanSession: false));
-        Assert.Equal(0, await RawConnect311WithoutClientIdAsync(broker.Port, cleanSession: true)); // accepted
+        Assert.Equal(new byte[] { 0x20, 0x02, 0x00, 0x00 }, await RawConnectWithoutClientIdAsync(broker.Port, "MQTT", 4, cleanSession: true)); // accepted
+    }
+
+    [Theory]
+    [InlineData("MQTT", 4, false)] // 3.1.1 without a clean session: nothing to come back to without an id (MQTT 3.1.1 §3.1.3.1)
+    [InlineData("MQIsdp", 3, true)] // 3.1: ids of 1 to 23 characters, whatever the session
+    [InlineData("MQIsdp", 3, false)]
+    public async Task A_connect_whose_protocol_version_allows_no_empty_client_id_is_answered_identifier_rejected_and_closed(string protocol, byte level, bool cleanSession)
+    {
+        await using var broker = await WithReadOnlyAccounts();
+
+        // Before: MQTTnet's decoder closed the 3.1.1 connection unanswered, and gave a 3.1 one an id.
+        // (Raw bytes: mosquitto_sub refuses to send it, "You must provide a client id if you are using the -c option".)
+        var answer = await RawConnectWithoutClientIdAsync(broker.Port, protocol, level, cleanSession);
+
+        Assert.Equal(new byte[] { 0x20, 0x02, 0x00, 0x02 }, answer); // CONNACK, no session present, identifier rejected, then closed
+        Assert.Equal(1, broker.Metrics.Count(Refusal.ClientIdRejected));
+        Assert.Contains("(user 'lis')", broker.Log.Text, StringComparison.Ordinal);
+        Assert.Contains("answered identifier rejected", broker.Log.Text, StringComparison.Ordinal);
+
+        // The same client with an id of its own is taken.
+        await using var named = await BrokerClient.ConnectAsync(broker.Port, "lis", "lis-secret", clientId: "lis-named", cleanStart: false, version: MqttProtocolVersion.V311);
+        Assert.Equal(MqttClientConnectResultCode.Success, named.Result);
     }
 
     [Theory]
@@ -102,27 +121,52 @@ public sealed class EmbeddedBrokerClientIdTests
         Assert.Equal($"{broker.Root}/slides/abc/state {{\"state\":\"done\"}}", (await received).Trim());
     }
 
-    // An MQTT 3.1.1 CONNECT with an empty client id as user lis; returns the CONNACK's return code, -1 if closed unanswered.
-    private static async Task<int> RawConnect311WithoutClientIdAsync(int port, bool cleanSession)
+    // A CONNECT of MQTT 3.1 or 3.1.1 with an empty client id as user lis: what the broker sent back before it closed
+    // the connection (the CONNACK's four bytes, or none if closed unanswered).
+    private static async Task<byte[]> RawConnectWithoutClientIdAsync(int port, string protocol, byte level, bool cleanSession)
     {
         byte[] Text(string value) => [0, (byte)value.Length, .. System.Text.Encoding.UTF8.GetBytes(value)];
-        byte[] body = [.. Text("MQTT"), 4, (byte)(0xC0 | (cleanSession ? 0x02 : 0)), 0, 60, 0, 0, .. Text("lis"), .. Text("lis-secret")];
+        byte[] body = [.. Text(protocol), level, (byte)(0xC0 | (cleanSession ? 0x02 : 0)), 0, 60, 0, 0, .. Text("lis"), .. Text("lis-secret")];
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
         var stream = client.GetStream();
         await stream.WriteAsync(new byte[] { 0x10, (byte)body.Length }.Concat(body).ToArray());
-        var connAck = new byte[4];
-        try
+        var received = new List<byte>();
+        var buffer = new byte[16];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (received.Count < 4)
         {
-            await stream.ReadExactlyAsync(connAck);
-        }
-        catch (EndOfStreamException)
-        {
-            return -1;
+            int n;
+            try
+            {
+                n = await stream.ReadAsync(buffer, deadline.Token);
+            }
+            catch (IOException)
+            {
+                break; // reset by the broker
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.AddRange(buffer.Take(n));
         }
 
-        Assert.Equal(0x20, connAck[0]);
-        return connAck[3];
+        if (received.SequenceEqual(new byte[] { 0x20, 0x02, 0x00, 0x02 }))
+        {
+            // Refused: the broker closes the connection after its answer (an orderly close or a reset).
+            try
+            {
+                Assert.Equal(0, await stream.ReadAsync(buffer, deadline.Token));
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return [.. received];
     }
 
     private static async Task<RunningBroker> WithReadOnlyAccounts(EdgeRuntime.Publishing.Mqtt.MqttOptions? mqtt = null, string? statePath = null)

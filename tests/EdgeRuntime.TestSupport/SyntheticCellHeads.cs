@@ -14,16 +14,19 @@ public static class SyntheticCellHeads
     public const int NucleiPerTile = 25;
 
     /// <summary>Writes a head for <paramref name="modelPackage"/> into <paramref name="folder"/>; every nucleus is of class <paramref name="classIndex"/>.</summary>
-    public static string Write(string folder, string modelPackage, string id, string version, IReadOnlyList<string> classes, int classIndex = 0)
+    /// <param name="hostile">A graph that misbehaves in ONNX Runtime on its first run, its hashes right: <c>allocates</c> (8 GiB) or <c>hangs</c>.</param>
+    public static string Write(string folder, string modelPackage, string id, string version, IReadOnlyList<string> classes, int classIndex = 0, string? hostile = null)
     {
         ArgumentNullException.ThrowIfNull(classes);
-        ExternalTool.Run(ExternalTool.DebianPython, [Script, folder, Path.Combine(modelPackage, "model.json"), "--id", id, "--version", version, "--classes", string.Join(',', classes), "--class-index", classIndex.ToString(CultureInfo.InvariantCulture)]);
+        ExternalTool.Run(ExternalTool.DebianPython, [
+            Script, folder, Path.Combine(modelPackage, "model.json"), "--id", id, "--version", version, "--classes", string.Join(',', classes), "--class-index", classIndex.ToString(CultureInfo.InvariantCulture),
+            .. hostile is null ? Array.Empty<string>() : ["--hostile", hostile]]);
         return folder;
     }
 
     /// <summary>Writes <c>{root}/heads/{id}/{version}</c>, as an admin installs a head plugin.</summary>
-    public static string Install(string root, string modelPackage, string id, string version, IReadOnlyList<string> classes, int classIndex = 0) =>
-        Write(Path.Combine(root, "heads", id, version), modelPackage, id, version, classes, classIndex);
+    public static string Install(string root, string modelPackage, string id, string version, IReadOnlyList<string> classes, int classIndex = 0, string? hostile = null) =>
+        Write(Path.Combine(root, "heads", id, version), modelPackage, id, version, classes, classIndex, hostile);
 
     private static string Script => Path.Combine(TestData.RepoRoot, "tests", "EdgeRuntime.TestSupport", "synthetic_cell_heads.py");
 }

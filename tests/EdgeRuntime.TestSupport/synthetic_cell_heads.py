@@ -4,7 +4,11 @@ The graph reads its token and pixel inputs (so that ONNX Runtime keeps them as i
 constant maps: discs of radius 6 on a 40 px lattice, a distance map of 1 at each centre falling to 0 at its edge, and
 every nucleus pixel of class `--class-index`. Tests that swap heads tell by the classes' names which head found a cell.
 
+With --hostile, the graph (every hash still right) misbehaves inside ONNX Runtime on its first run: `allocates` makes
+an 8 GiB tensor, `hangs` loops 2^62 times over a value that depends on the tokens (HostileModels.InstallHead).
+
 usage: synthetic_cell_heads.py OUT_FOLDER MODEL_JSON --id ID --version V --classes a,b [--class-index 0] [--tile 224]
+       [--hostile allocates|hangs]
 """
 import argparse
 import hashlib
@@ -45,6 +49,7 @@ def main():
     parser.add_argument("--classes", required=True)
     parser.add_argument("--class-index", type=int, default=0)
     parser.add_argument("--tile", type=int, default=224)
+    parser.add_argument("--hostile", choices=["allocates", "hangs"])
     a = parser.parse_args()
     names = a.classes.split(",")
     nucleus, distance, probabilities = maps(a.tile, len(names), a.class_index)
@@ -75,10 +80,35 @@ def main():
         helper.make_node("Mul", ["tp", "zero"], ["z"]),
         helper.make_node("Unsqueeze", ["z", "axes_maps"], ["z3"]),
         helper.make_node("Unsqueeze", ["z", "axes_classes"], ["z4"]),
-        helper.make_node("Add", ["z3", "nucleus_map"], ["nucleus"]),
+        helper.make_node("Add", ["z3", "nucleus_map"], ["nucleus" if a.hostile is None else "nucleus_maps"]),
         helper.make_node("Add", ["z3", "distance_map"], ["distance"]),
         helper.make_node("Add", ["z4", "class_maps"], ["classes"]),
     ]
+    if a.hostile == "allocates":
+        # A tensor of 2^31 floats (8 GiB) from a constant shape: made while the session is optimised or on the first run.
+        initializers.append(numpy_helper.from_array(np.array([1 << 16, 1 << 15], np.int64), "huge_shape"))
+        nodes += [
+            helper.make_node("ConstantOfShape", ["huge_shape"], ["huge"], value=helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])),
+            helper.make_node("ReduceSum", ["huge"], ["total"], keepdims=0),
+            helper.make_node("Mul", ["total", "zero"], ["nothing"]),
+            helper.make_node("Add", ["nucleus_maps", "nothing"], ["nucleus"]),
+        ]
+    elif a.hostile == "hangs":
+        body = helper.make_graph(
+            [helper.make_node("Identity", ["cond_in"], ["cond_out"]), helper.make_node("Add", ["v_in", "step"], ["v_out"])],
+            "spin",
+            [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+             helper.make_tensor_value_info("v_in", TensorProto.FLOAT, [])],
+            [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), helper.make_tensor_value_info("v_out", TensorProto.FLOAT, [])],
+            [numpy_helper.from_array(np.array(1.0, np.float32), "step")],
+        )
+        initializers += [numpy_helper.from_array(np.array(1 << 62, np.int64), "trips"), numpy_helper.from_array(np.array(True), "forever")]
+        nodes += [
+            helper.make_node("ReduceSum", ["tokens_depth_1"], ["start"], keepdims=0),
+            helper.make_node("Loop", ["trips", "forever", "start"], ["end"], body=body),
+            helper.make_node("Mul", ["end", "zero"], ["nothing"]),
+            helper.make_node("Add", ["nucleus_maps", "nothing"], ["nucleus"]),
+        ]
     graph = helper.make_graph(nodes, "synthetic_cell_head", inputs, outputs, initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8

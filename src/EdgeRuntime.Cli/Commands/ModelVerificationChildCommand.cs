@@ -17,9 +17,10 @@ internal static class ModelVerificationChildCommand
         var deviceId = new Option<int>("--device-id");
         var intraOp = new Option<int>("--intra-op-threads");
         var interOp = new Option<int>("--inter-op-threads") { DefaultValueFactory = _ => 1 };
-        var command = new Command(ModelPackageIsolation.ChildCommand, "Internal: open one model package, run it once, and print the verdict as JSON.")
+        var encoder = new Option<string?>(ModelPackageIsolation.EncoderOption); // a cell head's model package
+        var command = new Command(ModelPackageIsolation.ChildCommand, "Internal: open one model package (or a cell head with its model), run it once, and print the verdict as JSON.")
         {
-            directory, providers, deviceId, intraOp, interOp,
+            directory, providers, deviceId, intraOp, interOp, encoder,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -31,7 +32,7 @@ internal static class ModelVerificationChildCommand
                 IntraOpThreads = parse.GetValue(intraOp),
                 InterOpThreads = parse.GetValue(interOp),
             };
-            return ModelPackageProbe.Run(parse.GetValue(directory)!, inference, output.Out);
+            return ModelPackageProbe.Run(parse.GetValue(directory)!, parse.GetValue(encoder), inference, output.Out);
         });
         return command;
     }

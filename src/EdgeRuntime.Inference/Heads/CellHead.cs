@@ -66,6 +66,17 @@ public sealed partial class CellHead : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        try
+        {
+            // Before anything of the head is read here: its graph is opened and run in a child first, as a model's is
+            // (docs/security.md, plugins), since a hash-valid graph can still crash, hang or exhaust ONNX Runtime.
+            options.PackageCheck?.Invoke(directory, model.Directory);
+        }
+        catch (ModelPackageException e)
+        {
+            throw new CellHeadException(directory, e.Problems);
+        }
+
         var manifestPath = Path.Combine(directory, ManifestFile);
         if (!File.Exists(manifestPath))
         {

@@ -73,19 +73,20 @@ public sealed class InferenceOptions
     /// </summary>
     public string Int8LabelledSet { get; set; } = string.Empty;
 
-    private Action<string>? packageCheck;
+    private Action<string, string?>? packageCheck;
 
     /// <summary>
-    /// Sets the check every model package passes before an ONNX session is opened on it in this process (edgert
-    /// sets one that opens the package in a child process first: a graph that crashes ONNX Runtime natively,
-    /// hangs or allocates without bound must not take the service down). It gets the package folder and throws
-    /// <see cref="Packages.ModelPackageException"/> to refuse the package. Not configuration: a method, so the
-    /// configuration binder never sees it.
+    /// Sets the check every package with an ONNX graph passes before a session is opened on it in this process: a
+    /// model package, and a cell head with the model package whose tokens it reads (edgert sets one that opens the
+    /// package in a child process first: a graph that crashes ONNX Runtime natively, hangs or allocates without
+    /// bound must not take the service down). It gets the package folder and, for a cell head, the model package's
+    /// folder (null for a model package), and throws <see cref="Packages.ModelPackageException"/> to refuse the
+    /// package. Not configuration: a method, so the configuration binder never sees it.
     /// </summary>
-    public void UsePackageCheck(Action<string> check) => packageCheck = check ?? throw new ArgumentNullException(nameof(check));
+    public void UsePackageCheck(Action<string, string?> check) => packageCheck = check ?? throw new ArgumentNullException(nameof(check));
 
     /// <summary>The check set by <see cref="UsePackageCheck"/>, if any.</summary>
-    internal Action<string>? PackageCheck => packageCheck;
+    internal Action<string, string?>? PackageCheck => packageCheck;
 
     /// <summary>The intra-op thread count to use: the configured one, or one per core.</summary>
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;

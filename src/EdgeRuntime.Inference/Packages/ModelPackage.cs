@@ -78,7 +78,7 @@ public sealed class ModelPackage : IDisposable
         // One form for the folder wherever it came from (configuration, --model, the plugins root): absolute, without
         // a trailing separator, so that containment checks and "is this the running model" comparisons agree.
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        options.PackageCheck?.Invoke(directory); // before anything of the package is read here (docs/security.md, plugins)
+        options.PackageCheck?.Invoke(directory, null); // before anything of the package is read here (docs/security.md, plugins)
         var manifestPath = Path.Combine(directory, "model.json");
         if (!File.Exists(manifestPath))
         {

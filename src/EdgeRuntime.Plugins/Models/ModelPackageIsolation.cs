@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Inference.Heads;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Plugins.Tasks;
@@ -10,18 +11,21 @@ using EdgeRuntime.Plugins.Tasks;
 namespace EdgeRuntime.Plugins.Models;
 
 /// <summary>
-/// Verifies a model package in a child <c>edgert</c> process before this process opens an ONNX session on it.
+/// Verifies a model package, or a cell head with the model package it reads, in a child <c>edgert</c> process before
+/// this process opens an ONNX session on it.
 /// A hash-valid graph can still make ONNX Runtime crash natively, hang, or allocate without bound while the
 /// session is made or on its first run, and no <c>catch</c> stops that in-process. So the child opens both towers
-/// and runs one tiny inference on each, under a memory limit and a deadline
+/// and runs one tiny inference on each (a cell head: the model's image tower on one blank tile, then the head on its
+/// tokens), under a memory limit and a deadline
 /// (<see cref="PluginOptions.VerifyModelMemoryMiB"/>, <see cref="PluginOptions.VerifyModelTimeoutSeconds"/>); only
 /// a package whose child passed is opened here. The verdict is kept by the package's content digest, so a package
 /// is verified once, not at every start. Installed on <see cref="InferenceOptions"/>, it is met by every load of a
-/// package (<see cref="ModelPackage.Load"/>): at start, on a swap, in every one-shot command.
+/// package (<see cref="ModelPackage.Load"/>) and of a head (<see cref="CellHead.Load"/>): at start, on a swap, in
+/// every one-shot command.
 /// </summary>
 public static class ModelPackageIsolation
 {
-    /// <summary>The hidden <c>edgert</c> command that opens one model package and prints its verdict.</summary>
+    /// <summary>The hidden <c>edgert</c> command that opens one model package (or cell head) and prints its verdict.</summary>
     public const string ChildCommand = "verify-model-in-child";
 
     /// <summary>The folder below the state folder where verdicts are kept, one file per digest.</summary>
@@ -29,25 +33,31 @@ public static class ModelPackageIsolation
 
     private const long MaxManifestBytes = 1024 * 1024;
 
-    /// <summary>Makes every package that <paramref name="inference"/> opens pass <see cref="Verify"/> first.</summary>
+    /// <summary>The child command's option naming the model package a cell head reads.</summary>
+    public const string EncoderOption = "--encoder";
+
+    /// <summary>Makes every package and cell head that <paramref name="inference"/> opens pass <see cref="Verify"/> first.</summary>
     public static void Require(InferenceOptions inference, PluginOptions plugins)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(plugins);
-        inference.UsePackageCheck(directory => Verify(directory, inference, plugins));
+        inference.UsePackageCheck((directory, encoder) => Verify(directory, inference, plugins, encoder));
     }
 
     /// <summary>
     /// Returns when the package in <paramref name="directory"/> has a clean verdict (kept, or just given by a child);
-    /// a package whose manifest is missing is left to the loader, which says so in its own words.
+    /// a package whose manifest is missing is left to the loader, which says so in its own words. With
+    /// <paramref name="encoder"/>, the folder is a cell head and <paramref name="encoder"/> the model package whose
+    /// tokens it reads: its verdict is kept for the pair.
     /// </summary>
     /// <exception cref="ModelPackageException">The package is refused; the problem says why (the child's exit signal, the deadline, the memory limit, or what ONNX Runtime said).</exception>
-    public static void Verify(string directory, InferenceOptions inference, PluginOptions options)
+    public static void Verify(string directory, InferenceOptions inference, PluginOptions options, string? encoder = null)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(options);
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        if (!Directory.Exists(directory) || FileNode.Of(Path.Combine(directory, "model.json")).Kind == FileNodeKind.Missing)
+        encoder = encoder is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(encoder));
+        if (!Directory.Exists(directory) || FileNode.Of(Path.Combine(directory, ManifestOf(encoder))).Kind == FileNodeKind.Missing)
         {
             return;
         }
@@ -55,7 +65,8 @@ public static class ModelPackageIsolation
         string digest;
         try
         {
-            digest = Digest(directory);
+            // A head's verdict holds for the model it ran on: the same head on other tokens is verified again.
+            digest = encoder is null ? Digest(directory, ManifestOf(null)) : Hash(Digest(directory, ManifestOf(encoder)) + ' ' + Digest(encoder, ManifestOf(null)));
         }
         catch (InvalidDataException e)
         {
@@ -77,7 +88,7 @@ public static class ModelPackageIsolation
             $"{PluginOptions.Section}:{nameof(PluginOptions.VerifyModelMemoryMiB)}",
             options.VerifyModelTimeoutSeconds,
             $"{PluginOptions.Section}:{nameof(PluginOptions.VerifyModelTimeoutSeconds)}");
-        var reason = TaskPluginIsolation.RunChild(ChildArguments(directory, inference), limits);
+        var reason = TaskPluginIsolation.RunChild(ChildArguments(directory, encoder, inference), limits);
         WriteVerdict(verdictFile, directory, reason);
         if (reason is not null)
         {
@@ -91,7 +102,7 @@ public static class ModelPackageIsolation
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            return ReadVerdict(VerdictFile(options, Digest(Path.GetFullPath(directory)))) is { Ok: false } verdict ? verdict.Reason : null;
+            return ReadVerdict(VerdictFile(options, Digest(Path.GetFullPath(directory), ManifestOf(null)))) is { Ok: false } verdict ? verdict.Reason : null;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -99,10 +110,15 @@ public static class ModelPackageIsolation
         }
     }
 
-    /// <summary>The arguments of the child command: the package, and the execution providers and threads it will run with here.</summary>
-    private static List<string> ChildArguments(string directory, InferenceOptions inference) =>
+    private static string ManifestOf(string? encoder) => encoder is null ? "model.json" : CellHead.ManifestFile;
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>The arguments of the child command: the package (and a head's model), and the execution providers and threads it will run with here.</summary>
+    private static List<string> ChildArguments(string directory, string? encoder, InferenceOptions inference) =>
     [
         ChildCommand, directory,
+        .. encoder is null ? Array.Empty<string>() : [EncoderOption, encoder],
         "--providers", string.Join(',', inference.EffectiveProviders),
         "--device-id", inference.DeviceId.ToString(CultureInfo.InvariantCulture),
         "--intra-op-threads", inference.IntraOpThreads.ToString(CultureInfo.InvariantCulture),
@@ -116,7 +132,7 @@ public static class ModelPackageIsolation
     /// file but the manifest is read: a file that is not a regular one (a link to <c>/dev/zero</c>, a pipe) is refused
     /// here, before anything here would read it forever or block on it.
     /// </summary>
-    private static string Digest(string directory)
+    private static string Digest(string directory, string manifestName)
     {
         var realPackage = Path.TrimEndingDirectorySeparator(PluginRealPath.Of(directory));
         var listing = new StringBuilder();
@@ -131,7 +147,7 @@ public static class ModelPackageIsolation
                 var real = PluginRealPath.Of(path);
                 if (!real.StartsWith(realPackage + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 {
-                    throw new InvalidDataException($"{relative}: a link that leads to {real}, outside the package; a model package reads only its own files.");
+                    throw new InvalidDataException($"{relative}: a link that leads to {real}, outside the package; a package reads only its own files.");
                 }
 
                 node = FileNode.Of(real);
@@ -147,14 +163,14 @@ public static class ModelPackageIsolation
             }
         }
 
-        using var manifest = FileNode.OpenRegular(Path.Combine(directory, "model.json"));
+        using var manifest = FileNode.OpenRegular(Path.Combine(directory, manifestName));
         if (manifest.Length > MaxManifestBytes)
         {
-            throw new InvalidDataException($"model.json: {manifest.Length} bytes; a manifest is at most {MaxManifestBytes} bytes.");
+            throw new InvalidDataException($"{manifestName}: {manifest.Length} bytes; a manifest is at most {MaxManifestBytes} bytes.");
         }
 
         listing.Insert(0, Convert.ToHexStringLower(SHA256.HashData(manifest)) + '\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString())));
+        return Hash(listing.ToString());
     }
 
     private static string VerdictFile(PluginOptions options, string digest) => Path.Combine(options.StateDirectory, VerdictFolder, digest + ".json");

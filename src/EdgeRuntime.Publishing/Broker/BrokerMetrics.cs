@@ -58,4 +58,7 @@ public static class Refusal
 
     /// <summary>A client id that belongs to another account's session (or the node's own id).</summary>
     public const string ClientIdTaken = "client-id-taken";
+
+    /// <summary>An empty client id where the client's protocol version allows none (MQTT 3.1.1 without a clean session, MQTT 3.1).</summary>
+    public const string ClientIdRejected = "client-id-rejected";
 }

@@ -213,7 +213,7 @@ internal sealed class EmbeddedBroker(
         {
             // Standard clients (mosquitto_sub) send no client id: MQTT 5 lets the server assign one, and MQTT 3.1.1
             // allows it with a clean session (the server makes one up). A 3.1.1 CONNECT without an id and without a
-            // clean session never gets here: MQTTnet's decoder closes that connection.
+            // clean session, or a 3.1 one without an id, never gets here: the listener answers it (ConnectClientIdCheck).
             var assigned = $"auto-{Guid.NewGuid():N}";
             ConnectPacketOf(e).ClientId = assigned;
             e.AssignedClientIdentifier = assigned;

@@ -15,7 +15,9 @@ namespace EdgeRuntime.Publishing.Broker;
 /// The embedded broker's TCP listeners, in place of MQTTnet's own, for the limits MQTTnet lacks: at most
 /// <see cref="EmbeddedBrokerOptions.MaxConnections"/> connections open at once (one more is closed when accepted), a
 /// TLS handshake within <see cref="EmbeddedBrokerOptions.ConnectTimeoutSeconds"/> (MQTTnet waits forever), and
-/// packets no larger than <see cref="EmbeddedBrokerOptions.MaxPacketBytes"/>, checked before their body is read. The
+/// packets no larger than <see cref="EmbeddedBrokerOptions.MaxPacketBytes"/>, checked before their body is read, and
+/// a CONNECT with an empty client id its protocol version does not allow answered as the standard says
+/// (<see cref="ConnectClientIdCheck"/>). The
 /// CONNECT deadline is MQTTnet's communication timeout, which the broker sets to the same value. It binds the
 /// endpoints' IPv4 and IPv6 addresses as MQTTnet would.
 /// </summary>
@@ -153,6 +155,16 @@ internal sealed class GuardedTcpServerAdapter(EmbeddedBrokerOptions limits, Brok
             {
                 metrics.Refused(Refusal.PacketTooLarge);
                 BrokerLog.ConnectionClosed(logger, remoteName, $"a packet of {size} bytes, more than the {limit} allowed (EdgeRuntime:Broker:MaxPacketBytes)");
+            }, connect =>
+            {
+                if (ConnectClientIdCheck.Refusal(connect, out var user) is not { } why)
+                {
+                    return null;
+                }
+
+                metrics.Refused(Refusal.ClientIdRejected);
+                Mqtt.PublishingLog.BrokerConnectionRefused(logger, string.Empty, user, remoteName, why);
+                return ConnectClientIdCheck.IdentifierRejected;
             });
             stream = limited;
             var handler = ClientHandler;

@@ -5,10 +5,14 @@ namespace EdgeRuntime.Publishing.Broker;
 /// length in up to four bytes, the body) and fails the read that completes a packet's length when the packet is
 /// larger than allowed, before its body is read: MQTTnet would otherwise allocate whatever length a client declares
 /// (up to 256 MiB a packet), and before CONNECT, for anyone who can reach the port. The first packet of a
-/// connection (CONNECT) has its own, smaller limit.
+/// connection (CONNECT) has its own, smaller limit. With <c>answerConnect</c>, a first packet that is a CONNECT is
+/// also kept as it is read and given to it when its last byte came, before the broker gets that byte: if it returns
+/// an answer, the answer is written and the read fails, so that the broker never decodes the packet.
 /// </summary>
-internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit, int packetLimit, Action<long, int> tooLarge) : Stream
+internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit, int packetLimit, Action<long, int> tooLarge, Func<byte[], byte[]?>? answerConnect = null) : Stream
 {
+    private const int ConnectType = 1;
+
     private enum Part
     {
         Type,
@@ -21,6 +25,9 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
     private int lengthBytes;
     private long bodyLeft;
     private bool first = true;
+    private byte type;
+    private byte[]? connect;
+    private int connectRead;
 
     /// <summary>Whether the header of a first packet (CONNECT) came.</summary>
     public bool SawPacket => !first;
@@ -40,7 +47,13 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        Follow(buffer[..n]);
+        if (Follow(buffer[..n]) is { } answer)
+        {
+            inner.Write(answer);
+            inner.Flush();
+            throw new ConnectRefusedException();
+        }
+
         return n;
     }
 
@@ -50,7 +63,13 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Follow(buffer.Span[..n]);
+        if (Follow(buffer.Span[..n]) is { } answer)
+        {
+            await inner.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
+            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            throw new ConnectRefusedException();
+        }
+
         return n;
     }
 
@@ -86,7 +105,8 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void Follow(ReadOnlySpan<byte> data)
+    // Returns the answer to a refused CONNECT, once its last byte came; null otherwise.
+    private byte[]? Follow(ReadOnlySpan<byte> data)
     {
         var i = 0;
         while (i < data.Length)
@@ -94,7 +114,7 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
             switch (part)
             {
                 case Part.Type:
-                    (part, length, lengthBytes) = (Part.Length, 0, 0);
+                    (part, length, lengthBytes, type) = (Part.Length, 0, 0, data[i]);
                     i++;
                     break;
                 case Part.Length:
@@ -119,23 +139,49 @@ internal sealed class PacketSizeLimitedStream(Stream inner, int firstPacketLimit
                         throw new PacketTooLargeException($"a packet of {total} bytes, more than {limit}");
                     }
 
+                    if (first && answerConnect is not null && type >> 4 == ConnectType && length > 0)
+                    {
+                        // At most the first packet's own limit (64 KiB), checked just above.
+                        (connect, connectRead) = (new byte[length], 0);
+                    }
+
                     first = false;
                     (part, bodyLeft) = length == 0 ? (Part.Type, 0) : (Part.Body, length);
                     break;
                 default:
                     var skip = (int)Math.Min(bodyLeft, data.Length - i);
+                    if (connect is not null)
+                    {
+                        data.Slice(i, skip).CopyTo(connect.AsSpan(connectRead));
+                        connectRead += skip;
+                    }
+
                     i += skip;
                     bodyLeft -= skip;
                     if (bodyLeft == 0)
                     {
                         part = Part.Type;
+                        if (connect is not null)
+                        {
+                            var body = connect;
+                            connect = null;
+                            if (answerConnect!(body) is { } answer)
+                            {
+                                return answer;
+                            }
+                        }
                     }
 
                     break;
             }
         }
+
+        return null;
     }
 }
+
+/// <summary>The broker answered a client's CONNECT with a refusal of its own; the connection is closed.</summary>
+internal sealed class ConnectRefusedException() : IOException("Closed: the CONNECT was refused.");
 
 /// <summary>A client sent a packet larger than the broker accepts; its connection is closed.</summary>
 internal sealed class PacketTooLargeException(string what) : IOException($"Closed: {what}.");
