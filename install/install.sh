@@ -38,7 +38,7 @@ if [ ! -f "$cells/uni/models/uni/1.0.0/model.json" ]; then
   /usr/bin/python3 "$repo/tools/import-checkpoint.py" --family uni --write-synthetic "$cells/uni/checkpoint" --twin --seed 11 >/dev/null
   /usr/bin/python3 "$repo/tools/import-checkpoint.py" --family uni "$cells/uni/checkpoint" --out "$cells/uni/models" >/dev/null
 fi
-head_hash=$(cat "$repo/tools/train-cell-head.py" "$repo/tools/cells/synthetic_nuclei.py" "$cells/uni/models/uni/1.0.0/model.json" | sha256sum | cut -c1-16)
+head_hash=$(cat "$repo/tools/train-cell-head.py" $(LC_ALL=C ls "$repo"/tools/cells/*.py) "$cells/uni/models/uni/1.0.0/model.json" | sha256sum | cut -c1-16)
 if [ ! -f "$cells/heads/$head_hash/synthetic-nuclei-uni/1.0.0/head.json" ]; then
   /usr/bin/python3 "$repo/tools/train-cell-head.py" --family uni --checkpoint "$cells/uni/checkpoint" \
     --package "$cells/uni/models/uni/1.0.0" --out "$cells/heads/$head_hash"

@@ -51,18 +51,23 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
         }
 
         log.WriteLine(output.ToJsonString());
-        // Floors at what the reference head measures today (F1 0.51: lymphocytes counted within 3 %, the pale tumour
-        // nuclei and thin fibroblasts mostly below the nucleus threshold), not the issue's target (counts within a few
-        // per cent, F1 near 1), which needs a better-trained head (docs/cells.md, "What is next"). They catch a broken
-        // path: no cells, cells in the wrong place (F1 0), or lymphocytes double-counted across seams.
-        Assert.True(f1 >= 0.45, $"F1 {f1:0.000}");
-        var lymphocytes = classes.Single(c => c!["name"]!.GetValue<string>() == "lymphocyte")!["count"]!.GetValue<long>();
-        var knownLymphocytes = truth.Nuclei.Count(n => n.Class == "lymphocyte");
-        Assert.True(Math.Abs(lymphocytes - knownLymphocytes) <= 0.1 * knownLymphocytes, $"lymphocytes {lymphocytes} against {knownLymphocytes}");
+        // Floors just below what the reference head measures here (docs/cells.md, "The live task": F1 0.949; tumour
+        // ±0.0 %, lymphocytes −6.4 %, fibroblasts ±0.0 %), the issue's target (counts within a few per cent, F1 near 1).
+        // The head before the U-Net decoder measured F1 0.51–0.58 and tumour −95 %: it fails them.
+        Assert.True(f1 >= 0.92, $"F1 {f1:0.000}");
+        foreach (var (name, within) in new[] { ("tumour", 0.05), ("lymphocyte", 0.1), ("fibroblast", 0.08) })
+        {
+            var counted = classes.Single(c => c!["name"]!.GetValue<string>() == name)!["count"]!.GetValue<long>();
+            var known = truth.Nuclei.Count(n => n.Class == name);
+            Assert.True(Math.Abs(counted - known) <= within * known, $"{name}: {counted} against {known}");
+        }
 
-        // No nucleus twice: a second detection within the radius of a kept one would be a seam copy.
-        var twins = found.SelectMany((a, i) => found.Skip(i + 1).Where(b => Distance(a.X, a.Y, b.X, b.Y) < 3)).Count();
-        Assert.Equal(0, twins);
+        // Close pairs are logged: a long fibroblast the watershed cut in two gives two cells 3 px apart, which is a
+        // split, not a seam copy; a seam copy overlaps its twin (checked on the polygons below).
+        foreach (var (a, b) in found.SelectMany((a, i) => found.Skip(i + 1).Where(b => Distance(a.X, a.Y, b.X, b.Y) < 3).Select(b => (a, b))))
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"close pair: ({a.X:0.0}, {a.Y:0.0}) {a.Class} and ({b.X:0.0}, {b.Y:0.0}) {b.Class}"));
+        }
 
         // Densities per mm² of tissue: the whole slide is tissue here (the detector is off), 1120 × 896 px at 0.5 µm/px.
         var mm2 = 1120 * 896 * 0.25 / 1e6;
@@ -76,12 +81,25 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
             from shapely.validation import explain_validity
             fc = json.load(open(sys.argv[1]))
             gs = [shape(f["geometry"]) for f in fc["features"]]
-            print(json.dumps({"n": len(gs), "valid": all(g.is_valid for g in gs), "why": [explain_validity(g) + " " + g.wkt[:300] for g in gs if not g.is_valid][:3], "maxx": max(g.bounds[2] for g in gs), "maxy": max(g.bounds[3] for g in gs),
+            # No nucleus twice: two kept cells sharing a fifth of the smaller one's area are one nucleus kept by two
+            # tiles (cells of one tile never overlap; two touching nuclei share at most a boundary).
+            order = sorted(range(len(gs)), key=lambda i: gs[i].bounds[0])
+            twins = []
+            for k, i in enumerate(order):
+                a = gs[i]
+                for j in order[k + 1:]:
+                    b = gs[j]
+                    if b.bounds[0] > a.bounds[2]:
+                        break
+                    if a.bounds[1] <= b.bounds[3] and b.bounds[1] <= a.bounds[3] and a.intersection(b).area > 0.2 * min(a.area, b.area):
+                        twins.append((a.centroid.coords[0], b.centroid.coords[0]))
+            print(json.dumps({"n": len(gs), "twins": twins, "valid": all(g.is_valid for g in gs), "why": [explain_validity(g) + " " + g.wkt[:300] for g in gs if not g.is_valid][:3], "maxx": max(g.bounds[2] for g in gs), "maxy": max(g.bounds[3] for g in gs),
                               "objectTypes": sorted({f["properties"]["objectType"] for f in fc["features"]})}))
             """,
             Path.Combine(folder, "cells.geojson"));
         var g = JsonNode.Parse(geo)!;
         Assert.Equal(found.Count, g["n"]!.GetValue<int>());
+        Assert.True(g["twins"]!.AsArray().Count == 0, $"nuclei kept twice across seams: {g["twins"]!.ToJsonString()}");
         Assert.True(g["valid"]!.GetValue<bool>(), g["why"]!.ToJsonString());
         Assert.True(g["maxx"]!.GetValue<double>() <= 1120 && g["maxy"]!.GetValue<double>() <= 896);
         Assert.Equal("[\"detection\"]", g["objectTypes"]!.ToJsonString());
@@ -91,6 +109,30 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("cells.geojson", artefacts);
         Assert.Contains("cells.csv.gz", artefacts);
         Assert.Contains("cells-overlay.png", artefacts);
+    }
+
+    [Fact]
+    public void The_reference_head_carries_post_processing_chosen_on_held_out_tiles_and_its_figures_there()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ReferenceCellHead.Package, "head.json")))!;
+        var post = manifest["postProcessing"]!;
+        var validation = manifest["training"]!["validation"]!;
+        log.WriteLine(manifest["postProcessing"]!.ToJsonString());
+        log.WriteLine(validation.ToJsonString());
+
+        // The tool's grid (tools/train-cell-head.py), not the runtime's defaults: each value was picked on the tiles.
+        Assert.Contains(post["foregroundThreshold"]!.GetValue<double>(), new[] { 0.3, 0.4, 0.5, 0.6, 0.7 });
+        Assert.Contains(post["markerDistance"]!.GetValue<double>(), new[] { 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8 });
+        Assert.Contains(post["minimumArea"]!.GetValue<int>(), new[] { 4, 6, 10, 16 });
+        Assert.True(validation["tiles"]!.GetValue<int>() > 0);
+
+        // What the held-out tiles measured, floored below this head's figures (docs/cells.md, "The reference head").
+        // Measured: F1 0.936; per class 0.914, 0.954, 0.952 (the U-Net of session 12, 100 steps without the boundary weight: F1 0.62, tumour 0.22).
+        Assert.True(validation["detectionF1"]!.GetValue<double>() >= 0.9, validation.ToJsonString());
+        foreach (var (name, floor) in new[] { ("tumour", 0.88), ("lymphocyte", 0.92), ("fibroblast", 0.92) })
+        {
+            Assert.True(validation["perClassF1"]![name]!.GetValue<double>() >= floor, $"{name}: {validation.ToJsonString()}");
+        }
     }
 
     [Fact]

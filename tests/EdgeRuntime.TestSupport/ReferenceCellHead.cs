@@ -52,12 +52,14 @@ public static class ReferenceCellHead
         return new NucleiSlideTruth(path, width, height, nuclei);
     }
 
-    // The head is rebuilt when its tools or the encoder it is trained on change.
+    // The head is rebuilt when its tools (the script and every module of tools/cells, in ordinal order as install.sh's
+    // LC_ALL=C ls) or the encoder it is trained on change.
     private static string InputsHash(string encoder)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var tools = Path.Combine(TestData.RepoRoot, "tools");
-        foreach (var file in new[] { Script, Path.Combine(tools, "cells", "synthetic_nuclei.py"), Path.Combine(encoder, "model.json") })
+        var modules = Directory.GetFiles(Path.Combine(tools, "cells"), "*.py").Order(StringComparer.Ordinal);
+        foreach (var file in modules.Prepend(Script).Append(Path.Combine(encoder, "model.json")))
         {
             sha.AppendData(File.ReadAllBytes(file));
         }

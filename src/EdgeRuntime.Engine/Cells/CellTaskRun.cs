@@ -11,10 +11,12 @@ using EdgeRuntime.Slides.Pixels;
 namespace EdgeRuntime.Engine.Cells;
 
 /// <summary>
-/// One slide's cells. Each tile's nuclei are found in the tile, and a nucleus is kept only by the tile that owns its
-/// centroid (the seam rule: the tile whose centre is nearest, on the grid's columns and rows), so no state crosses
-/// tiles and nothing is held per cell: cells go straight to the GeoJSON and the table, and memory is flat in slide
-/// size (a count per class, the overlay's one tile).
+/// One slide's cells. Each tile's nuclei are found in the tile; a nucleus only one tile reaches is kept by it at once,
+/// and the copies of a nucleus in the overlap of tiles are decided together once the tiles around them have arrived
+/// (the seam rule, <see cref="SeamMerge"/>: the tile owning the centroid of their union keeps its copy), so tiles that
+/// segment a nucleus on their seam differently neither keep it twice nor drop it. Kept cells go straight to the
+/// GeoJSON and the table; memory holds a count per class, the overlay's one tile and the copies in about two rows of
+/// tiles' overlaps, whatever the slide's height.
 /// </summary>
 internal sealed class CellTaskRun : ISlideTaskRun
 {
@@ -33,6 +35,14 @@ internal sealed class CellTaskRun : ISlideTaskRun
     private readonly double scale;
     private readonly double[] columnCentres;
     private readonly double[] rowCentres;
+    private readonly SeamMerge seams;
+    private readonly List<Cell> decided = [];
+
+    // Tiles arrive in batches in completion order: the tiles of the longest run of indices all seen, and where the
+    // last of them lies, tell the seam rule which groups are complete.
+    private readonly Dictionary<int, (int Column, int Row)> arrivedAhead = [];
+    private int nextIndex;
+    private (int Column, int Row) lastInRun;
     private readonly FileStream geoJsonStream;
     private readonly CellGeoJsonWriter geoJson;
     private readonly CellTableWriter table;
@@ -52,7 +62,14 @@ internal sealed class CellTaskRun : ISlideTaskRun
         var grid = context.Grid;
         scale = (double)grid.TileSizeLevel0 / grid.TileSize;
         columnCentres = Centres(grid.Columns, grid.StrideLevel0, grid.TileSizeLevel0, slide.Width);
-        rowCentres = Centres(grid.Rows, grid.StrideYLevel0, grid.TileHeightLevel0 > 0 ? grid.TileHeightLevel0 : grid.TileSizeLevel0, slide.Height);
+        var tileHeight = grid.TileHeightLevel0 > 0 ? grid.TileHeightLevel0 : grid.TileSizeLevel0;
+        rowCentres = Centres(grid.Rows, grid.StrideYLevel0, tileHeight, slide.Height);
+        // The seam rule works in the head's pixels on the slide, as the cells are.
+        seams = new SeamMerge(new SeamGrid(
+            [.. columnCentres.Select(c => (c - (grid.TileSizeLevel0 / 2.0)) / scale)],
+            [.. rowCentres.Select(c => (c - (tileHeight / 2.0)) / scale)],
+            grid.TileSizeLevel0 / scale,
+            tileHeight / scale));
         var p = head.Manifest.PostProcessing;
         options = new PostProcessingOptions(p.ForegroundThreshold, p.MarkerDistance, MinimumArea: p.MinimumArea);
         var names = head.Manifest.Classes.Select(c => c.Name).ToList();
@@ -82,38 +99,58 @@ internal sealed class CellTaskRun : ISlideTaskRun
             seen += found.Count;
             tiles++;
             tissueMm2 += OwnedMm2(tile) * tile.TissueFraction;
-            var kept = 0;
-            foreach (var cell in found)
+            seams.Add(tile.Column, tile.Row, tile.Box.X / scale, tile.Box.Y / scale, found, decided);
+            Arrived(tile);
+
+            // The overlay's tile: the one with the most cells whose own centroid it owns (a picture, not a count).
+            var owned = found.Count(c => Owner(columnCentres, tile.Box.X + (c.CentroidX * scale)) == tile.Column && Owner(rowCentres, tile.Box.Y + (c.CentroidY * scale)) == tile.Row);
+            if (batch.Pixels is { } pixels && owned > (best?.Kept ?? 0))
             {
-                var onSlide = cell.Offset(tile.Box.X / scale, tile.Box.Y / scale);
-                if (Owner(columnCentres, onSlide.CentroidX * scale) != tile.Column || Owner(rowCentres, onSlide.CentroidY * scale) != tile.Row)
-                {
-                    continue; // its centroid is another tile's: that tile keeps it (whole)
-                }
-
-                geoJson.Add(onSlide);
-                table.Add(onSlide);
-                if (cell.Class >= 0)
-                {
-                    counts[cell.Class]++;
-                    tissueCounts?.Add(onSlide.CentroidX * scale, onSlide.CentroidY * scale, cell.Class);
-                }
-
-                kept++;
-            }
-
-            if (batch.Pixels is { } pixels && kept > (best?.Kept ?? 0))
-            {
-                best = (kept, pixels.PixelsOf(t).ToArray(), labels, found.ToDictionary(c => c.Label, c => c.Class), tile);
+                best = (owned, pixels.PixelsOf(t).ToArray(), labels, found.ToDictionary(c => c.Label, c => c.Class), tile);
             }
         }
 
+        if (nextIndex > 0)
+        {
+            seams.SeenThrough(lastInRun.Column, lastInRun.Row, decided);
+        }
+
+        Write();
         return ValueTask.CompletedTask;
+    }
+
+    private void Arrived(TileRef tile)
+    {
+        arrivedAhead[tile.Index] = (tile.Column, tile.Row);
+        while (arrivedAhead.Remove(nextIndex, out var at))
+        {
+            lastInRun = at;
+            nextIndex++;
+        }
+    }
+
+    // The cells the seam rule has decided, to the files and the counts.
+    private void Write()
+    {
+        foreach (var onSlide in decided)
+        {
+            geoJson.Add(onSlide);
+            table.Add(onSlide);
+            if (onSlide.Class >= 0)
+            {
+                counts[onSlide.Class]++;
+                tissueCounts?.Add(onSlide.CentroidX * scale, onSlide.CentroidY * scale, onSlide.Class);
+            }
+        }
+
+        decided.Clear();
     }
 
     /// <inheritdoc />
     public ValueTask<JsonObject> CompleteAsync(CancellationToken cancellationToken)
     {
+        seams.Finish(decided);
+        Write();
         geoJson.Dispose();
         geoJsonStream.Dispose();
         table.Dispose();
@@ -176,13 +213,14 @@ internal sealed class CellTaskRun : ISlideTaskRun
         return ValueTask.CompletedTask;
     }
 
-    // Tile centres along one axis: every tile at index × stride, the last shifted inward to end at the slide's edge.
+    // Tile centres along one axis: every tile at index × stride (rounded, as the tiles' boxes), the last shifted inward
+    // to end at the slide's edge.
     private static double[] Centres(int count, double stride, long size, long slideSize)
     {
         var centres = new double[Math.Max(count, 1)];
         for (var i = 0; i < centres.Length; i++)
         {
-            centres[i] = Math.Min(i * stride, Math.Max(0, slideSize - size)) + (size / 2.0);
+            centres[i] = Math.Max(0, Math.Min(Math.Round(i * stride), slideSize - size)) + (size / 2.0);
         }
 
         return centres;
