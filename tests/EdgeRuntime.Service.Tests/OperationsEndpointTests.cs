@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeRuntime.TestSupport;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace EdgeRuntime.Service.Tests;
 
@@ -16,7 +17,7 @@ namespace EdgeRuntime.Service.Tests;
 /// slide, Prometheus' own promtool linting the exposition, the probes, the dashboard's queries against real names,
 /// and the endpoint's refusals (credentials, beyond loopback without TLS).
 /// </summary>
-public sealed partial class OperationsEndpointTests
+public sealed partial class OperationsEndpointTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -42,6 +43,10 @@ public sealed partial class OperationsEndpointTests
         Assert.Equal(0, await prometheus.QueryAsync("edgeruntime_outbox_length{sink=\"mqtt\"}"));
 
         var exposition = await http.GetStringAsync(new Uri(endpoint, "/metrics"));
+        var series = await prometheus.QueryAsync("count({__name__=~\"edgeruntime_.+\"})");
+        var names = await prometheus.QueryAsync("count(count by (__name__) ({__name__=~\"edgeruntime_.+\"}))");
+        output.WriteLine($"Prometheus scraped {series} edgeruntime series under {names} metric names (histograms count _bucket, _sum and _count apart)");
+        Assert.True(names >= 10, $"Prometheus holds only {names} edgeruntime metric names");
         var lint = ExternalTool.Run("promtool", ["check", "metrics"], stdin: exposition);
         Assert.Equal(string.Empty, lint.Trim()); // promtool prints one line per finding (it exits non-zero on any, which fails the run above)
 
@@ -49,6 +54,7 @@ public sealed partial class OperationsEndpointTests
         var dashboard = File.ReadAllText(Path.Combine(TestData.RepoRoot, "docs", "grafana-dashboard.json"));
         var asked = MetricName().Matches(dashboard).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", string.Empty)).Distinct().ToList();
         Assert.NotEmpty(asked);
+        output.WriteLine($"the dashboard asks for {asked.Count} metric names, each found in the exposition");
         Assert.All(asked, name => Assert.Contains(name, exposition, StringComparison.Ordinal));
 
         using var ready = await http.GetAsync(new Uri(endpoint, "/health/ready"));
