@@ -18,6 +18,12 @@ public static class LisCodes
     /// <summary>Area of a tissue class in mm².</summary>
     public const string ClassArea = "tissue-class-area";
 
+    /// <summary>Cells the cell task found, in all or of one class.</summary>
+    public const string CellCount = "cell-count";
+
+    /// <summary>Cells per mm² of tissue, in all or of one class.</summary>
+    public const string CellDensity = "cell-density";
+
     /// <summary>Tissue tiles analysed.</summary>
     public const string TilesKept = "tiles-kept";
 

@@ -65,6 +65,12 @@ public sealed record LisReport(
             }
         }
 
+        // The cell task's head is a model of its own (trained on the encoder's features): the Device names it too.
+        if (At(result, "tasks", "cells", "output", "head") is JsonObject head)
+        {
+            classSets.Add(new ReportComponent("cell-head", Text(head, "id"), Text(head, "version"), Text(head, "sha256"), Optional(head, "name")));
+        }
+
         return new LisReport(
             slideId,
             Optional(result["file"] as JsonObject, "name") ?? slideId,
@@ -92,6 +98,27 @@ public sealed record LisReport(
         foreach (var area in At(result, "tasks", "zero-shot-segmentation", "output", "classes") as JsonArray ?? [])
         {
             list.Add(new ReportMeasurement(LisCodes.ClassArea, "Tissue class area", Text(area as JsonObject ?? throw Wrong("tasks.zero-shot-segmentation.output.classes", "a list of objects"), "class"), Number(area, "areaMm2"), "mm2"));
+        }
+
+        if (At(result, "tasks", "cells", "output") is JsonObject cells)
+        {
+            list.Add(new ReportMeasurement(LisCodes.CellCount, "Cells found", null, Number(cells, "cells"), "{cells}"));
+            if (At(cells, "cellsPerMm2") is JsonValue)
+            {
+                list.Add(new ReportMeasurement(LisCodes.CellDensity, "Cells per mm2 of tissue", null, Number(cells, "cellsPerMm2"), "{cells}/mm2"));
+            }
+
+            foreach (var node in At(cells, "classes") as JsonArray ?? [])
+            {
+                var cellClass = node as JsonObject ?? throw Wrong("tasks.cells.output.classes", "a list of objects");
+                var name = Text(cellClass, "name");
+                list.Add(new ReportMeasurement(LisCodes.CellCount, "Cells found", name, Number(cellClass, "count"), "{cells}"));
+                if (At(cellClass, "perMm2") is JsonValue)
+                {
+                    // null where the slide had no tissue area to divide by: no density then, the count stands
+                    list.Add(new ReportMeasurement(LisCodes.CellDensity, "Cells per mm2 of tissue", name, Number(cellClass, "perMm2"), "{cells}/mm2"));
+                }
+            }
         }
 
         list.Add(new ReportMeasurement(LisCodes.TilesKept, "Tissue tiles analysed", null, Number(At(result, "tiles"), "kept"), "{tiles}"));

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -69,12 +70,20 @@ internal sealed class OperationsEndpoint : IHostedService, IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 0; // nothing here takes a body
-            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            kestrel.Limits.MaxConcurrentConnections = 64;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            // Every input has a bound (Kestrel's own defaults keep an idle socket 130 s and take any number of them).
+            kestrel.Limits.MaxRequestBodySize = 0; // only GETs are served: nothing here takes a body
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(options.KeepAliveSeconds);
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.RequestHeadersTimeoutSeconds);
+            kestrel.Limits.MaxRequestLineSize = options.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
             kestrel.Listen(IPAddress.Parse(options.Address), options.Port, listen =>
             {
+                // HTTP/1.1 only: one request at a time per connection, so MaxConnections also bounds the requests
+                // in flight (HTTP/2 would multiplex 100 streams on each). A scraper or probe needs nothing more.
+                listen.Protocols = HttpProtocols.Http1;
                 if (options.Tls.Enabled)
                 {
                     listen.UseHttps(X509Certificate2.CreateFromPemFile(options.Tls.CertificateFile!, options.Tls.KeyFile));

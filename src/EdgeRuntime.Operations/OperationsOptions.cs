@@ -35,6 +35,24 @@ public sealed class OperationsOptions
     /// <summary>Readiness fails while a sink has more undelivered events than this. Default 10000.</summary>
     public long ReadyOutboxBound { get; set; } = 10_000;
 
+    /// <summary>Connections open at once, idle ones included; one more is closed as soon as it is accepted. Default 64.</summary>
+    public int MaxConnections { get; set; } = 64;
+
+    /// <summary>How long a connection may sit idle, before its first request or between two. Default 30 (a 15 s scrape interval reuses its connection).</summary>
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    /// <summary>How long a client has to send a request's headers once it has begun. Default 10.</summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The request line (method, path, version) at most, in bytes; longer gets 414. Default 4096.</summary>
+    public int MaxRequestLineBytes { get; set; } = 4096;
+
+    /// <summary>All of a request's headers together at most, in bytes; more gets 431. Default 16384.</summary>
+    public int MaxRequestHeaderBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Headers in one request at most; more gets 431. Default 32.</summary>
+    public int MaxRequestHeaderCount { get; set; } = 32;
+
     /// <summary>Whether <see cref="Address"/> is a loopback address.</summary>
     public bool IsLoopback => IPAddress.TryParse(Address, out var ip) && IPAddress.IsLoopback(ip);
 
@@ -64,6 +82,22 @@ public sealed class OperationsOptions
         if (ReadyOutboxBound < 1)
         {
             yield return $"{Section}:{nameof(ReadyOutboxBound)} must be at least 1 (is {ReadyOutboxBound}).";
+        }
+
+        foreach (var (key, value, low, high) in new[]
+        {
+            (nameof(MaxConnections), MaxConnections, 1, 10_000),
+            (nameof(KeepAliveSeconds), KeepAliveSeconds, 1, 600),
+            (nameof(RequestHeadersTimeoutSeconds), RequestHeadersTimeoutSeconds, 1, 600),
+            (nameof(MaxRequestLineBytes), MaxRequestLineBytes, 256, 65_536),
+            (nameof(MaxRequestHeaderBytes), MaxRequestHeaderBytes, 1024, 1_048_576),
+            (nameof(MaxRequestHeaderCount), MaxRequestHeaderCount, 4, 1000),
+        })
+        {
+            if (value < low || value > high)
+            {
+                yield return $"{Section}:{key} must be between {low} and {high} (is {value}).";
+            }
         }
 
         foreach (var error in Tls.Validate($"{Section}:{nameof(Tls)}"))

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeRuntime.Lis.Fhir;
+using EdgeRuntime.Lis.Hl7v2;
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -102,5 +104,44 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
         Assert.Contains("No case identifier: no case identifier found in: sidecar, file-name", specimen.Note.Single().Text, StringComparison.Ordinal);
         var issues = R4.Value.Validate(specimen).Issue;
         Assert.DoesNotContain(issues, i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+    }
+    [Fact]
+    public void Cell_counts_and_densities_are_observations_in_the_bundle_and_the_oru_and_the_bundle_still_validates()
+    {
+        // tasks.cells.output as the cell task writes it (docs/result.schema.json, cellsOutput), one class without tissue to divide by.
+        var result = ResultFixture.Result();
+        result["tasks"]!["cells"] = JsonNode.Parse("""
+            { "output": {
+                "head": { "id": "pannuke-head", "version": "1.0.0", "sha256": "8f14e45fceea167a5a36dedd4bea2543e8f14e45fceea167a5a36dedd4bea254", "name": "PanNuke nuclei" },
+                "cells": 1234, "tissueMm2": 2.5, "cellsPerMm2": 493.6,
+                "classes": [ { "name": "neoplastic", "count": 1000, "perMm2": 400.0 }, { "name": "inflammatory", "count": 234, "perMm2": null } ],
+                "tiles": 61, "tissueClasses": null } }
+            """);
+
+        var json = FhirBundleBuilder.Serialize(new FhirBundleBuilder(ResultFixture.Options()).Build(LisReport.Of(result)));
+        var bundle = JsonSerializer.Deserialize<Bundle>(json, new JsonSerializerOptions().ForFhir())!;
+        var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
+        (string? Class, decimal? Value, string Unit) Read(Observation o) => (
+            (o.Component.SingleOrDefault()?.Value as FhirString)?.Value,
+            ((Quantity)o.Value).Value,
+            ((Quantity)o.Value).Code);
+
+        Assert.Equal(
+            [(null, 1234m, "{cells}"), ("neoplastic", 1000m, "{cells}"), ("inflammatory", 234m, "{cells}")],
+            observations.Where(o => o.Code.Coding[0].Code == "cell-count").Select(Read));
+        Assert.Equal(
+            [(null, 493.6m, "{cells}/mm2"), ("neoplastic", 400.0m, "{cells}/mm2")],
+            observations.Where(o => o.Code.Coding[0].Code == "cell-density").Select(Read));
+        var device = bundle.Entry.Select(e => e.Resource).OfType<Device>().Single();
+        Assert.Contains(device.Identifier, i => i.System == "https://lis.example.org/id/cell-head-sha256" && i.Value == "8f14e45fceea167a5a36dedd4bea2543e8f14e45fceea167a5a36dedd4bea254");
+
+        var issues = new[] { R4.Value.Validate(bundle) }.Concat(bundle.Entry.Select(e => R4.Value.Validate(e.Resource))).SelectMany(o => o.Issue).ToList();
+        Assert.DoesNotContain(issues, i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        output.WriteLine($"with the cell task: the bundle and {bundle.Entry.Count} resources validated, {issues.Count} warnings or notes");
+
+        var oru = new OruMessageBuilder(ResultFixture.Options()).Build(LisReport.Of(result), "1").Split('\r');
+        Assert.Contains(oru, s => s.Contains("|NM|cell-count^Cells found: neoplastic^L|2|1000|{cells}^{cells}^UCUM|", StringComparison.Ordinal));
+        Assert.Contains(oru, s => s.Contains("|NM|cell-density^Cells per mm2 of tissue^L|1|493.6|{cells}/mm2^{cells}/mm2^UCUM|", StringComparison.Ordinal));
+        Assert.Contains(oru, s => s.StartsWith("NTE|", StringComparison.Ordinal) && s.Contains("cell-head pannuke-head 1.0.0", StringComparison.Ordinal));
     }
 }

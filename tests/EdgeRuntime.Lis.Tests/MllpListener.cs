@@ -90,12 +90,13 @@ internal sealed class MllpListener : IDisposable
                 var message = Encoding.UTF8.GetString([.. bytes.Skip(1).TakeWhile(b => b != 0x1C)]);
                 var control = message.Split('\r')[0].Split('|')[9];
                 var ack = $"MSH|^~\\&|LIS||EdgeRuntime||20260101000000||ACK^R01^ACK|A{control}|P|2.5.1\rMSA|{ackCode}|{control}|{(ackCode == "AA" ? "" : "OBR-2 accession S24-01234 is not an open case")}\r";
-                await stream.WriteAsync(new byte[] { 0x0B }.Concat(Encoding.UTF8.GetBytes(ack)).Concat(new byte[] { 0x1C, 0x0D }).ToArray(), stop.Token);
+                // Kept before the acknowledgement goes out: the sender returns on the ACK and the test looks at once.
                 lock (Messages)
                 {
                     Messages.Add(message);
                 }
 
+                await stream.WriteAsync(new byte[] { 0x0B }.Concat(Encoding.UTF8.GetBytes(ack)).Concat(new byte[] { 0x1C, 0x0D }).ToArray(), stop.Token);
                 Received.Release();
             }
         }

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeRuntime.TestSupport;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace EdgeRuntime.Service.Tests;
 
@@ -16,7 +17,7 @@ namespace EdgeRuntime.Service.Tests;
 /// slide, Prometheus' own promtool linting the exposition, the probes, the dashboard's queries against real names,
 /// and the endpoint's refusals (credentials, beyond loopback without TLS).
 /// </summary>
-public sealed partial class OperationsEndpointTests
+public sealed partial class OperationsEndpointTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -42,6 +43,10 @@ public sealed partial class OperationsEndpointTests
         Assert.Equal(0, await prometheus.QueryAsync("edgeruntime_outbox_length{sink=\"mqtt\"}"));
 
         var exposition = await http.GetStringAsync(new Uri(endpoint, "/metrics"));
+        var series = await prometheus.QueryAsync("count({__name__=~\"edgeruntime_.+\"})");
+        var names = await prometheus.QueryAsync("count(count by (__name__) ({__name__=~\"edgeruntime_.+\"}))");
+        output.WriteLine($"Prometheus scraped {series} edgeruntime series under {names} metric names (histograms count _bucket, _sum and _count apart)");
+        Assert.True(names >= 10, $"Prometheus holds only {names} edgeruntime metric names");
         var lint = ExternalTool.Run("promtool", ["check", "metrics"], stdin: exposition);
         Assert.Equal(string.Empty, lint.Trim()); // promtool prints one line per finding (it exits non-zero on any, which fails the run above)
 
@@ -49,6 +54,7 @@ public sealed partial class OperationsEndpointTests
         var dashboard = File.ReadAllText(Path.Combine(TestData.RepoRoot, "docs", "grafana-dashboard.json"));
         var asked = MetricName().Matches(dashboard).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", string.Empty)).Distinct().ToList();
         Assert.NotEmpty(asked);
+        output.WriteLine($"the dashboard asks for {asked.Count} metric names, each found in the exposition");
         Assert.All(asked, name => Assert.Contains(name, exposition, StringComparison.Ordinal));
 
         using var ready = await http.GetAsync(new Uri(endpoint, "/health/ready"));
@@ -200,6 +206,127 @@ public sealed partial class OperationsEndpointTests
         await WaitUntilAsync(() => Task.FromResult(!service.Running), "the service to refuse its configuration\n" + service.Output);
         Assert.Contains(expected, service.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Operations endpoint on", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Idle_slow_and_oversized_clients_are_cut_off_within_the_configured_bounds_and_the_endpoint_still_answers()
+    {
+        using var workspace = new ServiceWorkspace(Mosquitto.FreePort(), embedded: true);
+        SetOperations(workspace, new JsonObject
+        {
+            ["MaxConnections"] = 8,
+            ["KeepAliveSeconds"] = 10,
+            ["RequestHeadersTimeoutSeconds"] = 2,
+            ["MaxRequestLineBytes"] = 1024,
+            ["MaxRequestHeaderBytes"] = 4096,
+            ["MaxRequestHeaderCount"] = 16,
+        });
+        using var service = workspace.Start();
+        var endpoint = await EndpointOfAsync(service);
+        var live = $"GET /health/live HTTP/1.1\r\nHost: {endpoint.Authority}\r\n";
+
+        // Eight clients that asked once and keep their connections: the cap is full; a ninth is closed unanswered.
+        var held = new List<RawHttpConnection>();
+        var over = new List<RawHttpConnection>();
+        try
+        {
+            using (var answers = new CancellationTokenSource(Patience))
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    held.Add(await RawHttpConnection.OpenAsync(endpoint));
+                    Assert.True(await held[i].SendAsync(live + "\r\n"));
+                    Assert.Equal(200, await held[i].ReadStatusAsync(answers.Token));
+                }
+
+                for (var i = 0; i < 4; i++)
+                {
+                    over.Add(await RawHttpConnection.OpenAsync(endpoint));
+                    await over[i].SendAsync(live + "\r\n");
+                    Assert.Null(await over[i].ReadStatusAsync(answers.Token));
+                }
+            }
+
+            // Idle past KeepAliveSeconds, the held ones are closed by the server (Kestrel's default would keep them 130 s).
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                foreach (var connection in held)
+                {
+                    Assert.True(await connection.ClosedByServerAsync(deadline.Token), "an idle keep-alive connection was still open at the deadline\n" + service.Output);
+                }
+            }
+
+            // Twenty sockets that never finish a request: sixteen send nothing, four begin their headers and stall.
+            // Over the cap they are closed at once, the rest after KeepAliveSeconds or RequestHeadersTimeoutSeconds.
+            var idle = new List<RawHttpConnection>();
+            for (var i = 0; i < 20; i++)
+            {
+                idle.Add(await RawHttpConnection.OpenAsync(endpoint));
+                if (i % 5 == 4)
+                {
+                    await idle[i].SendAsync(live);
+                }
+            }
+
+            held.AddRange(idle);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                foreach (var connection in idle)
+                {
+                    Assert.True(await connection.ClosedByServerAsync(deadline.Token), "an idle or stalled socket was still open at the deadline\n" + service.Output);
+                }
+            }
+        }
+        finally
+        {
+            held.Concat(over).ToList().ForEach(c => c.Dispose());
+        }
+
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(endpoint, "/health/live"))).StatusCode);
+
+        // Over each size limit: one header too long, too many headers, a request line too long.
+        Assert.Equal(431, await StatusOfAsync(endpoint, live + $"X-Filler: {new string('a', 5000)}\r\n\r\n"));
+        Assert.Equal(431, await StatusOfAsync(endpoint, live + string.Concat(Enumerable.Range(0, 20).Select(i => $"X-Header-{i}: {i}\r\n")) + "\r\n"));
+        Assert.Equal(414, await StatusOfAsync(endpoint, $"GET /health/live?{new string('a', 2000)} HTTP/1.1\r\nHost: {endpoint.Authority}\r\n\r\n"));
+        Assert.Equal(200, await StatusOfAsync(endpoint, live + $"X-Filler: {new string('a', 3000)}\r\n\r\n"));
+        Assert.Equal(0, service.Stop(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task The_service_refuses_connection_and_request_limits_out_of_range_naming_each_key()
+    {
+        using var workspace = new ServiceWorkspace(Mosquitto.FreePort(), embedded: true);
+        SetOperations(workspace, new JsonObject
+        {
+            ["MaxConnections"] = 0,
+            ["KeepAliveSeconds"] = 0,
+            ["RequestHeadersTimeoutSeconds"] = 601,
+            ["MaxRequestLineBytes"] = 10,
+            ["MaxRequestHeaderBytes"] = 2_000_000,
+            ["MaxRequestHeaderCount"] = -1,
+        });
+        using var service = workspace.Start();
+        await WaitUntilAsync(() => Task.FromResult(!service.Running), "the service to refuse its configuration\n" + service.Output);
+        string[] expected =
+        [
+            "EdgeRuntime:Operations:MaxConnections must be between 1 and 10000 (is 0).",
+            "EdgeRuntime:Operations:KeepAliveSeconds must be between 1 and 600 (is 0).",
+            "EdgeRuntime:Operations:RequestHeadersTimeoutSeconds must be between 1 and 600 (is 601).",
+            "EdgeRuntime:Operations:MaxRequestLineBytes must be between 256 and 65536 (is 10).",
+            "EdgeRuntime:Operations:MaxRequestHeaderBytes must be between 1024 and 1048576 (is 2000000).",
+            "EdgeRuntime:Operations:MaxRequestHeaderCount must be between 4 and 1000 (is -1).",
+        ];
+        Assert.All(expected, line => Assert.Contains(line, service.Output, StringComparison.Ordinal));
+        Assert.DoesNotContain("Operations endpoint on", service.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<int?> StatusOfAsync(Uri endpoint, string request)
+    {
+        using var connection = await RawHttpConnection.OpenAsync(endpoint);
+        using var answer = new CancellationTokenSource(Patience);
+        Assert.True(await connection.SendAsync(request));
+        return await connection.ReadStatusAsync(answer.Token);
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, Uri uri, string user, string password)

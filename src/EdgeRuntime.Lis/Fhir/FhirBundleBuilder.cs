@@ -167,6 +167,8 @@ public sealed class FhirBundleBuilder(LisOptions options)
     {
         "mm2" => "mm²",
         "{tiles}" => "tiles",
+        "{cells}" => "cells",
+        "{cells}/mm2" => "cells/mm²",
         _ => ucum,
     };
 
