@@ -123,8 +123,8 @@ public sealed class FhirBundleTests(ITestOutputHelper output)
         var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
         (string? Class, decimal? Value, string Unit) Read(Observation o) => (
             (o.Component.SingleOrDefault()?.Value as FhirString)?.Value,
-            ((Quantity)o.Value).Value,
-            ((Quantity)o.Value).Code);
+            ((Quantity)o.Value!).Value,
+            ((Quantity)o.Value!).Code);
 
         Assert.Equal(
             [(null, 1234m, "{cells}"), ("neoplastic", 1000m, "{cells}"), ("inflammatory", 234m, "{cells}")],
