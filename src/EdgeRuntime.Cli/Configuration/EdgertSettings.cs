@@ -138,7 +138,7 @@ internal sealed class EdgertSettings
         IConfigurationRoot configuration;
         try
         {
-            configuration = builder.Build();
+            configuration = ListsReplaceWhole.Build(builder);
         }
         catch (InvalidDataException e)
         {
