@@ -34,6 +34,22 @@ public sealed class HostileCellHeadTests
         Assert.Equal("refused", refused["event"]!.GetValue<string>());
         Assert.Contains(reason, refused["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // `edgert plugins list` gives the kept reason beside the version, for the model that runs (a head is
+        // verified on its model's tokens, and its verdict is kept for the pair).
+        var config = Path.Combine(w.Root, "..", "list-config.json");
+        File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            EdgeRuntime = new
+            {
+                Plugins = new { w.Options.Root, w.Options.ActiveFile },
+                Processing = new { ModelPackage = uni },
+                Inference = new { ExecutionProviders = new[] { "CPU" } },
+            },
+        }));
+        var listed = PluginCommandTests.Listing(config);
+        Assert.Contains($"heads hostile 6.6.6 refused: ", listed, StringComparison.Ordinal);
+        Assert.Contains(reason, listed.Split('\n').Single(l => l.Contains("hostile 6.6.6", StringComparison.Ordinal)), StringComparison.Ordinal);
+
         // The head that ran still runs.
         Assert.Same(serving, w.Models.Current);
         Assert.Equal("configured", w.Models.Current.CellHead!.Identity.Id);

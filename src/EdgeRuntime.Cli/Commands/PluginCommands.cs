@@ -43,7 +43,7 @@ internal static class PluginCommands
                 var mark = plugin == model || plugin == prompts || plugin == head || tasks.Contains(plugin) || served.Contains(plugin) ? "*" : " ";
                 var hash = parse.GetValue(hashes) ? Hash(plugin, settings.Plugins.Root) : null;
                 var forTasks = served.Contains(plugin) ? $"for {string.Join(", ", served[plugin])}" : null;
-                var refused = Refusal(plugin, settings.Plugins) is { } reason ? $"refused: {reason}" : null;
+                var refused = Refusal(plugin, settings.Plugins, model) is { } reason ? $"refused: {reason}" : null;
                 var serves = plugin.Kind == PluginRef.Models ? ModelServesText(plugin.Directory(settings.Plugins.Root)) : null;
                 rows.Add([mark, plugin.Kind, plugin.Id, plugin.Version, .. new[] { hash, forTasks, serves, refused }.OfType<string>()]);
             }
@@ -212,8 +212,11 @@ internal static class PluginCommands
         }
     }
 
-    /// <summary>Why the version's present files were refused, if they were: a link out of the root, or a recorded verification.</summary>
-    private static string? Refusal(PluginRef plugin, PluginOptions options)
+    /// <summary>
+    /// Why the version's present files were refused, if they were: a link out of the root, or a recorded verification
+    /// (a cell head's, as kept for it with the model that runs: a head is verified on its model's tokens).
+    /// </summary>
+    private static string? Refusal(PluginRef plugin, PluginOptions options, PluginRef? model)
     {
         try
         {
@@ -228,6 +231,7 @@ internal static class PluginCommands
         {
             PluginRef.Tasks => TaskPluginIsolation.RecordedRefusal(plugin, options),
             PluginRef.Models => ModelPackageIsolation.RecordedRefusal(plugin.Directory(options.Root), options),
+            PluginRef.Heads when model is not null => ModelPackageIsolation.RecordedRefusal(plugin.Directory(options.Root), options, model.Directory(options.Root)),
             _ => null,
         };
         return verdict ?? (StartingPlugins.LastRefused(options).FirstOrDefault(r => r.Plugin == plugin.ToString()) is { } atStart ? $"at the last start: {atStart.Reason}" : null);

@@ -96,13 +96,20 @@ public static class ModelPackageIsolation
         }
     }
 
-    /// <summary>Why the package in <paramref name="directory"/>, as it is now, was refused at its last verification, or null (never refused, or changed since).</summary>
-    public static string? RecordedRefusal(string directory, PluginOptions options)
+    /// <summary>
+    /// Why the package in <paramref name="directory"/>, as it is now, was refused at its last verification, or null
+    /// (never refused, or changed since). With <paramref name="encoder"/>, the folder is a cell head and the verdict
+    /// looked up is the one kept for it with that model package, as <see cref="Verify"/> keeps it.
+    /// </summary>
+    public static string? RecordedRefusal(string directory, PluginOptions options, string? encoder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            return ReadVerdict(VerdictFile(options, Digest(Path.GetFullPath(directory), ManifestOf(null)))) is { Ok: false } verdict ? verdict.Reason : null;
+            directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+            encoder = encoder is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(encoder));
+            var digest = encoder is null ? Digest(directory, ManifestOf(null)) : Hash(Digest(directory, ManifestOf(encoder)) + ' ' + Digest(encoder, ManifestOf(null)));
+            return ReadVerdict(VerdictFile(options, digest)) is { Ok: false } verdict ? verdict.Reason : null;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
