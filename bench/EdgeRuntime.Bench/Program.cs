@@ -47,9 +47,9 @@ var modes = (args.Length > 7 ? args[7] : "bare,pipeline,raw").Split(',');
 var providers = Environment.GetEnvironmentVariable("EDGERT_BENCH_PROVIDERS") is { Length: > 0 } list ? list.Split(',') : ["CPU"];
 using var package = ModelPackage.Load(args[0], new InferenceOptions { ExecutionProviders = providers, IntraOpThreads = threads }, NullLogger.Instance);
 using var encoder = new OnnxImageEncoder(package, batch);
-using var slide = new SlideOpener(new SlideReadingOptions { Reader = Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader }).Open(args[1]);
+using var slide = new SlideOpener(ReadingOptions(Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader)).Open(args[1]);
 var rawReader = Environment.GetEnvironmentVariable("EDGERT_BENCH_RAW_READER") is { Length: > 0 } chosen ? chosen : null;
-using var rawSlide = rawReader is null ? null : new SlideOpener(new SlideReadingOptions { Reader = rawReader }).Open(args[1]);
+using var rawSlide = rawReader is null ? null : new SlideOpener(ReadingOptions(rawReader)).Open(args[1]);
 
 // Cold: each raw pass opens the slide afresh (outside the clock), so that no reader's tile cache carries decoded
 // tiles over from the previous pass: a pass then measures decoding, as a slide read once by the service does.
@@ -98,6 +98,14 @@ for (var r = 0; r < repeats; r++)
         raw.Add(Raw());
     }
 }
+
+// EDGERT_BENCH_TILE_CACHE_MB: the direct reader's decoded-tile cache (Slides:DecodedTileCacheMegabytes), for a
+// slide whose tissue would otherwise fit it whole, as no full-size slide's does.
+static SlideReadingOptions ReadingOptions(string reader) => new()
+{
+    Reader = reader,
+    DecodedTileCacheMegabytes = int.TryParse(Environment.GetEnvironmentVariable("EDGERT_BENCH_TILE_CACHE_MB"), out var mb) ? mb : new SlideReadingOptions().DecodedTileCacheMegabytes,
+};
 
 static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 string Runs(List<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", inv)));
@@ -148,7 +156,7 @@ async Task<double> BareAsync()
 
 double Raw()
 {
-    using var fresh = cold ? new SlideOpener(new SlideReadingOptions { Reader = rawReader ?? Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader }).Open(args[1]) : null;
+    using var fresh = cold ? new SlideOpener(ReadingOptions(rawReader ?? Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader)).Open(args[1]) : null;
     var source = fresh ?? rawSlide ?? slide;
     var clock = Stopwatch.StartNew();
     var next = -1;

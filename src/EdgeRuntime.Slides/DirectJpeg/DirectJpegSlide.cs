@@ -217,7 +217,8 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
                     continue;
                 }
 
-                var pixels = Tile(levelIndex, tiles, tile, d);
+                using var lease = Tile(levelIndex, tiles, tile, d);
+                var pixels = lease.Pixels;
                 var cx0 = Math.Max(x0, tx * tileW);
                 var cx1 = Math.Min(x1, (tx + 1) * tileW);
                 var cy0 = Math.Max(y0, ty * tileH);
@@ -233,7 +234,7 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
         }
     }
 
-    private byte[] Tile(int levelIndex, JpegTileLevel tiles, int tile, int d)
+    private DecodedTileCache.Lease Tile(int levelIndex, JpegTileLevel tiles, int tile, int d)
     {
         var key = DecodedTileCache.KeyOf(levelIndex, tile, d);
         if (cache.TryGet(key, out var cached))
@@ -253,11 +254,10 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
                 throw new InvalidDataException($"tile {tile} of TIFF directory {tiles.Directory} is cut short: the file ends {length - read} bytes early");
             }
 
-            // Every byte is written by the decoder: no need to clear it first.
-            var pixels = GC.AllocateUninitializedArray<byte>((tiles.TileWidth / d) * (tiles.TileHeight / d) * 3);
+            // Every byte is written by the decoder: a recycled buffer needs no clearing.
+            var pixels = cache.Rent((tiles.TileWidth / d) * (tiles.TileHeight / d) * 3);
             decoder.Decode(tiles, tile, buffer.AsSpan(0, room + length), d, pixels);
-            cache.Add(key, pixels);
-            return pixels;
+            return cache.Add(key, pixels);
         }
         finally
         {
