@@ -9,6 +9,8 @@ public static class EdgertApp
     /// <summary>Parses <paramref name="args"/>, runs the command, and returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        using var trace = Hosting.StartupTrace.FromEnvironment(error);
+        var commandLine = Foundation.Diagnostics.StartupPhases.Begin("command line: the command tree and parsing");
         var cli = new CliOutput(output, error);
         var root = new RootCommand(
             "EdgeRuntime: pathology vision-language models at the slide scanner. "
@@ -28,6 +30,7 @@ public static class EdgertApp
         root.Subcommands.Add(PrototypeCommands.Create(cli));
         root.Subcommands.Add(Commands.Evaluation.EvalCommands.Create(cli));
         var parse = root.Parse(args);
+        commandLine?.Dispose();
 
         // Every command's parse errors (a value that does not convert, a missing argument, an unknown command or
         // choice) are a bad command line: exit 2, in one place, whichever command defined the option.

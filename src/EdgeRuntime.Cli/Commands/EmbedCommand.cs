@@ -1,5 +1,7 @@
 using System.CommandLine;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Runtime.Swapping;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -24,19 +26,32 @@ internal static class EmbedCommand
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
+            var configuring = StartupPhases.Begin("configuration: load, bind, validate");
             var settings = common.Load(parse);
             models.Apply(parse, settings);
+            configuring?.Dispose();
             var target = parse.GetValue(outPath)!.FullName;
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
+            var loading = StartupPhases.Begin("model");
             using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            loading?.Dispose();
+            var composing = StartupPhases.Begin("composition: the container");
             await using var services = SlideRunner.Compose(settings, logging);
-            var tasks = SlideRunner.LoadTask(services, Task);
+            composing?.Dispose();
+            SlideTaskSet tasks;
+            using (StartupPhases.Begin("task plugins"))
+            {
+                tasks = SlideRunner.LoadTask(services, Task);
+            }
+
 
             // Beside the target, so that the finished file is renamed into place: never a half-written target.
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using var scratch = new ScratchDirectory(Path.GetDirectoryName(target));
+            var running = StartupPhases.Begin("slide: run");
             var run = await SlideRunner.RunAsync(services, parse.GetValue(file)!.FullName, model, tasks.Tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            running?.Dispose();
             var result = run.OutputOf(Task);
             AtomicFile.Copy(Path.Combine(scratch.Path, result["file"]!.GetValue<string>()), target);
             var identity = model.Package.Identity;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
 using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Tasks;
@@ -82,6 +83,7 @@ internal static class ServiceCommands
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
+            var configuring = StartupPhases.Begin("configuration: load, bind, validate");
             var settings = common.Load(parse);
             if (parse.GetValue(outDir) is { } directory)
             {
@@ -89,17 +91,34 @@ internal static class ServiceCommands
             }
 
             models.Apply(parse, settings);
+            configuring?.Dispose();
 
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
+            var loading = StartupPhases.Begin("model");
             var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            loading?.Dispose();
             // The service's composition: the container owns the model and the tasks from here, and releases them.
+            var composing = StartupPhases.Begin("composition: the container");
             using var services = Composition.ForCommand(logging, settings, (s, sections) => s.AddProcessing(sections, model).AddTaskPlugins(sections));
+            composing?.Dispose();
             var path = parse.GetValue(file)!.FullName;
-            var id = SlideRunner.SlideId(services.GetRequiredService<SlideOpener>(), path);
-            var tasks = Composition.LoadActiveTasks(services, logger);
+            string id;
+            using (StartupPhases.Begin("slide id"))
+            {
+                id = SlideRunner.SlideId(services.GetRequiredService<SlideOpener>(), path);
+            }
+
+            SlideTaskSet tasks;
+            using (StartupPhases.Begin("task plugins"))
+            {
+                tasks = Composition.LoadActiveTasks(services, logger);
+            }
+
             TaskModelFit.Check(services.GetRequiredService<ModelProvider>().Current, tasks.Tasks.Select(t => t.Task));
+            var running = StartupPhases.Begin("slide: run and commit");
             var result = await services.GetRequiredService<ResultCommitter>().ProcessAsync(id, path, new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            running?.Dispose();
             output.Out.WriteLine(result.Document.ToJsonString(Journal.Events.PayloadJson.Indented));
             output.Error.WriteLine($"results: {result.Directory}");
             return ExitCodes.Success;

@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeRuntime.Cli.Configuration;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Foundation.Files;
+using EdgeRuntime.Runtime.Swapping;
 
 namespace EdgeRuntime.Cli.Commands;
 
@@ -33,6 +35,7 @@ internal static class TagCommand
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
+            var configuring = StartupPhases.Begin("configuration: load, bind, validate");
             var settings = common.Load(parse);
             if (parse.GetValue(topK) is { } k)
             {
@@ -50,11 +53,21 @@ internal static class TagCommand
             }
 
             models.Apply(parse, settings);
+            configuring?.Dispose();
             using var logging = ModelLoading.Logging(output.Error);
             var logger = logging.CreateLogger("edgert");
+            var loading = StartupPhases.Begin("model");
             using var model = await SlideRunner.LoadModelAsync(settings, logger, cancellationToken);
+            loading?.Dispose();
+            var composing = StartupPhases.Begin("composition: the container");
             await using var services = SlideRunner.Compose(settings, logging);
-            var tasks = SlideRunner.LoadTask(services, Task);
+            composing?.Dispose();
+            SlideTaskSet tasks;
+            using (StartupPhases.Begin("task plugins"))
+            {
+                tasks = SlideRunner.LoadTask(services, Task);
+            }
+
             var tablePath = parse.GetValue(tileTable)?.FullName;
             if (tablePath is not null)
             {
@@ -63,7 +76,9 @@ internal static class TagCommand
 
             // Beside the table when one is kept, so that it is renamed into place whole.
             using var scratch = new ScratchDirectory(tablePath is null ? null : Path.GetDirectoryName(tablePath));
+            var running = StartupPhases.Begin("slide: run");
             var run = await SlideRunner.RunAsync(services, parse.GetValue(file)!.FullName, model, tasks.Tasks, scratch.Path, parse.GetValue(common.TargetMpp), new ProgressBar(output.Error, output.ErrorIsTerminal), cancellationToken);
+            running?.Dispose();
             if (!run.Outcome.RunsTasks)
             {
                 // Tags of a blank or fluorescence slide would be noise read as a finding: say why there are none.

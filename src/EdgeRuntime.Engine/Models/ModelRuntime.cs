@@ -1,4 +1,5 @@
 using EdgeRuntime.Abstractions.Tasks;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Inference.Heads;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
@@ -104,7 +105,10 @@ public sealed class ModelRuntime : IDisposable
         {
             // Checked against this model first: a head trained on another encoder is refused before anything else loads.
             head = string.IsNullOrWhiteSpace(cellHead) ? null : CellHead.Load(cellHead, package, inference, logger);
+            var precision = StartupPhases.Begin("model: precision (float, or the kept int8 copy)");
             var int8Build = await Int8Selection.ApplyAsync(package, inference, Int8Selection.CacheBeside(textCache), logger, cancellationToken).ConfigureAwait(false);
+            precision?.Dispose();
+            var textEmbeddings = StartupPhases.Begin("model: class text embeddings (cache or text tower)");
             var cache = new TextEmbeddingCache(textCache);
             var prompts = PromptSetFile.Load(promptSetPath);
             var classes = await ClassesAsync(package, prompts, cache, cancellationToken).ConfigureAwait(false);
@@ -120,6 +124,7 @@ public sealed class ModelRuntime : IDisposable
                 taskPrototypes[task] = PrototypeSetFile.Load(path, package.Identity, package.Manifest.EmbeddingSize, package.Manifest.LogitScale);
             }
 
+            textEmbeddings?.Dispose();
             return new ModelRuntime(package, new OnnxImageEncoder(package, batchSize), prompts, classes, taskPromptSets, taskClasses, taskPrototypeSets, taskPrototypes)
             {
                 Int8Build = int8Build,

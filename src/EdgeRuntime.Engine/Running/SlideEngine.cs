@@ -3,6 +3,7 @@ using EdgeRuntime.Abstractions.Tasks;
 using EdgeRuntime.Cases;
 using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Engine.Models;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Preprocessing;
 using EdgeRuntime.Slides.Pixels;
@@ -45,16 +46,20 @@ public sealed class SlideEngine(
         var model = input.Model;
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
+        var opening = StartupPhases.Begin("slide: open, case");
         using var slide = opener.Open(input.Path);
         // Which case it belongs to, while the file is open: its label image and properties are read once.
         var slideCase = cases?.Read(input.Path, slide) ?? SlideCase.NotRead;
         var openMs = clock.Elapsed.TotalMilliseconds;
+        opening?.Dispose();
+        var tissuePhase = StartupPhases.Begin("slide: tissue mask and grid");
 
         clock.Restart();
         var tiler = new SlideTiler(tissue, ModelTiling.For(model.Package.Manifest, tiling, input.TargetMicronsPerPixel));
         var plan = tiler.Plan(slide);
         var outcome = SlideOutcome.Of(plan, plan.WholeImage ? null : BrightfieldCheck.Of(slide, tissue), tissue);
         var tissueMs = clock.Elapsed.TotalMilliseconds;
+        tissuePhase?.Dispose();
         var detector = plan.WholeImage ? "none (whole image)" : tiler.DetectorName;
         if (!outcome.RunsTasks)
         {
@@ -85,6 +90,7 @@ public sealed class SlideEngine(
             tasks.Add(cellTask);
         }
 
+        var starting = StartupPhases.Begin("slide: tasks start");
         var taskRuns = await TaskRuns.StartAsync(tasks, slide.Info, name => new SlideTaskContext
         {
             SlideId = input.SlideId,
@@ -98,6 +104,7 @@ public sealed class SlideEngine(
             StateDirectory = StateDirectory(name),
             Settings = processing.TaskSettings.TryGetValue(name, out var settings) ? settings : NoSettings,
         }, TimeSpan.FromSeconds(processing.TaskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        starting?.Dispose();
         await using (taskRuns.ConfigureAwait(false))
         {
             var encoder = new TimedEncoder(model.Encoder, metrics);
@@ -116,6 +123,7 @@ public sealed class SlideEngine(
             var encodeMs = clock.Elapsed.TotalMilliseconds;
 
             clock.Restart();
+            using var drawing = StartupPhases.Begin("slide: overlay");
             var overlay = input.DrawOverlay ? WriteOverlay(slide, grid, taskRuns.FirstClassMap(), input.OutputDirectory) : null;
             var timings = new SlideRunTimings(openMs, tissueMs, encodeMs, clock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds);
             return new SlideRun(input.SlideId, input.Path, slide.Info, plan, level, detector, model, input.Tasks, outcomes, overlay, timings) { Outcome = outcome, Case = slideCase };

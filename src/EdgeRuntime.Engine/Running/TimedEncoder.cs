@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeRuntime.Abstractions.Embeddings;
 using EdgeRuntime.Abstractions.Models;
 using EdgeRuntime.Abstractions.Tiles;
+using EdgeRuntime.Foundation.Diagnostics;
 
 namespace EdgeRuntime.Engine.Running;
 
@@ -14,11 +15,18 @@ internal sealed class TimedEncoder(IImageEncoder inner, IEncoderMetrics metrics)
 
     public int TileSize => inner.TileSize;
 
+    private int encoded;
+
     public async ValueTask<EmbeddingBatch> EncodeAsync(TileBatch batch, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var result = await inner.EncodeAsync(batch, cancellationToken).ConfigureAwait(false);
         metrics.Batch(inner.Model, batch.Tiles.Count, clock.Elapsed);
+        if (Interlocked.Exchange(ref encoded, 1) == 0)
+        {
+            StartupPhases.Mark("slide: first tile batch encoded");
+        }
+
         return result;
     }
 }

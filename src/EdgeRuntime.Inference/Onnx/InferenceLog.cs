@@ -18,4 +18,7 @@ internal static partial class InferenceLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Model package {ModelId} {Version} loaded from {Directory} (manifest SHA-256 {Sha256}).")]
     public static partial void PackageLoaded(ILogger logger, string modelId, string version, string directory, string sha256);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Model {ModelId} {Version}: text tower opened at its first use (a text not in the class-embedding cache, or a text query).")]
+    public static partial void TextTowerOpenedAtFirstUse(ILogger logger, string modelId, string version);
 }

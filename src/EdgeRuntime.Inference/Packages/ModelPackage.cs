@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeRuntime.Abstractions.Models;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Precision;
 using EdgeRuntime.Inference.Text;
@@ -14,20 +15,33 @@ namespace EdgeRuntime.Inference.Packages;
 /// lists every problem: manifest keys and values, missing files, wrong hashes, external data outside the package or
 /// unhashed, ONNX input and output names, shapes and element types that disagree with the manifest.
 /// </summary>
+/// <remarks>
+/// The text tower (its session and tokenizer: a third of a small model's start-up) is opened when something first
+/// encodes text, not at load, where the package check (<see cref="InferenceOptions.UsePackageCheck"/>) vouched for the
+/// package: a child process opened both towers of these very files and ran each once, and every listed file was
+/// hashed again here, so the text tower opens as it opened there. Most runs never need it: the class embeddings
+/// come from their cache, and image-only tasks use none. Opened late, its files are hashed again first (they may have
+/// changed since), and a failure is the loader's refusal, naming the file. Without a package check (the verification
+/// child itself, tools) the text tower opens at load, as before, so a broken one is refused there.
+/// </remarks>
 public sealed class ModelPackage : IDisposable
 {
-    private readonly InferenceSession? textSession;
-    private readonly ITextTokenizer? tokenizer;
+    private readonly Lock textGate = new();
+    private readonly SessionFactory sessions;
+    private readonly ILogger logger;
+    private TextTower? text;
+    private bool disposed;
 
-    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, SessionFactory.Created? text, ITextTokenizer? tokenizer)
+    private ModelPackage(string directory, ModelManifest manifest, ModelIdentity identity, SessionFactory.Created image, TextTower? text, SessionFactory sessions, ILogger logger)
     {
         Directory = directory;
         Manifest = manifest;
         Identity = identity;
         ImageSession = image.Session;
-        textSession = text?.Session;
+        this.text = text;
+        this.sessions = sessions;
+        this.logger = logger;
         ExecutionProvider = image.Provider;
-        this.tokenizer = tokenizer;
         Precision = new ImagePrecision(manifest.ImageEncoder.EffectivePrecision, null);
     }
 
@@ -44,11 +58,24 @@ public sealed class ModelPackage : IDisposable
     public string ExecutionProvider { get; }
 
     /// <summary>Whether the model has a text tower (vision-language); a vision-only model serves no text task.</summary>
-    public bool HasTextTower => textSession is not null;
+    public bool HasTextTower => Manifest.TextEncoder is not null;
 
-    /// <summary>The text side's tokenizer.</summary>
+    /// <summary>Whether the text tower's session and tokenizer are open (at load, or since text was first encoded).</summary>
+    public bool TextTowerOpen
+    {
+        get
+        {
+            lock (textGate)
+            {
+                return text is not null;
+            }
+        }
+    }
+
+    /// <summary>The text side's tokenizer; opens the text tower if it is not open yet.</summary>
     /// <exception cref="ModelCapabilityException">The model is vision-only.</exception>
-    public ITextTokenizer Tokenizer => tokenizer ?? throw NoTextTower();
+    /// <exception cref="ModelPackageException">The text tower, opened now, is refused; the message names the file.</exception>
+    public ITextTokenizer Tokenizer => OpenText().Tokenizer ?? throw NoTextTower();
 
     /// <summary>The arithmetic of the image tower in use: the package's own graph's, or the gated int8 copy's.</summary>
     public ImagePrecision Precision { get; private set; }
@@ -64,7 +91,7 @@ public sealed class ModelPackage : IDisposable
         previous.Dispose();
     }
 
-    internal InferenceSession TextSession => textSession ?? throw NoTextTower();
+    internal InferenceSession TextSession => OpenText().Session;
 
     /// <summary>The refusal of a text task by a model without a text tower, with the reason.</summary>
     public ModelCapabilityException NoTextTower() =>
@@ -78,7 +105,14 @@ public sealed class ModelPackage : IDisposable
         // One form for the folder wherever it came from (configuration, --model, the plugins root): absolute, without
         // a trailing separator, so that containment checks and "is this the running model" comparisons agree.
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        options.PackageCheck?.Invoke(directory, null); // before anything of the package is read here (docs/security.md, plugins)
+        // A check that returns vouches for the package (see the remarks): only then may the text tower wait.
+        var deferText = options.PackageCheck is not null;
+        using (StartupPhases.Begin("model: verification (a child edgert, or its kept verdict)"))
+        {
+            options.PackageCheck?.Invoke(directory, null); // before anything of the package is read here (docs/security.md, plugins)
+        }
+
+        var checking = StartupPhases.Begin("model: manifest, every listed file's SHA-256, external data");
         var manifestPath = Path.Combine(directory, "model.json");
         if (!File.Exists(manifestPath))
         {
@@ -97,25 +131,31 @@ public sealed class ModelPackage : IDisposable
             }
         }
 
+        checking?.Dispose();
         if (problems.Count > 0)
         {
             throw new ModelPackageException(directory, problems);
         }
 
         var factory = new SessionFactory(options, logger);
-        SessionFactory.Created? image = null, text = null;
+        SessionFactory.Created? image = null;
+        TextTower? text = null;
         try
         {
-            image = CreateSession(factory, directory, manifest.ImageEncoder.File, "image encoder", problems);
-            text = manifest.TextEncoder is { } textEncoder ? CreateSession(factory, directory, textEncoder.File, "text encoder", problems) : null;
+            using (StartupPhases.Begin("model: image session"))
+            {
+                image = CreateSession(factory, directory, manifest.ImageEncoder.File, "image encoder", problems);
+            }
+
             if (image is not null)
             {
                 problems.AddRange(OnnxSignature.CheckImage(image.Session, manifest));
             }
 
-            if (text is not null)
+            if (!deferText && manifest.TextEncoder is not null)
             {
-                problems.AddRange(OnnxSignature.CheckText(text.Session, manifest));
+                // Every problem of both towers in one refusal, as a person fixing the package wants them.
+                text = OpenTextTower(factory, directory, manifest, problems);
             }
 
             if (problems.Count > 0)
@@ -123,15 +163,14 @@ public sealed class ModelPackage : IDisposable
                 throw new ModelPackageException(directory, problems);
             }
 
-            var tokenizer = manifest.Tokenizer is { } spec ? LoadTokenizer(directory, spec) : null;
             var identity = new ModelIdentity(manifest.Id, manifest.Version, PackageFiles.Sha256(manifestPath));
             InferenceLog.PackageLoaded(logger, manifest.Id, manifest.Version, directory, identity.Sha256);
-            return new ModelPackage(directory, manifest, identity, image!, text, tokenizer);
+            return new ModelPackage(directory, manifest, identity, image!, text, factory, logger);
         }
         catch
         {
             image?.Session.Dispose();
-            text?.Session.Dispose();
+            text?.Dispose();
             throw;
         }
     }
@@ -139,8 +178,110 @@ public sealed class ModelPackage : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (textGate)
+        {
+            disposed = true;
+            text?.Dispose();
+        }
+
         ImageSession.Dispose();
-        textSession?.Dispose();
+    }
+
+    // The text tower, opened now if it is not open: its files hashed again (they may have changed since the load
+    // hashed them), then its session and tokenizer, each problem the loader's, naming the file.
+    private TextTower OpenText()
+    {
+        lock (textGate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (text is not null)
+            {
+                return text;
+            }
+
+            if (Manifest.TextEncoder is not { } spec)
+            {
+                throw NoTextTower();
+            }
+
+            using var phase = StartupPhases.Begin("model: text tower, opened at first use");
+            // The graph's and tokenizer's hashes first: a changed graph is named as changed, not as unreadable.
+            var tokenizerFiles = Manifest.Tokenizer is { } tokenizer ? TokenizerRules.Files(tokenizer).Select(f => f.File) : [];
+            var problems = PackageFiles.Verify(Directory, Listed(tokenizerFiles.Prepend(spec.File))).ToList();
+            if (problems.Count == 0)
+            {
+                problems.AddRange(OnnxExternalData.Check(Directory, spec.File, Manifest.Files));
+            }
+
+            if (problems.Count == 0)
+            {
+                problems.AddRange(PackageFiles.Verify(Directory, Listed(ExternalData(spec))));
+            }
+
+            var opened = problems.Count == 0 ? OpenTextTower(sessions, Directory, Manifest, problems) : null;
+            if (opened is null || problems.Count > 0)
+            {
+                opened?.Dispose();
+                throw new ModelPackageException(Directory, problems);
+            }
+
+            InferenceLog.TextTowerOpenedAtFirstUse(logger, Identity.Id, Identity.Version);
+            return text = opened;
+        }
+    }
+
+    // The package-relative names of the files a graph keeps its external data in.
+    private IEnumerable<string> ExternalData(OnnxGraphSpec spec)
+    {
+        var graph = Path.Combine(Directory, spec.File);
+        return OnnxExternalData.Read(graph).Select(r =>
+            Path.GetRelativePath(Directory, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(graph)!, r.Location))).Replace(Path.DirectorySeparatorChar, '/'));
+    }
+
+    // Those of the named files the manifest lists, with their hashes.
+    private Dictionary<string, string> Listed(IEnumerable<string> names) =>
+        names.Distinct(StringComparer.Ordinal).Where(Manifest.Files.ContainsKey).ToDictionary(n => n, n => Manifest.Files[n], StringComparer.Ordinal);
+
+    // Session, signature and tokenizer of a manifest's text tower; what is wrong goes to problems (then null).
+    private static TextTower? OpenTextTower(SessionFactory factory, string directory, ModelManifest manifest, List<string> problems)
+    {
+        SessionFactory.Created? session;
+        using (StartupPhases.Begin("model: text session"))
+        {
+            session = CreateSession(factory, directory, manifest.TextEncoder!.File, "text encoder", problems);
+        }
+
+        if (session is null)
+        {
+            return null;
+        }
+
+        var signature = OnnxSignature.CheckText(session.Session, manifest).ToList();
+        if (signature.Count > 0)
+        {
+            problems.AddRange(signature);
+            session.Session.Dispose();
+            return null;
+        }
+
+        try
+        {
+            using (StartupPhases.Begin("model: tokenizer"))
+            {
+                return new TextTower(session.Session, manifest.Tokenizer is { } spec ? LoadTokenizer(directory, spec) : null);
+            }
+        }
+        catch (ModelPackageException e)
+        {
+            problems.AddRange(e.Problems);
+            session.Session.Dispose();
+            return null;
+        }
+    }
+
+    private sealed record TextTower(InferenceSession Session, ITextTokenizer? Tokenizer) : IDisposable
+    {
+        public void Dispose() => Session.Dispose();
     }
 
     /// <summary>Reads a package's manifest alone (no hashes, no sessions), for listings.</summary>

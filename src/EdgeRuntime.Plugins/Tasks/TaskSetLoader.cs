@@ -1,4 +1,5 @@
 using EdgeRuntime.Engine.Running;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Runtime.Requests;
 using EdgeRuntime.Runtime.Swapping;
 using Microsoft.Extensions.Logging;
@@ -43,8 +44,17 @@ public static class TaskSetLoader
                 }
 
                 // Verified in a child process first, then loaded from the very snapshot that was verified.
-                var (verified, hash) = TaskPluginIsolation.Verify(plugin, options);
-                var taskPlugin = TaskPluginLoader.Load(verified, plugin.ToString(), host);
+                string verified, hash;
+                using (StartupPhases.Begin($"task plugin {plugin}: snapshot, digest, verification"))
+                {
+                    (verified, hash) = TaskPluginIsolation.Verify(plugin, options);
+                }
+
+                TaskPlugin taskPlugin;
+                using (StartupPhases.Begin($"task plugin {plugin}: load"))
+                {
+                    taskPlugin = TaskPluginLoader.Load(verified, plugin.ToString(), host);
+                }
                 var folder = plugin.Directory(options.Root);
                 loaded.Add(taskPlugin);
                 foreach (var reason in taskPlugin.Refused)
