@@ -3,7 +3,7 @@
 
   train-cell-head.py --family uni --checkpoint <encoder checkpoint> --package <encoder package folder> --out <heads root>
       [--tiles DIR] [--id ID] [--version 1.0.0] [--steps 300] [--seed 0]
-  train-cell-head.py --slide out.tiff --width 2240 --height 1792 [--seed 7] [--truth out.json]
+  train-cell-head.py --slide out.tiff --width 2240 --height 1792 [--seed 7] [--truth out.json] [--maps DIR]
 
 The encoder is the package's, run from the checkpoint it was imported from (tools/families: the same module the
 package's ONNX graph was exported from); its weights are never updated. The head takes the patch tokens of the
@@ -15,7 +15,9 @@ instances.png or .npy, classes.png or .npy, and classes.json at the root), or, w
 with known nuclei (tools/cells/synthetic_nuclei.py: tumour, lymphocyte, fibroblast; touching and overlapping).
 
 --slide writes a pyramidal tiled TIFF at 0.5 um/px of the same synthetic tissue and prints (or writes to --truth) every
-nucleus it holds, in level-0 pixels. Needs Debian's python3-torch, python3-scipy, python3-pil and libvips-tools.
+nucleus it holds, in level-0 pixels; --maps DIR writes its level-0 instance and class maps in the folder layout of
+`edgert eval cells` (DIR/classes.json, DIR/slide/instances.npy and classes.npy), so the live cells can be scored by
+segmentation and panoptic quality. Needs Debian's python3-torch, python3-scipy, python3-pil and libvips-tools.
 """
 import argparse
 import hashlib
@@ -52,7 +54,7 @@ def sha256(path):
 
 def write_slide(args):
     rng = np.random.default_rng(args.seed)
-    rgb, instances, _, nuclei = syn.render(args.width, args.height, rng, density=args.density)
+    rgb, instances, syn_classes, nuclei = syn.render(args.width, args.height, rng, density=args.density)
     from PIL import Image
     with tempfile.TemporaryDirectory() as tmp:
         flat = os.path.join(tmp, "flat.png")
@@ -66,6 +68,12 @@ def write_slide(args):
     truth = {"width": args.width, "height": args.height, "micronsPerPixel": 0.5, "classes": syn.CLASSES,
              "nuclei": [{k: n[k] for k in ("id", "class", "x", "y", "area")} for n in nuclei]}
     text = json.dumps(truth)
+    if args.maps:
+        os.makedirs(os.path.join(args.maps, "slide"), exist_ok=True)
+        np.save(os.path.join(args.maps, "slide", "instances.npy"), instances.astype(np.int32))
+        np.save(os.path.join(args.maps, "slide", "classes.npy"), syn_classes.astype(np.int32))
+        with open(os.path.join(args.maps, "classes.json"), "w") as f:
+            json.dump(syn.CLASSES, f)
     if args.truth:
         with open(args.truth, "w") as f:
             f.write(text)
@@ -412,6 +420,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--slide")
     p.add_argument("--truth")
+    p.add_argument("--maps", help="with --slide: a folder for the slide's instance and class maps (edgert eval cells' folder layout)")
     p.add_argument("--width", type=int, default=2240)
     p.add_argument("--height", type=int, default=1792)
     p.add_argument("--density", type=float, default=1.0)
