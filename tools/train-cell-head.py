@@ -209,22 +209,23 @@ def ndimage_find_objects(instances):
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MARKERS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 AREAS = (4, 6, 10, 16)
+SPLITS = (0, 16, 25, 30, 40)  # classSplitArea: 0 never splits a nucleus by its pixels' classes
 RADIUS = 6  # px at 0.5 um/px: CoNIC's pairing radius
 
 
-def validate(maps, truths, classes, threshold, marker, area):
+def validate(maps, truths, classes, threshold, marker, area, split=0):
     samples = []
     for (nucleus, distance, probabilities), truth in zip(maps, truths):
-        _, cells = post.run(nucleus, distance, probabilities, threshold, marker, area)
+        _, cells = post.run(nucleus, distance, probabilities, threshold, marker, area, split)
         samples.append((truth, [(x, y, c) for x, y, c, _ in cells]))
     return detection.score(samples, classes, RADIUS)
 
 
-def miss_causes(maps, instances, classes, names, threshold, marker, area):
+def miss_causes(maps, instances, classes, names, threshold, marker, area, split):
     """Per class, why the held-out nuclei were not found as their class (tools/cells/misses.py)."""
     per_tile = []
     for (nucleus, distance, probabilities), inst, cls in zip(maps, instances, classes):
-        labels, cells = post.run(nucleus, distance, probabilities, threshold, marker, area)
+        labels, cells = post.run(nucleus, distance, probabilities, threshold, marker, area, split)
         per_tile.append(misses.causes(inst, cls, nucleus, labels, [(x, y, c) for x, y, c, _ in cells], threshold, RADIUS))
     return misses.tally(per_tile, names)
 
@@ -235,18 +236,19 @@ def objective(s):
 
 
 def choose_post_processing(maps, truths, classes):
-    """One parameter at a time, each at the best of those before it: the threshold, the marker distance, the area."""
+    """One parameter at a time, each at the best of those before it: the threshold, the marker distance, the area,
+    the class split (tried last, from 0: a split must win on the held-out tiles to be used)."""
     best = None
     tried = []
-    threshold, marker, area = 0.5, 0.4, 10
-    for axis, values in (("threshold", THRESHOLDS), ("marker", MARKERS), ("area", AREAS)):
+    chosen = (0.5, 0.4, 10, 0)
+    for axis, values in enumerate((THRESHOLDS, MARKERS, AREAS, SPLITS)):
         for v in values:
-            t, m, a = (v if axis == "threshold" else threshold, v if axis == "marker" else marker, v if axis == "area" else area)
-            s = validate(maps, truths, classes, t, m, a)
-            tried.append(((t, m, a), s))
+            candidate = tuple(v if i == axis else chosen[i] for i in range(4))
+            s = validate(maps, truths, classes, *candidate)
+            tried.append((candidate, s))
             if best is None or objective(s) > objective(best[1]):
-                best = ((t, m, a), s)
-        threshold, marker, area = best[0]
+                best = (candidate, s)
+        chosen = best[0]
     return best, tried
 
 
@@ -353,10 +355,10 @@ def train(args):
             nucleus, distance, probabilities = head(val_tokens[i:i + 8], val_pixels[i:i + 8])
             val_maps.extend(zip(nucleus.numpy(), distance.numpy(), probabilities.numpy()))
     truths = [truth_of(i, c) for i, c in zip(val_instances, val_classes)]
-    (threshold, marker, area), chosen = choose_post_processing(val_maps, truths, len(names))[0]
-    missed = miss_causes(val_maps, val_instances, val_classes, names, threshold, marker, area)
+    (threshold, marker, area, split), chosen = choose_post_processing(val_maps, truths, len(names))[0]
+    missed = miss_causes(val_maps, val_instances, val_classes, names, threshold, marker, area, split)
     validated = time.monotonic() - started - rendered - encoded - trained
-    print(json.dumps({"validation": {"threshold": threshold, "marker": marker, "area": area, **chosen}}), file=sys.stderr)
+    print(json.dumps({"validation": {"threshold": threshold, "marker": marker, "area": area, "classSplitArea": split, **chosen}}), file=sys.stderr)
 
     package_id = args.id or f"synthetic-nuclei-{manifest['id']}"
     final = os.path.join(args.out, package_id, args.version)
@@ -378,7 +380,7 @@ def train(args):
                        "pixelNormalisation": {"mean": [float(v) for v in pre["mean"]], "std": [float(v) for v in pre["std"]]}},
             "outputs": {"nucleus": "nucleus", "distance": "distance", "classes": "classes"},
             "classes": [{"name": name, "colour": colour} for name, colour in zip(names, colours)],
-            "postProcessing": {"foregroundThreshold": threshold, "markerDistance": marker, "minimumArea": area},
+            "postProcessing": {"foregroundThreshold": threshold, "markerDistance": marker, "minimumArea": area, "classSplitArea": split},
             "training": {"tiles": n, "steps": args.steps, "batch": args.batch, "seed": args.seed, "seconds": round(trained, 1),
                          "source": args.tiles or "synthetic (tools/cells/synthetic_nuclei.py)",
                          "validation": {"tiles": len(val_images), "pairingRadius": RADIUS, "detectionF1": round(chosen["f1"], 4),

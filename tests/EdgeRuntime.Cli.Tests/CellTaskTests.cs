@@ -52,12 +52,13 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
         }
 
         log.WriteLine(output.ToJsonString());
-        // Floors just below what the reference head measures here (docs/cells.md, "The live task": F1 0.967; tumour
-        // −1.7 %, lymphocytes −4.1 %, fibroblasts +2.8 %), the target (counts within a few per cent, F1 near 1).
+        // The target, counts within a few per cent and F1 near 1 (docs/cells.md, "The live task": F1 0.970;
+        // tumour −1.7 %, lymphocytes −0.9 %, fibroblasts +3.7 %, one long fibroblast more cut in two by the split).
         // The head trained with a squared error on its distance map measured F1 0.949 and lymphocytes −6.4 % (touching
-        // lymphocytes merged): it fails them; the head before the U-Net decoder (F1 0.51–0.58, tumour −95 %) too.
-        Assert.True(f1 >= 0.955, $"F1 {f1:0.000}");
-        foreach (var (name, within) in new[] { ("tumour", 0.03), ("lymphocyte", 0.05), ("fibroblast", 0.04) })
+        // lymphocytes merged), and with cross-entropy but without the class split lymphocytes −4.1 %: both fail; the
+        // head before the U-Net decoder (F1 0.51–0.58, tumour −95 %) too.
+        Assert.True(f1 >= 0.96, $"F1 {f1:0.000}");
+        foreach (var (name, within) in new[] { ("tumour", 0.03), ("lymphocyte", 0.03), ("fibroblast", 0.04) })
         {
             var counted = classes.Single(c => c!["name"]!.GetValue<string>() == name)!["count"]!.GetValue<long>();
             var known = truth.Nuclei.Count(n => n.Class == name);
@@ -172,19 +173,22 @@ public sealed class CellTaskTests(ITestOutputHelper log) : IDisposable
         Assert.Contains(post["foregroundThreshold"]!.GetValue<double>(), new[] { 0.3, 0.4, 0.5, 0.6, 0.7 });
         Assert.Contains(post["markerDistance"]!.GetValue<double>(), new[] { 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8 });
         Assert.Contains(post["minimumArea"]!.GetValue<int>(), new[] { 4, 6, 10, 16 });
+        Assert.Contains(post["classSplitArea"]!.GetValue<int>(), new[] { 0, 16, 25, 30, 40 });
         Assert.True(validation["tiles"]!.GetValue<int>() > 0);
 
         // What the held-out tiles measured, floored below this head's figures (docs/cells.md, "The reference head").
-        // Measured: F1 0.973; per class 0.968, 0.981, 0.956 (with a squared error on the distance map: F1 0.936, per class
+        // Measured: F1 0.972; per class 0.959, 0.993, 0.956 (without the class split: 0.973; 0.968, 0.981, 0.956; with a
+        // squared error on the distance map: F1 0.936, per class
         // 0.914, 0.954, 0.952; the U-Net of session 12, 100 steps without the boundary weight: F1 0.62, tumour 0.22).
         Assert.True(validation["detectionF1"]!.GetValue<double>() >= 0.955, validation.ToJsonString());
-        foreach (var (name, floor) in new[] { ("tumour", 0.95), ("lymphocyte", 0.965), ("fibroblast", 0.94) })
+        foreach (var (name, floor) in new[] { ("tumour", 0.95), ("lymphocyte", 0.985), ("fibroblast", 0.94) })
         {
             Assert.True(validation["perClassF1"]![name]!.GetValue<double>() >= floor, $"{name}: {validation.ToJsonString()}");
 
-            // Counts within 5 % held out (measured −1.9 %, −3.6 %, −0.7 %; the squared-error head's lymphocytes −8.0 %),
-            // and every held-out nucleus of the class accounted for once by the miss causes (tools/cells/misses.py).
-            Assert.True(Math.Abs(validation["countError"]![name]!.GetValue<double>()) <= 0.05, $"{name}: {validation.ToJsonString()}");
+            // Counts within 3 % held out (measured −1.7 %, −1.5 %, −0.7 %; without the class split lymphocytes −3.6 %,
+            // the squared-error head's −8.0 %), and every held-out nucleus of the class accounted for once by the miss
+            // causes (tools/cells/misses.py).
+            Assert.True(Math.Abs(validation["countError"]![name]!.GetValue<double>()) <= 0.03, $"{name}: {validation.ToJsonString()}");
             var causes = validation["causes"]![name]!.AsObject();
             Assert.Equal(["found", "class", "threshold", "area", "merged", "displaced"], causes.Select(c => c.Key));
             Assert.True(causes["found"]!.GetValue<int>() > 0, name);
