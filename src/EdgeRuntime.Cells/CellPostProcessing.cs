@@ -38,7 +38,13 @@ public static class CellPostProcessing
             labels[i] = extra[i] > 0 ? markerCount + extra[i] : labels[i];
         }
 
-        return Describe(Renumber(labels, options.MinimumArea), maps);
+        var kept = Renumber(labels, options.MinimumArea);
+        if (options.ClassSplitArea > 0 && maps.ClassProbabilities is not null)
+        {
+            kept = Renumber(ClassSplit.Run(kept, elevation, maps, options.ClassSplitArea), 1);
+        }
+
+        return Describe(kept, maps);
     }
 
     /// <summary>Each instance of <paramref name="labels"/> (any positive numbers) described with the maps' class probabilities.</summary>

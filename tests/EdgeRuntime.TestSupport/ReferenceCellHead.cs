@@ -41,12 +41,16 @@ public static class ReferenceCellHead
         }
     }
 
-    /// <summary>Writes a generated slide of known nuclei (a pyramidal JPEG TIFF at 0.5 µm/px) and returns its truth.</summary>
-    public static NucleiSlideTruth WriteSlide(string path, int width, int height, int seed)
+    /// <summary>
+    /// Writes a generated slide of known nuclei (a pyramidal JPEG TIFF at 0.5 µm/px) and returns its truth; with
+    /// <paramref name="maps"/>, also its level-0 instance and class maps there, in `edgert eval cells`' folder layout.
+    /// </summary>
+    public static NucleiSlideTruth WriteSlide(string path, int width, int height, int seed, string? maps = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var truthPath = path + ".truth.json";
-        ExternalTool.Run(ExternalTool.DebianPython, [Script, "--slide", path, "--width", width.ToString(inv), "--height", height.ToString(inv), "--seed", seed.ToString(inv), "--truth", truthPath]);
+        string[] extra = maps is null ? [] : ["--maps", maps];
+        ExternalTool.Run(ExternalTool.DebianPython, [Script, "--slide", path, "--width", width.ToString(inv), "--height", height.ToString(inv), "--seed", seed.ToString(inv), "--truth", truthPath, .. extra]);
         var truth = JsonNode.Parse(File.ReadAllText(truthPath))!;
         var nuclei = truth["nuclei"]!.AsArray().Select(n => new KnownNucleus(n!["x"]!.GetValue<double>(), n["y"]!.GetValue<double>(), n["class"]!.GetValue<string>(), n["area"]!.GetValue<int>())).ToList();
         return new NucleiSlideTruth(path, width, height, nuclei);

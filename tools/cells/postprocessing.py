@@ -5,6 +5,9 @@ training tool chooses a head's post-processing parameters on validation tiles wi
   markers: nucleus pixels whose distance > markerDistance, blobs under max(1, minimumArea // 4) dropped;
   marker-controlled watershed on -distance over the nucleus pixels (4-connected, in order of elevation, ties first
   come first served); nucleus pixels no marker reaches are nuclei of their own; nuclei under minimumArea dropped;
+  with classSplitArea > 0: an instance holding 4-connected parts of two or more classes (per-pixel argmax) of at least
+  classSplitArea pixels each is split, one nucleus per such part: the parts are its markers, flooded on -distance
+  within the instance (two touching nuclei of different classes whose distance map did not fall between them);
   each nucleus's class: the most frequent per-pixel argmax (the smaller class on a tie).
 """
 import heapq
@@ -54,7 +57,35 @@ def flood(elevation, markers, mask):
     return out
 
 
-def run(nucleus_probability, distance, class_probabilities, threshold, marker_distance, minimum_area):
+def split_by_class(labels, elevation, best, classes, part):
+    """Each instance with two or more single-class parts of `part` px or more, split into them (docs/cells.md)."""
+    out = labels.copy()
+    following = int(labels.max()) + 1
+    for k in range(1, int(labels.max()) + 1):
+        instance = labels == k
+        if not instance.any():
+            continue
+        markers = np.zeros(labels.shape, dtype=np.int64)
+        parts = 0
+        for c in range(classes):
+            comp, n = components(instance & (best == c))
+            if n == 0:
+                continue
+            sizes = np.bincount(comp.ravel())
+            for j in range(1, n + 1):
+                if sizes[j] >= part:
+                    parts += 1
+                    markers[comp == j] = parts
+        if parts < 2:
+            continue
+        flooded = flood(elevation, markers, instance)
+        for j in range(1, parts + 1):
+            out[flooded == j] = following
+            following += 1
+    return out
+
+
+def run(nucleus_probability, distance, class_probabilities, threshold, marker_distance, minimum_area, class_split_area=0):
     """Instance map (0 background) and a list of (centroid x, centroid y, class index, area) per nucleus."""
     nucleus = drop_small(nucleus_probability > threshold, minimum_area)
     markers = drop_small(nucleus & (distance > marker_distance), max(1, minimum_area // 4))
@@ -65,6 +96,8 @@ def run(nucleus_probability, distance, class_probabilities, threshold, marker_di
     sizes = np.bincount(labels.ravel())
     labels = np.where(sizes[labels] >= minimum_area, labels, 0)
     best = np.argmax(class_probabilities, axis=0)
+    if class_split_area > 0:
+        labels = split_by_class(labels, -distance.astype(np.float32), best, class_probabilities.shape[0], class_split_area)
     cells = []
     ys, xs = np.nonzero(labels)
     if len(ys) == 0:

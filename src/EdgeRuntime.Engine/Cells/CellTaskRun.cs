@@ -71,7 +71,7 @@ internal sealed class CellTaskRun : ISlideTaskRun
             grid.TileSizeLevel0 / scale,
             tileHeight / scale));
         var p = head.Manifest.PostProcessing;
-        options = new PostProcessingOptions(p.ForegroundThreshold, p.MarkerDistance, MinimumArea: p.MinimumArea);
+        options = new PostProcessingOptions(p.ForegroundThreshold, p.MarkerDistance, MinimumArea: p.MinimumArea, ClassSplitArea: p.ClassSplitArea);
         var names = head.Manifest.Classes.Select(c => c.Name).ToList();
         counts = new long[names.Count];
         // A host older than contract 2.1 gives no strides: then there is no raster to join a tissue map with.

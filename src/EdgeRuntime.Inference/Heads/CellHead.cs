@@ -311,6 +311,11 @@ public sealed partial class CellHead : IDisposable
         {
             yield return "postProcessing: foregroundThreshold and markerDistance lie between 0 and 1, minimumArea is at least 1.";
         }
+
+        if (m.PostProcessing.ClassSplitArea < 0)
+        {
+            yield return $"postProcessing.classSplitArea: {m.PostProcessing.ClassSplitArea} is negative; it is a number of pixels, or 0 never to split a nucleus by its classes.";
+        }
     }
 
     private static string Short(string sha) => sha.Length > 12 ? sha[..12] + "…" : sha;

@@ -129,4 +129,7 @@ public sealed record CellHeadPostProcessing
 
     /// <summary>Nuclei and markers under this many pixels are dropped.</summary>
     public int MinimumArea { get; init; } = 10;
+
+    /// <summary>A nucleus with single-class parts of two or more classes, each of at least this many pixels, is split into them; 0 (absent): never.</summary>
+    public int ClassSplitArea { get; init; }
 }

@@ -47,9 +47,29 @@ public sealed class CellHeadBindingTests : IDisposable
         Assert.Contains("inputs.tokens: depth 7 is not among the model's dense outputs (1)", e.Message);
     }
 
-    private string WriteHead(string encoderId, string encoderSha, int depth = 1)
+    [Fact]
+    public void A_negative_class_split_area_is_refused_naming_the_field()
     {
-        var folder = temp.File($"head-{encoderId}-{encoderSha[..4]}-{depth}");
+        using var uni = Models.Load(FamilyTwins.Package("uni"));
+        var head = WriteHead("uni", Sha(Path.Combine(FamilyTwins.Package("uni"), "model.json")), classSplitArea: -5);
+        var e = Assert.Throws<CellHeadException>(() => CellHead.Load(head, uni, Models.CpuOptions, NullLogger.Instance));
+        Assert.Contains("postProcessing.classSplitArea: -5 is negative", e.Message);
+    }
+
+    [Fact]
+    public void A_head_without_a_class_split_area_passes_its_checks_as_before()
+    {
+        // Heads written before the field: nothing about postProcessing is refused; what stops this one is its graph.
+        using var uni = Models.Load(FamilyTwins.Package("uni"));
+        var head = WriteHead("uni", Sha(Path.Combine(FamilyTwins.Package("uni"), "model.json")));
+        var e = Assert.ThrowsAny<Exception>(() => CellHead.Load(head, uni, Models.CpuOptions, NullLogger.Instance));
+        Assert.DoesNotContain("postProcessing", e.Message, StringComparison.Ordinal);
+        Assert.Contains("head.onnx", e.Message, StringComparison.Ordinal);
+    }
+
+    private string WriteHead(string encoderId, string encoderSha, int depth = 1, int? classSplitArea = null)
+    {
+        var folder = temp.File($"head-{encoderId}-{encoderSha[..4]}-{depth}-{classSplitArea}");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "head.onnx"), "not a graph");
         var manifest = new JsonObject
@@ -67,6 +87,11 @@ public sealed class CellHeadBindingTests : IDisposable
             ["postProcessing"] = new JsonObject { ["foregroundThreshold"] = 0.5, ["markerDistance"] = 0.45, ["minimumArea"] = 10 },
             ["files"] = new JsonObject { ["head.onnx"] = Sha(Path.Combine(folder, "head.onnx")) },
         };
+        if (classSplitArea is { } split)
+        {
+            manifest["postProcessing"]!["classSplitArea"] = split;
+        }
+
         File.WriteAllText(Path.Combine(folder, "head.json"), manifest.ToJsonString());
         return folder;
     }
