@@ -50,7 +50,7 @@ public sealed class ConfigurationFileTests : IDisposable
     {
         var big = temp.File("site.json");
         File.WriteAllText(big, "{\"EdgeRuntime\":{}" + new string(' ', 2 << 20) + "}");
-        AssertRefused(big, $"{new FileInfo(big).Length:N0} bytes; a configuration file is JSON of at most 1,048,576 bytes.");
+        AssertRefused(big, $"{new FileInfo(big).Length:N0} bytes; a configuration file is at most 1,048,576 bytes.");
     }
 
     [Fact]
