@@ -23,37 +23,5 @@ internal static class InputFileCheck
     }
 
     /// <summary>Why <paramref name="fullPath"/> cannot be read as <paramref name="noun"/>, or null when it can.</summary>
-    public static string? Problem(string fullPath, string noun, long maxBytes)
-    {
-        var node = FileNode.Of(fullPath);
-        var through = string.Empty;
-        if (node.Kind == FileNodeKind.SymbolicLink)
-        {
-            string? target;
-            try
-            {
-                target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName;
-            }
-            catch (IOException)
-            {
-                return $"a link that leads round in a loop, not {noun}.";
-            }
-
-            if (target is null || FileNode.Of(target) is { Kind: FileNodeKind.Missing })
-            {
-                return $"a link to {target ?? "nothing"}, which does not exist.";
-            }
-
-            node = FileNode.Of(target);
-            through = $"a link to {target}, ";
-        }
-
-        return node.Kind switch
-        {
-            FileNodeKind.Missing => "no such file.",
-            FileNodeKind.Regular when node.Size > maxBytes => $"{through}{node.Size:N0} bytes; {noun} is at most {maxBytes:N0} bytes.",
-            FileNodeKind.Regular => null,
-            _ => $"{through}{FileNode.Describe(node.Kind)}, not {noun}.",
-        };
-    }
+    public static string? Problem(string fullPath, string noun, long maxBytes) => RegularFile.Problem(fullPath, noun, maxBytes);
 }
