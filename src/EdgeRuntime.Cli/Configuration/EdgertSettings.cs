@@ -126,11 +126,7 @@ internal sealed class EdgertSettings
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         if (extraFile is not null)
         {
-            if (!File.Exists(extraFile))
-            {
-                throw new SettingsException([$"{Path.GetFullPath(extraFile)}: configuration file not found."]);
-            }
-
+            ConfigurationFileCheck.Require(Path.GetFullPath(extraFile));
             builder.AddJsonFile(Path.GetFullPath(extraFile), optional: false);
         }
 
@@ -173,7 +169,8 @@ internal sealed class EdgertSettings
         sections.ThrowIfInvalid();
     }
 
-    // The configuration library says only which file failed; the JSON reader inside says where: give both.
+    // The configuration library says only which file failed; the JSON reader inside says where, and its own parser
+    // what it refused of valid JSON (a top-level array, a key twice): give both.
     private static string Describe(InvalidDataException e)
     {
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
@@ -181,6 +178,11 @@ internal sealed class EdgertSettings
             if (inner is System.Text.Json.JsonException json)
             {
                 return $"{e.Message.TrimEnd('.')}: not valid JSON at {JsonErrorText.Describe(json)}";
+            }
+
+            if (inner is FormatException format)
+            {
+                return $"{e.Message.TrimEnd('.')}: {format.Message}";
             }
         }
 

@@ -9,14 +9,23 @@ namespace EdgeRuntime.Inference.Prompts;
 /// <param name="Sha256">Hash of the file, lower-case hex.</param>
 public sealed record PromptSetFile(string Path, PromptSet Set, string Sha256)
 {
+    /// <summary>The largest prompt set read (the shipped ones, with CONCH's 22 templates, are a few kilobytes).</summary>
+    public const long MaxBytes = 4 << 20;
+
     /// <summary>Reads and validates a prompt set.</summary>
     /// <exception cref="InvalidDataException">The file is missing, malformed or invalid; the message names the file and the key.</exception>
     public static PromptSetFile Load(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
+        // A prompt set is hand-written JSON of a few kilobytes; a link to a device or a pipe would be read for ever.
+        if (Foundation.Files.FileNode.Of(path).Kind == Foundation.Files.FileNodeKind.Missing)
         {
             throw new InvalidDataException($"{path}: prompt set not found.");
+        }
+
+        if (Foundation.Files.RegularFile.Problem(path, "a prompt set", MaxBytes) is { } why)
+        {
+            throw new InvalidDataException($"{path}: {why}");
         }
 
         var bytes = File.ReadAllBytes(path);

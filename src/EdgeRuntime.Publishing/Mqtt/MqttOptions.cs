@@ -147,5 +147,26 @@ public sealed class MqttOptions
         {
             yield return error;
         }
+
+        // Beyond the box, results (patient slides' findings) and the accounts' passwords would cross the hospital
+        // network in clear text, to a broker that cannot tell the service from anyone else: refused, as the embedded
+        // broker and the operations endpoint refuse the same beyond loopback.
+        if (!Embedded && !IsLoopback(Host!))
+        {
+            if (!UseTls)
+            {
+                yield return $"{Section}:{nameof(Host)} is {Host}, beyond loopback: set {Section}:{nameof(UseTls)} to true (and {Section}:{nameof(Tls)}:CaFile) so that results and passwords do not cross the network in clear text.";
+            }
+
+            if (string.IsNullOrEmpty(Username) && string.IsNullOrWhiteSpace(Tls.CertificateFile))
+            {
+                yield return $"{Section}:{nameof(Host)} is {Host}, beyond loopback: set {Section}:{nameof(Username)} and {nameof(Password)} (or a client certificate, {Section}:{nameof(Tls)}:CertificateFile) so that the broker knows the service.";
+            }
+        }
     }
+
+    // A name is loopback only as "localhost" itself: any other resolves through DNS, which may send it anywhere.
+    private static bool IsLoopback(string host) =>
+        host.Trim().Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim().Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 }

@@ -20,7 +20,7 @@ internal static class CompareCommand
         {
             try
             {
-                var table = ReportComparison.Table(parse.GetValue(reports)!.Select(f => f.FullName), parse.GetValue(metric)!);
+                var table = ReportComparison.Table(parse.GetValue(reports)!.Select(f => EvalOptions.Checked(f.FullName, "an eval report (report.json)", 64L << 20)).ToList(), parse.GetValue(metric)!);
                 if (parse.GetValue(outFile) is { } target)
                 {
                     AtomicFile.WriteText(target.FullName, table);

@@ -37,6 +37,11 @@ internal sealed class EvalOptions
         var settings = common.Load(parse);
         settings.ApplyActivePlugins();
         var source = parse.GetValue(dataset)!;
+        if (!Directory.Exists(source))
+        {
+            InputFileCheck.Require(Path.GetFullPath(source), "a dataset CSV", MaxCsvBytes);
+        }
+
         CaptionDataset? captions = null;
         TileDataset? tiles = null;
         if (!requireTiles && File.Exists(source) && CsvHeader(source).Contains("caption"))
@@ -76,7 +81,7 @@ internal sealed class EvalOptions
 
         var cacheRoot = parse.GetValue(cache)?.FullName ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.ZeroShot.TextEmbeddingCache))!, "eval-embeddings");
         var logging = ModelLoading.Logging(output.Error);
-        var mapping = parse.GetValue(map) is { } m ? LabelMapping.Load(m.FullName) : LabelMapping.Identity;
+        var mapping = parse.GetValue(map) is { } m ? LabelMapping.Load(Checked(m.FullName, "a label map")) : LabelMapping.Identity;
         var modelDirectories = parse.GetValue(models) is { Length: > 0 } given ? given.Select(d => d.FullName).ToArray() : [settings.ModelPackageDirectory];
         var host = new CommandValidationHost(settings, logging);
         return new ValidationRun(host, data, mapping, chosenSplit, modelDirectories, parse.GetValue(outDir)!.FullName, parse.GetValue(seed), resamples, parse.GetValue(ordered),
@@ -88,6 +93,19 @@ internal sealed class EvalOptions
 
     /// <summary>The dataset as given on the command line.</summary>
     public string DatasetOf(ParseResult parse) => parse.GetValue(dataset)!;
+
+    // A million rows of a path and a label; a CSV is read whole.
+    private const long MaxCsvBytes = 256L << 20;
+
+    /// <summary>The largest JSON a person writes beside a dataset (a label map, a palette).</summary>
+    public const long MaxSmallJsonBytes = 1 << 20;
+
+    /// <summary><paramref name="file"/>, once <see cref="InputFileCheck"/> has passed it as <paramref name="noun"/>.</summary>
+    public static string Checked(string file, string noun, long maxBytes = MaxSmallJsonBytes)
+    {
+        InputFileCheck.Require(file, noun, maxBytes);
+        return file;
+    }
 
     private static List<string> CsvHeader(string file) =>
         (File.ReadLines(file).FirstOrDefault() ?? string.Empty).Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList();

@@ -21,7 +21,7 @@ internal static class SegmentationEval
         {
             var run = o.Start(parse, output, requireTiles: false, pathColumn: "image");
             var pairs = SegmentationDataset.Load(o.DatasetOf(parse));
-            var paletteFile = parse.GetValue(palette)!.FullName;
+            var paletteFile = EvalOptions.Checked(parse.GetValue(palette)!.FullName, "a palette");
             var colours = MaskPalette.Load(paletteFile);
             var runs = await SegmentationValidation.RunAsync(run, pairs, colours, paletteFile, output.Error, ct);
             return EvalCommands.Print(output, SegmentationReportWriter.Write(run.Output, pairs, runs));
