@@ -16,6 +16,7 @@ import sys
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, REPO)
 from tools.families import vision_language as vl  # noqa: E402
+from tools.families.vl_configs import CONCH_PUBLISHED, KEP_PUBLISHED  # noqa: E402
 
 VOCABULARIES = os.path.join(REPO, "tests", "EdgeRuntime.Inference.Tests", "Text", "Families")
 TOKENIZER_FILES = {
@@ -42,9 +43,9 @@ PUBLISHED = {
                                                              "vision_cfg": {"image_size": 224, "layers": 12, "width": 768, "head_width": 64, "patch_size": 16},
                                                              "text_cfg": vl.TWINS["quiltnet-pmb"]["open_clip_config.json"]["model_cfg"]["text_cfg"]}},
                      "config.json": PUBMEDBERT},
-    "conch": {"conch_ViT-B-16.json": {**vl.CONCH_PUBLISHED, "vision_cfg": {**vl.CONCH_PUBLISHED["vision_cfg"], "width": 768, "layers": 12, "num_heads": 12},
-                                      "text_cfg": {**vl.CONCH_PUBLISHED["text_cfg"], "vocab_size": None}}},
-    "kep": {"kep_config.json": {**vl.KEP_PUBLISHED, "image_size": 224}, "config.json": PUBMEDBERT},
+    "conch": {"conch_ViT-B-16.json": {**CONCH_PUBLISHED, "vision_cfg": {**CONCH_PUBLISHED["vision_cfg"], "width": 768, "layers": 12, "num_heads": 12},
+                                      "text_cfg": {**CONCH_PUBLISHED["text_cfg"], "vocab_size": None}}},
+    "kep": {"kep_config.json": {**KEP_PUBLISHED, "image_size": 224}, "config.json": PUBMEDBERT},
 }
 
 

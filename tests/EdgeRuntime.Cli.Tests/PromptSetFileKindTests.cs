@@ -27,14 +27,14 @@ public sealed class PromptSetFileKindTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_or_a_pipe_is_named_for_what_it_is()
+    public async Task A_folder_or_a_pipe_is_named_for_what_it_is()
     {
         var folder = Directory.CreateDirectory(temp.File("prompts.json")).FullName;
         Assert.Equal($"{folder}: a folder, not a prompt set.", Assert.Throws<InvalidDataException>(() => PromptSetFile.Load(folder)).Message);
         var pipe = temp.File("pipe.json");
         ExternalTool.Run("/usr/bin/mkfifo", [pipe]);
         var load = Task.Run(() => Assert.Throws<InvalidDataException>(() => PromptSetFile.Load(pipe)));
-        Assert.True(load.Wait(TimeSpan.FromMinutes(2)), "still reading the pipe"); // a guard, not a timing
-        Assert.Equal($"{pipe}: a named pipe (FIFO), not a prompt set.", load.Result.Message);
+        var refused = await load.WaitAsync(TimeSpan.FromMinutes(2)); // a guard against reading the pipe for ever, not a timing
+        Assert.Equal($"{pipe}: a named pipe (FIFO), not a prompt set.", refused.Message);
     }
 }
