@@ -173,6 +173,9 @@ internal sealed class EdgertSettings
     // what it refused of valid JSON (a top-level array, a key twice): give both.
     private static string Describe(InvalidDataException e)
     {
+        // The JSON reader's error, where there is one, sits below the configuration parser's FormatException
+        // ("Could not parse the JSON file"): the line and column say more, so the whole chain is searched for it first.
+        FormatException? format = null;
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
         {
             if (inner is System.Text.Json.JsonException json)
@@ -180,13 +183,10 @@ internal sealed class EdgertSettings
                 return $"{e.Message.TrimEnd('.')}: not valid JSON at {JsonErrorText.Describe(json)}";
             }
 
-            if (inner is FormatException format)
-            {
-                return $"{e.Message.TrimEnd('.')}: {format.Message}";
-            }
+            format ??= inner as FormatException;
         }
 
-        return e.Message;
+        return format is null ? e.Message : $"{e.Message.TrimEnd('.')}: {format.Message}";
     }
 
     private static string Resolve(string path, string baseDirectory) =>
