@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EdgeRuntime.Slides;
 
 /// <summary>How slides and images are opened. Bound from <c>EdgeRuntime:Slides</c>.</summary>
@@ -6,7 +8,7 @@ public sealed class SlideReadingOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Slides";
 
-    /// <summary>µm/px used when the file says nothing usable. Default 0.5 (a 20× scan).</summary>
+    /// <summary>µm/px used when the file says nothing usable, within the plausible range. Default 0.5 (a 20× scan).</summary>
     public double DefaultMicronsPerPixel { get; set; } = 0.5;
 
     /// <summary>Smallest µm/px believed from metadata. Default 0.05: finer than any optical scanner.</summary>
@@ -64,9 +66,10 @@ public sealed class SlideReadingOptions
             yield return $"{Section}:{nameof(MaximumPlausibleMicronsPerPixel)} must be greater than {nameof(MinimumPlausibleMicronsPerPixel)} (is {MaximumPlausibleMicronsPerPixel}).";
         }
 
-        if (!(DefaultMicronsPerPixel > 0) || double.IsInfinity(DefaultMicronsPerPixel))
+        // What is assumed for a file that says nothing must be what would be believed had the file said it.
+        if (!(DefaultMicronsPerPixel >= MinimumPlausibleMicronsPerPixel && DefaultMicronsPerPixel <= MaximumPlausibleMicronsPerPixel))
         {
-            yield return $"{Section}:{nameof(DefaultMicronsPerPixel)} must be a positive number of µm/px (is {DefaultMicronsPerPixel}).";
+            yield return string.Create(CultureInfo.InvariantCulture, $"{Section}:{nameof(DefaultMicronsPerPixel)} must be between {MinimumPlausibleMicronsPerPixel} and {MaximumPlausibleMicronsPerPixel} µm/px ({nameof(MinimumPlausibleMicronsPerPixel)} to {nameof(MaximumPlausibleMicronsPerPixel)}) (is {DefaultMicronsPerPixel}).");
         }
 
         if (!Readers.Contains(Reader))

@@ -55,7 +55,7 @@ public sealed class ComponentSectionTests : IDisposable
         Assert.Single(error.Split('\n'), l => l.Contains("Invalid configuration", StringComparison.Ordinal));
         string[] expected =
         [
-            "EdgeRuntime:Slides:DefaultMicronsPerPixel must be a positive number",
+            "EdgeRuntime:Slides:DefaultMicronsPerPixel must be between 0.05 and 20 µm/px",
             "EdgeRuntime:Tissue:Detector 'no-such-detector' is not one of",
             "EdgeRuntime:Tiling:TileSize",
             "EdgeRuntime:Inference:InterOpThreads must be at least 1 (is 0)",

@@ -16,7 +16,7 @@ internal static class EmbedCommand
     public static Command Create(CliOutput output)
     {
         var file = new Argument<FileInfo>("file") { Description = "Whole-slide image, or a plain image (one no larger than EdgeRuntime:Tiling:WholeImageMaxSide is one tile)." };
-        var outPath = new Option<FileInfo>("--output", "-o") { Description = "HDF5 file to write (features [N, D] float32, coords [N, 2] int64).", Required = true };
+        var outPath = new Option<FileInfo>("--output", "-o") { Description = "HDF5 file to write (features [N, D] float32, coords [N, 2] int64).", Required = true }.MustBeWritable("an HDF5 file");
         var models = new ModelLoading();
         var common = new CommonOptions();
         var command = new Command("embed", "Feature extraction: the model's embedding of every tissue tile, with its level-0 coordinates, in an HDF5 file that slide-level models (ABMIL, CLAM, TITAN-style) read unchanged. Runs the service's features task plugin.")

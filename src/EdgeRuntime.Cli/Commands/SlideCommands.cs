@@ -44,7 +44,7 @@ internal static class SlideCommands
     private static Command Thumbnail(CliOutput output)
     {
         var file = new Argument<FileInfo>("file") { Description = "Slide or image." };
-        var outPath = new Option<FileInfo>("--output", "-o") { Description = "PNG file to write.", Required = true };
+        var outPath = new Option<FileInfo>("--output", "-o") { Description = "PNG file to write.", Required = true }.MustBeWritable("a PNG picture");
         var size = new Option<int>("--size") { Description = "Long side of the picture in pixels.", DefaultValueFactory = _ => 1024 };
         var noGrid = new Option<bool>("--no-grid") { Description = "Draw the tissue mask only, without the tiles." };
         var common = new CommonOptions();

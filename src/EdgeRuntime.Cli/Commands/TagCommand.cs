@@ -25,7 +25,7 @@ internal static class TagCommand
         var top = new Option<int>("--top") { Description = "Classes to print.", DefaultValueFactory = _ => 5 };
         var topK = new Option<int?>("--top-k") { Description = "Tiles pooled per class for the slide score (MI-Zero). Default: EdgeRuntime:Processing:TaskSettings:zero-shot-tagging:TopK, else 10." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var tileTable = new Option<FileInfo?>("--tiles") { Description = "Also write every tile's class probabilities (gzip CSV, the service's tiles.csv.gz) to this file." };
+        var tileTable = new Option<FileInfo?>("--tiles") { Description = "Also write every tile's class probabilities (gzip CSV, the service's tiles.csv.gz) to this file." }.MustBeWritable("a tile table");
         var models = new ModelLoading();
         var common = new CommonOptions();
         var command = new Command("tag", "Zero-shot tagging: the top classes of an image with probabilities; for a slide, slide tags (MI-Zero top-K pooling) and class fractions over its tissue tiles. Runs the service's tagging task plugin.")

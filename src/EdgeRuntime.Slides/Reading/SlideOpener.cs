@@ -1,5 +1,6 @@
 using EdgeRuntime.Abstractions.Slides;
 using EdgeRuntime.Foundation;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Slides.DirectJpeg;
 using EdgeRuntime.Slides.Images;
 using EdgeRuntime.Slides.OpenSlide;
@@ -48,6 +49,13 @@ public sealed class SlideOpener
             throw new SlideException(path, Directory.Exists(path) ? "is a folder, not a slide file." : "no such file.");
         }
 
+        // A named pipe, a socket or a device passes Exists with a length of 0; OpenSlide or a decoder opening a pipe
+        // would block until a writer came, so what it is is said before anything opens it.
+        if (NotAFile(path) is { } what)
+        {
+            throw new UnsupportedSlideException(path, $"{what}, not a slide file.");
+        }
+
         if (file.Length == 0)
         {
             throw new UnsupportedSlideException(path, "the file is empty (0 bytes); a scanner may still be writing it.");
@@ -62,6 +70,37 @@ public sealed class SlideOpener
         }
 
         return TryOpenPlainImage(path) ?? throw new UnsupportedSlideException(path, DescribeUnsupported(path));
+    }
+
+    // What the path is, itself or at the end of its links, when that is not a regular file; null for a regular file.
+    private static string? NotAFile(string path)
+    {
+        var node = FileNode.Of(path);
+        var through = string.Empty;
+        if (node.Kind == FileNodeKind.SymbolicLink)
+        {
+            string? target;
+            try
+            {
+                target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName;
+            }
+            catch (IOException)
+            {
+                return "a link that leads round in a loop";
+            }
+
+            if (target is null)
+            {
+                return null;
+            }
+
+            node = FileNode.Of(target);
+            through = $"a link to {target}, ";
+        }
+
+        return node.Kind is FileNodeKind.Fifo or FileNodeKind.Socket or FileNodeKind.CharacterDevice or FileNodeKind.BlockDevice
+            ? through + FileNode.Describe(node.Kind)
+            : null;
     }
 
     /// <summary>

@@ -11,7 +11,13 @@ public sealed class TilingOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeRuntime:Tiling";
 
-    /// <summary>Physical size of a tile pixel, µm/px. Default 0.5 (20×), the resolution most pathology CLIP models were trained at.</summary>
+    /// <summary>The finest <see cref="TargetMicronsPerPixel"/> taken, µm/px: finer than any optical scanner.</summary>
+    public const double MinimumTargetMicronsPerPixel = 0.05;
+
+    /// <summary>The coarsest <see cref="TargetMicronsPerPixel"/> taken, µm/px: a 0.1× overview, where a 224-px tile spans 22 mm.</summary>
+    public const double MaximumTargetMicronsPerPixel = 100;
+
+    /// <summary>Physical size of a tile pixel, µm/px, 0.05 to 100. Default 0.5 (20×), the resolution most pathology CLIP models were trained at.</summary>
     public double TargetMicronsPerPixel { get; set; } = 0.5;
 
     /// <summary>Side of a square tile in pixels at the target resolution. Default 224 (ViT-B input).</summary>
@@ -42,9 +48,10 @@ public sealed class TilingOptions
     public IEnumerable<string> Validate()
     {
         string Key(string name) => $"{Section}:{name}";
-        if (!(TargetMicronsPerPixel > 0) || double.IsInfinity(TargetMicronsPerPixel))
+        // Beyond these a grid is absurd (1e308 µm/px was taken, and printed in full), or a tile smaller than any scan's pixel.
+        if (!(TargetMicronsPerPixel is >= MinimumTargetMicronsPerPixel and <= MaximumTargetMicronsPerPixel))
         {
-            yield return $"{Key(nameof(TargetMicronsPerPixel))} must be a positive number of µm/px (is {TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
+            yield return $"{Key(nameof(TargetMicronsPerPixel))} must be between {MinimumTargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} and {MaximumTargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} µm/px (is {TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         var tileSizeValid = TileSize is >= 8 and <= 4096;

@@ -14,7 +14,7 @@ internal static class CompareCommand
     {
         var reports = new Argument<FileInfo[]>("reports") { Description = "report.json files of edgert eval runs, one or more per dataset.", Arity = ArgumentArity.OneOrMore };
         var metric = new Option<string>("--metric") { Description = "The metric in each cell (a key of the reports' metrics, such as weightedF1 or 'text→image R@10').", DefaultValueFactory = _ => "balancedAccuracy" };
-        var outFile = new Option<FileInfo?>("--output", "-o") { Description = "Write the Markdown table to this file too." };
+        var outFile = new Option<FileInfo?>("--output", "-o") { Description = "Write the Markdown table to this file too." }.MustBeWritable("a Markdown table");
         var command = new Command("compare", "Put several eval reports side by side: rows are runs (model · class set · method), columns are datasets.") { reports, metric, outFile };
         command.SetAction(parse =>
         {
