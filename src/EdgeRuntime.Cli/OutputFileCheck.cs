@@ -5,8 +5,8 @@ namespace EdgeRuntime.Cli;
 
 /// <summary>
 /// What a file a person names for a command to write (a thumbnail, an HDF5 of embeddings, a table) must be before the
-/// work starts: a regular file or nothing yet, itself or at the end of its links, in a folder that exists and takes
-/// new files. Checked only when the result was written, <c>-o /tmp</c> cost the whole run and then ended in .NET's
+/// work starts: a regular file or nothing yet, itself or at the end of its links, whose nearest existing folder takes
+/// new files (missing folders are made, as the writers always did). Checked only when the result was written, <c>-o /tmp</c> cost the whole run and then ended in .NET's
 /// "Is a directory"; a link to a device or a pipe would have been written through.
 /// </summary>
 internal static class OutputFileCheck
@@ -75,7 +75,8 @@ internal static class OutputFileCheck
         return FolderProblem(fullPath);
     }
 
-    // The folder must exist and take a new file: the writers (AtomicFile) write a temporary file beside the path named and rename it over.
+    // The writers (AtomicFile) make the missing folders of the path, then write a temporary file beside it and rename
+    // it over: so the nearest folder that exists must be a folder and take new files.
     private static string? FolderProblem(string fullPath)
     {
         var folder = Path.GetDirectoryName(fullPath);
@@ -84,11 +85,19 @@ internal static class OutputFileCheck
             return "not a file name.";
         }
 
-        if (!Directory.Exists(folder))
+        while (!Directory.Exists(folder))
         {
-            return File.Exists(folder) || FileNode.Of(folder).Kind != FileNodeKind.Missing
-                ? $"{folder} is not a folder."
-                : $"the folder {folder} does not exist.";
+            if (FileNode.Of(folder).Kind != FileNodeKind.Missing)
+            {
+                return $"{folder} is not a folder.";
+            }
+
+            if (Path.GetDirectoryName(folder) is not { } parent)
+            {
+                return "not a file name.";
+            }
+
+            folder = parent;
         }
 
         var probe = Path.Combine(folder, $".edgert-write-check-{Guid.NewGuid():N}");

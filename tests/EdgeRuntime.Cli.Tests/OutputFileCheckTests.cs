@@ -35,10 +35,11 @@ public sealed class OutputFileCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_folder_a_device_link_a_pipe_and_a_file_in_place_of_a_folder_are_named()
+    public void Missing_folders_are_made_by_the_writer_and_a_device_link_a_pipe_and_a_file_in_place_of_a_folder_are_named()
     {
-        var missing = Path.Combine(temp.Path, "no-such-folder", "t.png");
-        Assert.Equal($"the folder {Path.GetDirectoryName(missing)} does not exist.", OutputFileCheck.Problem(missing, "a PNG picture"));
+        // Missing folders are made by the writers, as the service's tag --tiles and embed -o always did; under a file they cannot be.
+        Assert.Null(OutputFileCheck.Problem(Path.Combine(temp.Path, "no-such-folder", "deeper", "t.png"), "a PNG picture"));
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "no-such-folder")));
 
         var link = temp.File("t.png");
         File.CreateSymbolicLink(link, "/dev/null");
@@ -51,6 +52,7 @@ public sealed class OutputFileCheckTests : IDisposable
         var file = temp.File("plain");
         File.WriteAllText(file, "x");
         Assert.Equal($"{file} is not a folder.", OutputFileCheck.Problem(Path.Combine(file, "t.png"), "a PNG picture"));
+        Assert.Equal($"{file} is not a folder.", OutputFileCheck.Problem(Path.Combine(file, "missing", "t.png"), "a PNG picture"));
     }
 
     [Fact]
@@ -71,8 +73,10 @@ public sealed class OutputFileCheckTests : IDisposable
         var (tagCode, _, tagError) = Edgert.Run("tag", TestData.Slide("boxes.png"), "--tiles", temp.Path);
         Assert.Equal(2, tagCode);
         Assert.Contains($"--tiles: {temp.Path}: a folder", tagError);
-        var (compareCode, _, compareError) = Edgert.Run("eval", "compare", temp.File("report.json"), "-o", Path.Combine(temp.Path, "nowhere", "t.md"));
+        var plain = temp.File("plain.txt");
+        File.WriteAllText(plain, "x");
+        var (compareCode, _, compareError) = Edgert.Run("eval", "compare", temp.File("report.json"), "-o", Path.Combine(plain, "t.md"));
         Assert.Equal(2, compareCode);
-        Assert.Contains($"--output: {Path.Combine(temp.Path, "nowhere", "t.md")}: the folder {Path.Combine(temp.Path, "nowhere")} does not exist.", compareError);
+        Assert.Contains($"--output: {Path.Combine(plain, "t.md")}: {plain} is not a folder.", compareError);
     }
 }
