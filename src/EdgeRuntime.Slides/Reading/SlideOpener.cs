@@ -51,9 +51,9 @@ public sealed class SlideOpener
 
         // A named pipe, a socket or a device passes Exists with a length of 0; OpenSlide or a decoder opening a pipe
         // would block until a writer came, so what it is is said before anything opens it.
-        if (NotAFile(path) is { } what)
+        if (RegularFile.Problem(path, "a slide file", long.MaxValue) is { } what)
         {
-            throw new UnsupportedSlideException(path, $"{what}, not a slide file.");
+            throw new UnsupportedSlideException(path, what);
         }
 
         if (file.Length == 0)
@@ -70,37 +70,6 @@ public sealed class SlideOpener
         }
 
         return TryOpenPlainImage(path) ?? throw new UnsupportedSlideException(path, DescribeUnsupported(path));
-    }
-
-    // What the path is, itself or at the end of its links, when that is not a regular file; null for a regular file.
-    private static string? NotAFile(string path)
-    {
-        var node = FileNode.Of(path);
-        var through = string.Empty;
-        if (node.Kind == FileNodeKind.SymbolicLink)
-        {
-            string? target;
-            try
-            {
-                target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName;
-            }
-            catch (IOException)
-            {
-                return "a link that leads round in a loop";
-            }
-
-            if (target is null)
-            {
-                return null;
-            }
-
-            node = FileNode.Of(target);
-            through = $"a link to {target}, ";
-        }
-
-        return node.Kind is FileNodeKind.Fifo or FileNodeKind.Socket or FileNodeKind.CharacterDevice or FileNodeKind.BlockDevice
-            ? through + FileNode.Describe(node.Kind)
-            : null;
     }
 
     /// <summary>
