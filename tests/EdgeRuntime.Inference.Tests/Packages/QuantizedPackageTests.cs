@@ -25,12 +25,21 @@ public sealed class QuantizedPackageTests : IDisposable
         // The tiny model's matrices are small; all of them are quantised here (the default leaves those under 4,096 values).
         ExternalTool.Run(ExternalTool.DebianPython, [QuantizeTool, source, output, "--min-elements", "0"]);
 
+        // Counted by python3-onnx: quantised products, float weight matrices left, quantised products that add their
+        // bias themselves, and Adds of a constant bias still applied to a quantised product in a separate pass.
         var ops = ExternalTool.Python(
             "import sys, onnx; m = onnx.load(sys.argv[1]); w = {i.name for i in m.graph.initializer}; "
-            + "print(sum(n.op_type == 'DynamicQuantizeMatMul' for n in m.graph.node), sum(n.op_type == 'MatMul' and n.input[1] in w for n in m.graph.node))",
+            + "ids = {n.output[0]: n.input[0] for n in m.graph.node if n.op_type == 'Identity'}; "
+            + "q = {n.output[0] for n in m.graph.node if n.op_type == 'DynamicQuantizeMatMul'}; "
+            + "print(len(q), sum(n.op_type == 'MatMul' and n.input[1] in w for n in m.graph.node), "
+            + "sum(n.op_type == 'DynamicQuantizeMatMul' and len(n.input) == 5 and n.input[4] != '' for n in m.graph.node), "
+            + "sum(n.op_type == 'Add' and any(i in q for i in n.input) and any(ids.get(i, i) in w for i in n.input) for n in m.graph.node))",
             Path.Combine(output, "image_encoder.onnx")).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
         Assert.True(ops[0] > 0, "no DynamicQuantizeMatMul in the int8 image encoder");
         Assert.Equal(0, ops[1]); // no float weight matrix left
+        // The tiny model's linear layers have biases (8 of its 9 matrices): each is fused into its product.
+        Assert.True(ops[2] > 0, "no quantised product takes its bias as an input");
+        Assert.Equal(0, ops[3]);
 
         using var original = Models.Load(source);
         using var quantised = Models.Load(output);
