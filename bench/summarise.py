@@ -53,7 +53,12 @@ for model in ('tiny-reference', 'clip-vit-b32-reference'):
         rows = [line.split() for line in open(f'{work}/py-{who}-{model}.txt')]
         rate[who] = statistics.median(int(r[1]) / float(r[0]) for r in rows)
         rate[who + 'Tiles'] = int(rows[0][1])
+        # CPU s per tile (user + system, every thread): what each command costs the box, steady under other load.
+        rate[who + 'CpuPerTile'] = statistics.median(float(r[2]) / int(r[1]) for r in rows)
     rate['ratio'] = rate['edgert'] / rate['python']
+    rate['cpuRatio'] = rate['pythonCpuPerTile'] / rate['edgertCpuPerTile']
+    # The precision each measured edgert run's result names (int8 where the copy's gate passed, else float32).
+    rate['edgertPrecision'] = '/'.join(sorted({line.split()[3] for line in open(f'{work}/py-edgert-{model}.txt')}))
     blas = load(f'{work}/py-python-{model}.json').get('blas', [])
     rate['pythonBlas'] = 'OpenBLAS' if any('openblas' in b for b in blas) else 'reference BLAS'
     doc['python'][model] = rate
@@ -76,7 +81,7 @@ lines = [
 ] + [
     f"| Service: slides/h with 2 in flight ÷ 1 | **{doc['service']['ratio2Over1']:.2f}** | more on a GPU box |",
 ] + [
-    f"| Against the Python way: edgert process ÷ openslide-python + Pillow + PyTorch ({r['pythonBlas']}), {m} (whole commands, {r['edgertTiles']} / {r['pythonTiles']} tiles) | {r['edgert']:.1f} ÷ {r['python']:.1f} tiles/s = **{r['ratio']:.2f}×** | ≥ {5 if m.startswith('tiny') else 3}× |"
+    f"| Against the Python way: edgert process ÷ openslide-python + Pillow + PyTorch ({r['pythonBlas']}), {m}, edgert in {r['edgertPrecision']} (whole commands, {r['edgertTiles']} / {r['pythonTiles']} tiles) | {r['edgert']:.1f} ÷ {r['python']:.1f} tiles/s = **{r['ratio']:.2f}×**; CPU s per tile {r['pythonCpuPerTile']:.3f} ÷ {r['edgertCpuPerTile']:.3f} = {r['cpuRatio']:.2f}× | ≥ {5 if m.startswith('tiny') else 3}× |"
     for m, r in doc['python'].items()
 ] + [
     '',
