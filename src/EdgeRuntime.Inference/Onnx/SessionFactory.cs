@@ -55,13 +55,26 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
         }
     }
 
-    private SessionOptions BaseOptions() => new()
+    private SessionOptions BaseOptions()
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        IntraOpNumThreads = options.EffectiveIntraOpThreads,
-        InterOpNumThreads = options.InterOpThreads,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-    };
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = options.EffectiveIntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        foreach (var (key, value) in ConfigEntries(options))
+        {
+            sessionOptions.AddSessionConfigEntry(key, value);
+        }
+
+        return sessionOptions;
+    }
+
+    /// <summary>ONNX Runtime's session configuration entries these options call for (its documented keys).</summary>
+    internal static IReadOnlyList<(string Key, string Value)> ConfigEntries(InferenceOptions options) =>
+        options.IntraOpSpinning ? [] : [("session.intra_op.allow_spinning", "0")];
 
     private void AppendProvider(SessionOptions sessionOptions, string provider)
     {
