@@ -6,13 +6,13 @@ namespace EdgeRuntime.Slides.DirectJpeg;
 /// tiles fit its cache whole (perf, 2026-12-08: every decode a new buffer). Buffers of a closed slide's cache, and of
 /// tiles evicted, come here and the next decodes take them, whichever slide they are for. Bounded in bytes by the
 /// largest decoded-tile cache opened (<c>Slides:DecodedTileCacheMegabytes</c>), so a service holds at most one more
-/// cache's worth of memory between slides; and always a few per size, for the decodes in flight when the cache is
-/// configured to keep nothing. Thread-safe.
+/// cache's worth of memory between slides, or 16 tiles' worth where that is more (the decodes in flight, when the
+/// cache is configured to keep nothing). Thread-safe.
 /// </summary>
 internal sealed class DecodedTileBuffers
 {
     // Enough for every reader thread's decode in flight, whatever the bound in bytes.
-    private const int AlwaysKeptPerSize = 16;
+    private const int AlwaysKept = 16;
 
     private readonly Dictionary<int, Stack<byte[]>> free = [];
     private readonly Lock gate = new();
@@ -71,7 +71,7 @@ internal sealed class DecodedTileBuffers
                 free[buffer.Length] = stack = new Stack<byte[]>();
             }
 
-            if (bytes + buffer.Length <= limit || stack.Count < AlwaysKeptPerSize)
+            if (bytes + buffer.Length <= Math.Max(limit, (long)AlwaysKept * buffer.Length))
             {
                 stack.Push(buffer);
                 bytes += buffer.Length;

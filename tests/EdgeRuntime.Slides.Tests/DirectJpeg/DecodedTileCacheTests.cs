@@ -106,7 +106,7 @@ public sealed class DecodedTileCacheTests
     }
 
     [Fact]
-    public void Free_buffers_are_bounded_by_the_largest_cache_with_a_few_kept_per_size()
+    public void Free_buffers_are_bounded_by_the_largest_cache_or_16_tiles_worth()
     {
         var buffers = new DecodedTileBuffers();
         buffers.Allow(20L * TileBytes);
@@ -123,6 +123,14 @@ public sealed class DecodedTileCacheTests
         for (var i = 0; i < 25; i++)
         {
             none.Return(new byte[TileBytes]);
+        }
+
+        Assert.Equal(16L * TileBytes, none.FreeBytes);
+
+        // Smaller tiles (another level, a scaled decode) do not add their own 16 on top.
+        for (var i = 0; i < 10; i++)
+        {
+            none.Return(new byte[TileBytes / 4]);
         }
 
         Assert.Equal(16L * TileBytes, none.FreeBytes);
