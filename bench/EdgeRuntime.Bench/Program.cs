@@ -15,6 +15,11 @@
 // pipeline and bare tiles, and for "raw" (default: the product's default for both); EDGERT_BENCH_TILES_OUT
 // writes the tiles' read regions as JSON, for openslide-python to read the same tiles; EDGERT_BENCH_COLD=1 reads
 // each raw pass from a freshly opened slide.
+//
+// Raw passes also give CPU seconds per tile: the reader threads' own CPU time (clock_gettime's thread clock, summed
+// over the readers) and the whole process's over the pass (GC and JIT threads included). On a shared box tiles/s
+// swings with the share of the cores the bench gets; the CPU a tile costs does not, so per-core comparisons
+// (bench/reading.sh) are made on CPU seconds per tile.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -77,10 +82,20 @@ for (var i = 0; i < tiles.Length; i++)
 }
 
 await BareAsync(); // warm-up: first runs pay for memory planning and caches
-Raw();
+
+// Raw passes warm up for at least a second: tiered compilation recompiles hot methods on a background thread after
+// their first calls, and that CPU would otherwise land in the first measured passes of a short slide.
+var warming = Stopwatch.StartNew();
+do
+{
+    Raw();
+}
+while (warming.Elapsed < TimeSpan.FromSeconds(1));
 var bare = new List<double>();
 var piped = new List<double>();
 var raw = new List<double>();
+var rawThreadCpu = new List<double>();
+var rawProcessCpu = new List<double>();
 for (var r = 0; r < repeats; r++)
 {
     if (modes.Contains("bare"))
@@ -95,7 +110,10 @@ for (var r = 0; r < repeats; r++)
 
     if (modes.Contains("raw"))
     {
-        raw.Add(Raw());
+        var pass = Raw();
+        raw.Add(pass.TilesPerSecond);
+        rawThreadCpu.Add(pass.ThreadCpuPerTile);
+        rawProcessCpu.Add(pass.ProcessCpuPerTile);
     }
 }
 
@@ -111,7 +129,7 @@ static double Median(List<double> values) => values.Count == 0 ? double.NaN : va
 string Runs(List<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", inv)));
 var (bareRate, pipeRate, rawRate) = (Median(bare), Median(piped), Median(raw));
 Console.WriteLine(string.Create(inv, $"bare encoder: {bareRate:0.0} tiles/s (runs: {Runs(bare)})"));
-Console.WriteLine(string.Create(inv, $"raw reads:    {rawRate:0.0} tiles/s (runs: {Runs(raw)})"));
+Console.WriteLine(string.Create(inv, $"raw reads:    {rawRate:0.0} tiles/s (runs: {Runs(raw)}); CPU per tile: reader threads {Median(rawThreadCpu) * 1e3:0.000} ms, process {Median(rawProcessCpu) * 1e3:0.000} ms"));
 Console.WriteLine(string.Create(inv, $"pipeline:     {pipeRate:0.0} tiles/s (runs: {Runs(piped)})"));
 Console.WriteLine(string.Create(inv, $"ratio pipeline / bare: {pipeRate / bareRate:0.00}; pipeline / raw reads: {pipeRate / rawRate:0.00}; the lower ceiling: {Math.Min(bareRate, rawRate):0.0} tiles/s"));
 if (jsonOut is not null)
@@ -132,6 +150,7 @@ if (jsonOut is not null)
         providersBuilt = built,
         tilesPerSecond = new { bare = Finite(bareRate), raw = Finite(rawRate), pipeline = Finite(pipeRate) },
         runs = new { bare, raw, pipeline = piped },
+        rawCpuSecondsPerTile = new { thread = Finite(Median(rawThreadCpu)), process = Finite(Median(rawProcessCpu)), threadRuns = rawThreadCpu, processRuns = rawProcessCpu },
         ratios = new { pipelineOverBare = Finite(pipeRate / bareRate), pipelineOverRaw = Finite(pipeRate / rawRate) },
     };
     File.WriteAllText(jsonOut, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
@@ -154,23 +173,30 @@ async Task<double> BareAsync()
     return tiles.Length / clock.Elapsed.TotalSeconds;
 }
 
-double Raw()
+RawPass Raw()
 {
     using var fresh = cold ? new SlideOpener(ReadingOptions(rawReader ?? Environment.GetEnvironmentVariable("EDGERT_BENCH_READER") ?? SlideReadingOptions.AutoReader)).Open(args[1]) : null;
     var source = fresh ?? rawSlide ?? slide;
+    var threadCpu = new double[readers];
+    var processStart = CpuClock.Process();
     var clock = Stopwatch.StartNew();
     var next = -1;
-    var workers = Enumerable.Range(0, readers).Select(_ => Task.Run(() =>
+    var workers = Enumerable.Range(0, readers).Select(w => Task.Factory.StartNew(() =>
     {
+        var start = CpuClock.Thread();
         var own = new TileReader(source, grid);
         var buffer = new byte[tileBytes];
         for (var i = Interlocked.Increment(ref next); i < tiles.Length; i = Interlocked.Increment(ref next))
         {
             own.Read(tiles[i], buffer);
         }
-    })).ToArray();
+
+        threadCpu[w] = CpuClock.Thread() - start;
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
     Task.WaitAll(workers);
-    return tiles.Length / clock.Elapsed.TotalSeconds;
+    var wall = clock.Elapsed.TotalSeconds;
+    var process = CpuClock.Process() - processStart;
+    return new RawPass(tiles.Length / wall, threadCpu.Sum() / tiles.Length, process / tiles.Length);
 }
 
 async Task<double> PipelineAsync()
@@ -185,3 +211,6 @@ async Task<double> PipelineAsync()
     GC.KeepAlive(sink);
     return tiles.Length / clock.Elapsed.TotalSeconds;
 }
+
+// One raw pass: wall-clock tiles/s, and CPU seconds per tile of the reader threads and of the whole process.
+internal readonly record struct RawPass(double TilesPerSecond, double ThreadCpuPerTile, double ProcessCpuPerTile);

@@ -49,7 +49,9 @@ public sealed class SlideReadingOptions
 
     /// <summary>
     /// Memory for decoded JPEG tiles kept per open slide by the direct reader, in MiB (default 64: a few rows of
-    /// tiles of a wide slide, so overlapping model tiles decode each JPEG tile once). 0 keeps none.
+    /// tiles of a wide slide, so overlapping model tiles decode each JPEG tile once). 0 keeps none. The buffers of
+    /// a closed slide's tiles are kept, up to this much once more for the process, for the next slides' decodes
+    /// (fresh memory costs page faults on the decoder's first writes).
     /// </summary>
     public int DecodedTileCacheMegabytes { get; set; } = 64;
 

@@ -8,35 +8,31 @@ namespace EdgeRuntime.Slides.DirectJpeg;
 /// </summary>
 /// <remarks>
 /// A tile's buffer is 192 KiB (256 px) to 3 MiB, on the large object heap: a new one per decode met fresh pages,
-/// and the page faults of the decoder's first writes were about a tenth of the reading's CPU (perf, 2026-12-07).
-/// So the buffers of evicted tiles are kept for the next decodes. A buffer is recycled only once no reader holds it:
-/// every buffer handed out is leased, and an entry evicted while leased is recycled when its last lease ends.
+/// and the page faults of the decoder's first writes were a sixth of the reading's CPU (perf, 2026-12-07/08).
+/// So buffers come from <see cref="DecodedTileBuffers"/>, and go back there when their tile is evicted or the cache
+/// is disposed (the slide closed), for the next decodes of this slide or the next. A buffer is recycled only once no
+/// reader holds it: every buffer handed out is leased, and an entry evicted while leased is recycled when its last
+/// lease ends.
 /// </remarks>
-internal sealed class DecodedTileCache(long capacityBytes)
+internal sealed class DecodedTileCache : IDisposable
 {
-    // Enough for every reader thread's decode in flight; beyond it, evicted buffers go to the GC.
-    private const int MaxSpareBuffers = 16;
-
     private readonly Dictionary<long, LinkedListNode<Entry>> entries = [];
     private readonly LinkedList<Entry> order = new();
-    private readonly Stack<byte[]> spare = new();
+    private readonly DecodedTileBuffers buffers;
+    private readonly long capacityBytes;
     private readonly Lock gate = new();
     private long bytes;
 
+    /// <summary>A cache of at most <paramref name="capacityBytes"/> of decoded tiles, its buffers from <paramref name="buffers"/>.</summary>
+    public DecodedTileCache(long capacityBytes, DecodedTileBuffers buffers)
+    {
+        this.capacityBytes = capacityBytes;
+        this.buffers = buffers;
+        buffers.Allow(capacityBytes);
+    }
+
     /// <summary>Key of tile <paramref name="tile"/> of <paramref name="level"/> decoded at 1/<paramref name="denominator"/>.</summary>
     public static long KeyOf(int level, int tile, int denominator) => ((long)level << 40) | ((long)denominator << 32) | (uint)tile;
-
-    /// <summary>Spare buffers held for reuse (for tests).</summary>
-    internal int SpareCount
-    {
-        get
-        {
-            lock (gate)
-            {
-                return spare.Count;
-            }
-        }
-    }
 
     /// <summary>The cached tile under <paramref name="key"/>, leased until the lease is disposed.</summary>
     public bool TryGet(long key, out Lease lease)
@@ -59,20 +55,9 @@ internal sealed class DecodedTileCache(long capacityBytes)
 
     /// <summary>
     /// A buffer of <paramref name="length"/> bytes to decode into, with arbitrary content (a decoder writes every
-    /// byte): a spare one of that length if there is one, else a new one. Give it back with <see cref="Add"/>.
+    /// byte): a free one of that length if the pool has one, else a new one. Give it back with <see cref="Add"/>.
     /// </summary>
-    public byte[] Rent(int length)
-    {
-        lock (gate)
-        {
-            if (spare.TryPeek(out var top) && top.Length == length)
-            {
-                return spare.Pop();
-            }
-        }
-
-        return GC.AllocateUninitializedArray<byte>(length);
-    }
+    public byte[] Rent(int length) => buffers.Rent(length);
 
     /// <summary>
     /// Keeps <paramref name="pixels"/> (from <see cref="Rent"/>) as tile <paramref name="key"/> and leases it to the
@@ -115,6 +100,29 @@ internal sealed class DecodedTileCache(long capacityBytes)
         return new Lease(this, entry);
     }
 
+    /// <summary>
+    /// Gives every cached tile's buffer back to the pool for the next slide's decodes; a tile a reader still holds
+    /// goes back when its lease ends. The cache is empty after.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var entry in order)
+            {
+                entry.Evicted = true;
+                if (entry.Readers == 0)
+                {
+                    buffers.Return(entry.Pixels);
+                }
+            }
+
+            order.Clear();
+            entries.Clear();
+            bytes = 0;
+        }
+    }
+
     private void Release(Entry entry)
     {
         lock (gate)
@@ -126,20 +134,7 @@ internal sealed class DecodedTileCache(long capacityBytes)
         }
     }
 
-    // Called under the gate. Spares of another size than the newest are dropped: one slide's tiles have one size
-    // per level and scale, and a reader moving on to another level does not need the old size back.
-    private void Recycle(byte[] pixels)
-    {
-        if (spare.TryPeek(out var top) && top.Length != pixels.Length)
-        {
-            spare.Clear();
-        }
-
-        if (spare.Count < MaxSpareBuffers)
-        {
-            spare.Push(pixels);
-        }
-    }
+    private void Recycle(byte[] pixels) => buffers.Return(pixels);
 
     internal sealed class Entry(long key, byte[] pixels)
     {

@@ -25,14 +25,14 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
     private readonly ILogger logger;
     private volatile string? failure;
 
-    private DirectJpegSlide(ISlide inner, JpegTileLevel?[] levels, SafeFileHandle file, long cacheBytes, bool scaled, ILogger logger)
+    private DirectJpegSlide(ISlide inner, JpegTileLevel?[] levels, SafeFileHandle file, DecodedTileCache cache, bool scaled, ILogger logger)
     {
         this.inner = inner;
         this.levels = levels;
         this.file = file;
         this.scaled = scaled;
         this.logger = logger;
-        cache = new DecodedTileCache(cacheBytes);
+        this.cache = cache;
         Info = inner.Info with { Reader = $"{inner.Info.Reader} + direct JPEG (libjpeg-turbo)" };
     }
 
@@ -47,9 +47,10 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
 
     /// <summary>
     /// Wraps <paramref name="inner"/> when its file's levels are JPEG tiles the direct path can decode; otherwise
-    /// logs why and returns <paramref name="inner"/> itself.
+    /// logs why and returns <paramref name="inner"/> itself. Decoded tiles' buffers come from
+    /// <paramref name="buffers"/> (the process's shared pool when null) and go back there when the slide is disposed.
     /// </summary>
-    public static ISlide Wrap(ISlide inner, bool scaled, long cacheBytes, ILogger logger)
+    public static ISlide Wrap(ISlide inner, bool scaled, long cacheBytes, ILogger logger, DecodedTileBuffers? buffers = null)
     {
         var path = inner.Info.FilePath;
         if (!Vendors.Contains(inner.Info.Format))
@@ -68,7 +69,7 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
                 var direct = levels.Count(l => l is not null);
                 DirectJpegLog.Direct(logger, path, direct, levels.Length, scaled ? "on" : "off");
 
-                return new DirectJpegSlide(inner, levels, file, cacheBytes, scaled, logger);
+                return new DirectJpegSlide(inner, levels, file, new DecodedTileCache(cacheBytes, buffers ?? DecodedTileBuffers.Shared), scaled, logger);
             }
         }
         catch (Exception e) when (e is SlideException or IOException or UnauthorizedAccessException)
@@ -146,6 +147,7 @@ internal sealed class DirectJpegSlide : ISlide, IScaledRegionReader
     /// <inheritdoc />
     public void Dispose()
     {
+        cache.Dispose();
         decoder.Dispose();
         file.Dispose();
         inner.Dispose();
