@@ -1,3 +1,5 @@
+using EdgeRuntime.Foundation.Files;
+
 namespace EdgeRuntime.Plugins.Tasks;
 
 /// <summary>
@@ -17,6 +19,11 @@ internal static class PluginSnapshot
     {
         var source = plugin.CheckedDirectory(options.Root);
         var snapshots = Folder(options);
+        if (Kept(source, snapshots, options) is { } kept)
+        {
+            return kept;
+        }
+
         var staging = Path.Combine(snapshots, $".copy-{Guid.NewGuid():N}");
         try
         {
@@ -63,6 +70,31 @@ internal static class PluginSnapshot
         {
             TryDelete(staging);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The snapshot already taken of <paramref name="source"/> as it is now, if one is kept and still whole: then nothing
+    /// is copied. The version's digest and the snapshot's are both files' hashes, which the kept record of verified
+    /// hashes answers without reading an unchanged file (<see cref="FileHashRecord"/>); the snapshot is what loads, and
+    /// its digest is checked here, so a version changed since gets a fresh copy.
+    /// </summary>
+    private static (string Directory, string Hash)? Kept(string source, string snapshots, PluginOptions options)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+            {
+                PluginRealPath.CheckInside(options.Root, file); // nothing is read through a link that leads out
+            }
+
+            var hash = PluginHash.OfFolder(source);
+            var snapshot = Path.Combine(snapshots, hash);
+            return Directory.Exists(snapshot) && PluginHash.OfFolder(snapshot) == hash ? (snapshot, hash) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // copied as before, which says what is wrong
         }
     }
 
