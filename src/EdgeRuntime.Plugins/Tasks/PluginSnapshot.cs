@@ -13,15 +13,18 @@ internal static class PluginSnapshot
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Copies <paramref name="plugin"/>'s folder; returns the snapshot folder and its digest (<see cref="PluginHash.OfFolder"/>).</summary>
+    /// <summary>
+    /// Copies <paramref name="plugin"/>'s folder, unless a snapshot of it as it is now is kept; returns the snapshot
+    /// folder, its digest (<see cref="PluginHash.OfFolder"/>), and whether it was copied now.
+    /// </summary>
     /// <exception cref="InvalidDataException">The folder or a file in it leads out of the plugins root, or cannot be copied.</exception>
-    public static (string Directory, string Hash) Take(PluginRef plugin, PluginOptions options)
+    public static (string Directory, string Hash, bool Copied) Take(PluginRef plugin, PluginOptions options)
     {
         var source = plugin.CheckedDirectory(options.Root);
         var snapshots = Folder(options);
         if (Kept(source, snapshots, options) is { } kept)
         {
-            return kept;
+            return (kept.Directory, kept.Hash, false);
         }
 
         var staging = Path.Combine(snapshots, $".copy-{Guid.NewGuid():N}");
@@ -59,7 +62,7 @@ internal static class PluginSnapshot
                 }
             }
 
-            return (snapshot, hash);
+            return (snapshot, hash, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -83,11 +86,7 @@ internal static class PluginSnapshot
     {
         try
         {
-            foreach (var file in Directory.EnumerateFiles(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-            {
-                PluginRealPath.CheckInside(options.Root, file); // nothing is read through a link that leads out
-            }
-
+            PluginRealPath.CheckTreeInside(options.Root, source); // nothing is read through a link that leads out
             var hash = PluginHash.OfFolder(source);
             var snapshot = Path.Combine(snapshots, hash);
             return Directory.Exists(snapshot) && PluginHash.OfFolder(snapshot) == hash ? (snapshot, hash) : null;
