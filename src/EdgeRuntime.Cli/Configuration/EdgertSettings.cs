@@ -1,6 +1,7 @@
 using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Foundation;
+using EdgeRuntime.Foundation.Diagnostics;
 using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
@@ -138,6 +139,7 @@ internal sealed class EdgertSettings
     /// <exception cref="SettingsException">A file is missing or malformed.</exception>
     public static EdgertSettings Read(string? extraFile)
     {
+        using var reading = StartupPhases.Begin("configuration: files, environment, the sections the CLI reads");
         var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         if (extraFile is not null)
@@ -173,7 +175,11 @@ internal sealed class EdgertSettings
     /// into a collection that is never built, each component binding and checking its own section.
     /// </summary>
     /// <exception cref="SettingsException">Some value is invalid.</exception>
-    public void Validate() => Compose(new ServiceCollection(), (services, s) => services.AddEdgeRuntime(s));
+    public void Validate()
+    {
+        using var checking = StartupPhases.Begin("configuration: every component's options bound and checked");
+        Compose(new ServiceCollection(), (services, s) => services.AddEdgeRuntime(s));
+    }
 
     /// <summary>
     /// Registers with <paramref name="register"/> into <paramref name="services"/>, each component over its bound
