@@ -292,7 +292,8 @@ public sealed class FileHashRecord
     private bool? FolderTrusted(bool create)
     {
         var stamp = FileStamp.Of(Folder);
-        if (stamp is null && create && !OperatingSystem.IsWindows())
+        // Only below a state folder that exists: a record whose folder was removed (a finished test's) is not made again.
+        if (stamp is null && create && !OperatingSystem.IsWindows() && Directory.Exists(Path.GetDirectoryName(Folder)))
         {
             try
             {

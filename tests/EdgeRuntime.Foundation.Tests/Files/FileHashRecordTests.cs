@@ -15,7 +15,7 @@ public sealed class FileHashRecordTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string Folder => Path.Combine(temp.Path, "state", "file-hashes");
+    private string Folder => Path.Combine(temp.Path, "file-hashes");
 
     private FileHashRecord Record(int max = FileHashRecord.MaxEntries) => new(Folder, TimeSpan.Zero, max);
 
@@ -152,6 +152,16 @@ public sealed class FileHashRecordTests : IDisposable
         next.Sha256(files[0]);
         next.Sha256(files[1]);
         Assert.Equal(2, next.FilesRead);
+    }
+
+    [Fact]
+    public void No_record_is_made_where_the_state_folder_is_gone()
+    {
+        var file = Write("model.onnx", 1);
+        var record = new FileHashRecord(Path.Combine(temp.Path, "removed", "file-hashes"), TimeSpan.Zero);
+        Assert.Equal(Expected(file), record.Sha256(file));
+        record.Flush();
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "removed")));
     }
 
     [Fact]
