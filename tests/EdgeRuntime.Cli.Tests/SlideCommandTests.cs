@@ -88,6 +88,23 @@ public sealed class SlideCommandTests : IDisposable
         Assert.Contains("--tile-size must be between 8 and 4096", error);
     }
 
+    // The configuration is checked once, with the command line applied: a configured value the command line replaces
+    // is not judged (it was, when the file was checked alone before the overrides and then again after them).
+    [Fact]
+    public void A_command_line_value_replaces_an_invalid_configured_one_and_the_rest_is_still_checked()
+    {
+        var config = temp.File("tiles.json");
+        File.WriteAllText(config, """{ "EdgeRuntime": { "Tiling": { "TileSize": 3 } } }""");
+        var (code, _, error) = Edgert.Run("slide", "info", TestData.Slide("small.svs"), "--config", config, "--tile-size", "224");
+        Assert.True(code == 0, error);
+
+        File.WriteAllText(config, """{ "EdgeRuntime": { "Tiling": { "TileSize": 3, "Overlap": -1 } } }""");
+        (code, _, error) = Edgert.Run("slide", "info", TestData.Slide("small.svs"), "--config", config, "--tile-size", "224");
+        Assert.Equal(2, code);
+        Assert.Contains("EdgeRuntime:Tiling:Overlap", error);
+        Assert.DoesNotContain("EdgeRuntime:Tiling:TileSize", error);
+    }
+
     [Fact]
     public void Invalid_configuration_file_value_exits_2_naming_the_key()
     {

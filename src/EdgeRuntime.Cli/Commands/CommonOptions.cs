@@ -52,7 +52,8 @@ internal sealed class CommonOptions
     /// </summary>
     public EdgertSettings Load(ParseResult parse)
     {
-        var settings = EdgertSettings.Load(parse.GetValue(Config)?.FullName);
+        // Checked once, below, with the overrides applied.
+        var settings = EdgertSettings.Read(parse.GetValue(Config)?.FullName);
         var overridden = new List<(string Option, string Key)>();
         void Override<T>(Option<T?> option, string key, Action<T> set)
             where T : struct

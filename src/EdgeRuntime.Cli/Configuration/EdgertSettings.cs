@@ -1,6 +1,8 @@
 using EdgeRuntime.Cli.Hosting;
 using EdgeRuntime.Engine.Encoding;
 using EdgeRuntime.Foundation;
+using EdgeRuntime.Foundation.Diagnostics;
+using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
@@ -26,6 +28,9 @@ namespace EdgeRuntime.Cli.Configuration;
 /// </summary>
 internal sealed class EdgertSettings
 {
+    /// <summary>The folder below the state folder where verified file hashes are kept (<see cref="FileHashRecord"/>).</summary>
+    public const string FileHashFolder = "file-hashes";
+
     private readonly ComponentSections sections;
     private ActivePlugins activePrototypes = ActivePlugins.None;
 
@@ -122,6 +127,19 @@ internal sealed class EdgertSettings
     /// <exception cref="SettingsException">A file is missing or malformed, or a value is invalid.</exception>
     public static EdgertSettings Load(string? extraFile)
     {
+        var settings = Read(extraFile);
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>
+    /// Loads and binds without checking: for a caller that changes settings (command-line overrides) and then calls
+    /// <see cref="Validate"/> itself, so the whole composition is registered and checked once, not before and after.
+    /// </summary>
+    /// <exception cref="SettingsException">A file is missing or malformed.</exception>
+    public static EdgertSettings Read(string? extraFile)
+    {
+        using var reading = StartupPhases.Begin("configuration: files, environment, the sections the CLI reads");
         var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         if (extraFile is not null)
@@ -143,10 +161,12 @@ internal sealed class EdgertSettings
 
         SettingPaths.ResolveSiteFile(configuration, extraFile);
         var settings = new EdgertSettings(new ComponentSections(configuration, SettingPaths.DataRoot(extraFile)));
-        settings.Validate();
 
         // Every model package a command or the service opens is first opened in a child process (docs/security.md).
         ModelPackageIsolation.Require(settings.Inference, settings.Plugins);
+
+        // Package and plugin files are hashed at every load; an unchanged one is answered from the service's own record.
+        FileHashRecord.Use(Path.Combine(settings.Plugins.StateDirectory, FileHashFolder));
         return settings;
     }
 
@@ -155,7 +175,11 @@ internal sealed class EdgertSettings
     /// into a collection that is never built, each component binding and checking its own section.
     /// </summary>
     /// <exception cref="SettingsException">Some value is invalid.</exception>
-    public void Validate() => Compose(new ServiceCollection(), (services, s) => services.AddEdgeRuntime(s));
+    public void Validate()
+    {
+        using var checking = StartupPhases.Begin("configuration: every component's options bound and checked");
+        Compose(new ServiceCollection(), (services, s) => services.AddEdgeRuntime(s));
+    }
 
     /// <summary>
     /// Registers with <paramref name="register"/> into <paramref name="services"/>, each component over its bound

@@ -5,12 +5,17 @@ namespace EdgeRuntime.Foundation.Files;
 /// <summary>SHA-256 of a file, streamed, as lower-case hex (what <c>sha256sum</c> prints).</summary>
 public static class FileHash
 {
-    /// <summary>The file's SHA-256; the file may be open for writing elsewhere.</summary>
+    /// <summary>
+    /// The file's SHA-256; the file may be open for writing elsewhere. Every check of a package's or plugin's files
+    /// comes here, so where a <see cref="FileHashRecord"/> is in use, an unchanged file is answered from it, not read.
+    /// </summary>
     public static string Sha256(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return FileHashRecord.Current is { } record ? record.Sha256(stream) : Compute(stream);
     }
+
+    internal static string Compute(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
 
     /// <summary>
     /// The SHA-256 of the first <paramref name="length"/> bytes of <paramref name="stream"/> (the size the file had when

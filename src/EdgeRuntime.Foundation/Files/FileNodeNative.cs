@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EdgeRuntime.Foundation.Files;
 
-/// <summary>The three C library calls <see cref="FileNode"/> needs (glibc 2.28 or later for <c>statx</c>).</summary>
+/// <summary>The C library calls <see cref="FileNode"/> and <see cref="FileStamp"/> need (glibc 2.28 or later for <c>statx</c>).</summary>
 internal static unsafe partial class FileNodeNative
 {
     private const string LibC = "libc.so.6";
@@ -15,4 +15,7 @@ internal static unsafe partial class FileNodeNative
 
     [LibraryImport(LibC, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Rename(string from, string to);
+
+    [LibraryImport(LibC, EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
 }

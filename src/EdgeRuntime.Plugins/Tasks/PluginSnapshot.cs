@@ -1,3 +1,5 @@
+using EdgeRuntime.Foundation.Files;
+
 namespace EdgeRuntime.Plugins.Tasks;
 
 /// <summary>
@@ -11,12 +13,20 @@ internal static class PluginSnapshot
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Copies <paramref name="plugin"/>'s folder; returns the snapshot folder and its digest (<see cref="PluginHash.OfFolder"/>).</summary>
+    /// <summary>
+    /// Copies <paramref name="plugin"/>'s folder, unless a snapshot of it as it is now is kept; returns the snapshot
+    /// folder, its digest (<see cref="PluginHash.OfFolder"/>), and whether it was copied now.
+    /// </summary>
     /// <exception cref="InvalidDataException">The folder or a file in it leads out of the plugins root, or cannot be copied.</exception>
-    public static (string Directory, string Hash) Take(PluginRef plugin, PluginOptions options)
+    public static (string Directory, string Hash, bool Copied) Take(PluginRef plugin, PluginOptions options)
     {
         var source = plugin.CheckedDirectory(options.Root);
         var snapshots = Folder(options);
+        if (Kept(source, snapshots, options) is { } kept)
+        {
+            return (kept.Directory, kept.Hash, false);
+        }
+
         var staging = Path.Combine(snapshots, $".copy-{Guid.NewGuid():N}");
         try
         {
@@ -52,7 +62,7 @@ internal static class PluginSnapshot
                 }
             }
 
-            return (snapshot, hash);
+            return (snapshot, hash, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -63,6 +73,27 @@ internal static class PluginSnapshot
         {
             TryDelete(staging);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The snapshot already taken of <paramref name="source"/> as it is now, if one is kept and still whole: then nothing
+    /// is copied. The version's digest and the snapshot's are both files' hashes, which the kept record of verified
+    /// hashes answers without reading an unchanged file (<see cref="FileHashRecord"/>); the snapshot is what loads, and
+    /// its digest is checked here, so a version changed since gets a fresh copy.
+    /// </summary>
+    private static (string Directory, string Hash)? Kept(string source, string snapshots, PluginOptions options)
+    {
+        try
+        {
+            PluginRealPath.CheckTreeInside(options.Root, source); // nothing is read through a link that leads out
+            var hash = PluginHash.OfFolder(source);
+            var snapshot = Path.Combine(snapshots, hash);
+            return Directory.Exists(snapshot) && PluginHash.OfFolder(snapshot) == hash ? (snapshot, hash) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // copied as before, which says what is wrong
         }
     }
 

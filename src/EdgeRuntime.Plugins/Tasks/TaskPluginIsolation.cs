@@ -35,7 +35,7 @@ public static class TaskPluginIsolation
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(options);
-        var (snapshot, hash) = PluginSnapshot.Take(plugin, options);
+        var (snapshot, hash, _) = PluginSnapshot.Take(plugin, options);
         PluginAllowList.Check(options, hash, $"{plugin} ({plugin.Directory(options.Root)})"); // nothing not allowed runs, not even in the child
         var assembly = plugin.DefiningFile(options.Root);
         var inSnapshot = Path.Combine(snapshot, Path.GetRelativePath(plugin.Directory(options.Root), assembly));
