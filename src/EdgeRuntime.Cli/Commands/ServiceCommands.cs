@@ -73,7 +73,7 @@ internal static class ServiceCommands
     public static Command Process(CliOutput output)
     {
         var file = new Argument<FileInfo>("slide") { Description = "The slide (or image) to process." };
-        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder (result.json, tiles.csv.gz, overlay.png go to <out>/<slide id>/). Default: EdgeRuntime:Processing:ResultsDirectory." };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder (result.json, tiles.csv.gz, overlay.png go to <out>/<slide id>/). Default: EdgeRuntime:Processing:ResultsDirectory." }.MustBeWritableFolder("the results");
         var models = new ModelLoading();
         var common = new CommonOptions();
         var command = new Command("process", "Run the service's pipeline on one slide and print its result document (progress on standard error).")
