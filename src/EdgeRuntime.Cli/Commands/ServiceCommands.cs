@@ -35,6 +35,9 @@ internal static class ServiceCommands
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+
+            // The configuration names the model: every place it names to write is checked before the model is opened.
+            ServicePlaces.Require(settings);
             using var logging = ModelLoading.Logging(output.Error);
 
             // A version in the active file that cannot be used is left out (its kind as configured), never the node's end.

@@ -4,6 +4,7 @@ using EdgeRuntime.Foundation;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Models;
@@ -46,6 +47,8 @@ internal sealed class EdgertSettings
     public ZeroShotOptions ZeroShot => sections.Bind<ZeroShotOptions>(ZeroShotOptions.Section);
 
     public ModelOptions Models => sections.Bind<ModelOptions>(ModelOptions.Section);
+
+    public InboxOptions Inbox => sections.Bind<InboxOptions>(InboxOptions.Section);
 
     public JournalOptions Journal => sections.Bind<JournalOptions>(JournalOptions.Section);
 
