@@ -33,23 +33,17 @@ internal static class OutputFileCheck
     /// <summary>Why <paramref name="fullPath"/> cannot be written as <paramref name="noun"/>, in words after the path; null when it can.</summary>
     public static string? Problem(string fullPath, string noun)
     {
-        var target = fullPath;
-        var through = string.Empty;
-        if (FileNode.Of(fullPath).Kind == FileNodeKind.SymbolicLink)
+        var resolved = LinkedPath.Resolve(fullPath);
+        if (resolved.IsLoop)
         {
-            try
-            {
-                target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName ?? fullPath;
-            }
-            catch (IOException)
-            {
-                return $"a link that leads round in a loop, not a place for {noun}.";
-            }
-
-            through = $"a link to {target}, ";
+            return $"a link that leads round in a loop, not a place for {noun}.";
         }
 
-        var kind = FileNode.Of(target).Kind;
+        var target = resolved.Target;
+        var through = resolved.Through;
+        var kind = resolved.Node.Kind;
+
+        // A dangling link is replaced, as any file is: the writer renames its temporary file over the name.
         if (kind == FileNodeKind.Missing)
         {
             return FolderProblem(fullPath);
@@ -77,41 +71,6 @@ internal static class OutputFileCheck
 
     // The writers (AtomicFile) make the missing folders of the path, then write a temporary file beside it and rename
     // it over: so the nearest folder that exists must be a folder and take new files.
-    private static string? FolderProblem(string fullPath)
-    {
-        var folder = Path.GetDirectoryName(fullPath);
-        if (folder is null)
-        {
-            return "not a file name.";
-        }
-
-        while (!Directory.Exists(folder))
-        {
-            if (FileNode.Of(folder).Kind != FileNodeKind.Missing)
-            {
-                return $"{folder} is not a folder.";
-            }
-
-            if (Path.GetDirectoryName(folder) is not { } parent)
-            {
-                return "not a file name.";
-            }
-
-            folder = parent;
-        }
-
-        var probe = Path.Combine(folder, $".edgert-write-check-{Guid.NewGuid():N}");
-        try
-        {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
-            {
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"the folder {folder} does not take new files (no permission, or a read-only file system).";
-        }
-
-        return null;
-    }
+    private static string? FolderProblem(string fullPath) =>
+        Path.GetDirectoryName(fullPath) is { } folder ? OutputFolderCheck.NearestFolderProblem(folder) : "not a file name.";
 }

@@ -158,7 +158,7 @@ public sealed class EvalTests(ITestOutputHelper log) : IDisposable
         (code, _, error) = Edgert.Run("eval", "zero-shot", csv, "-o", temp.File("refused"), "--map", map, "--config", config);
         Assert.Equal(1, code);
         Assert.Contains($"line {rows.Count + 1}", error, StringComparison.Ordinal);
-        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+        Assert.Contains("missing.png: no such file.", error, StringComparison.Ordinal);
     }
 
     [Fact]

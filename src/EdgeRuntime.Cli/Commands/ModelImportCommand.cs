@@ -28,7 +28,7 @@ internal static class ModelImportCommand
     {
         var family = new Option<string>("--family") { Description = "The model family whose published layout the checkpoint has: " + string.Join(", ", Families) + ".", Required = true };
         var checkpoint = new Argument<FileSystemInfo>("checkpoint") { Description = "The checkpoint folder as the family publishes it (config.json and pytorch_model.bin or model.safetensors), or the weights file." };
-        var root = new Option<DirectoryInfo?>("--out", "-o") { Description = "Plugins root: the package goes to <root>/models/<id>/<version>. Default: EdgeRuntime:Plugins:Root." };
+        var root = new Option<DirectoryInfo?>("--out", "-o") { Description = "Plugins root: the package goes to <root>/models/<id>/<version>. Default: EdgeRuntime:Plugins:Root." }.MustBeWritableFolder("the model package");
         var id = new Option<string?>("--id") { Description = "Package id (default: the family id)." };
         var version = new Option<string>("--package-version") { Description = "Package version.", DefaultValueFactory = _ => "1.0.0" };
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file." };

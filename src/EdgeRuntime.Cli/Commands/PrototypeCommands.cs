@@ -20,7 +20,7 @@ internal static class PrototypeCommands
     {
         var prototypes = new Command("prototypes", "Few-shot prototype sets: class means of labelled examples' image embeddings, used wherever a prompt set is.");
         var folder = new Argument<DirectoryInfo>("folder") { Description = "A folder of class folders of images (CRC-100K style): the folder names are the classes." };
-        var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder to write prototypes.json into. Default: the plugins root's prototypes/{id}/{version}/, where edgert plugins activate prototypes finds it." };
+        var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder to write prototypes.json into. Default: the plugins root's prototypes/{id}/{version}/, where edgert plugins activate prototypes finds it." }.MustBeWritableFolder("prototypes.json");
         var shots = new Option<int?>("--shots") { Description = "Examples per class: the first N of each folder in name order (default: all)." };
         var id = new Option<string>("--id") { Description = "The set's id.", DefaultValueFactory = _ => "prototypes" };
         var version = new Option<string>("--version") { Description = "The set's version.", DefaultValueFactory = _ => "1.0.0" };

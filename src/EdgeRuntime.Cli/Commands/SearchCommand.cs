@@ -37,7 +37,7 @@ internal static class SearchCommand
         var top = new Option<int>("--top") { Description = "Hits to return.", DefaultValueFactory = _ => 10 };
         var exact = new Option<bool>("--exact") { Description = "Scan every vector even where the approximate (HNSW) index would answer." };
         var json = new Option<bool>("--json") { Description = "Print the JSON answer." };
-        var preview = new Option<DirectoryInfo?>("--preview") { Description = "Write each hit's tile as a PNG into this folder (rank-score-slide.png)." };
+        var preview = new Option<DirectoryInfo?>("--preview") { Description = "Write each hit's tile as a PNG into this folder (rank-score-slide.png)." }.MustBeWritableFolder("the previews");
         var models = new ModelLoading();
         var config = new Option<FileInfo?>("--config") { Description = "Extra JSON configuration file (the index is in EdgeRuntime:Processing:TaskStateDirectory/retrieval-index)." };
         var fleet = new FleetSearchOptions();

@@ -35,6 +35,9 @@ internal static class ServiceCommands
         command.SetAction((parse, cancellationToken) => output.GuardAsync(async () =>
         {
             var settings = EdgertSettings.Load(parse.GetValue(config)?.FullName);
+
+            // The configuration names the model: every place it names to write is checked before the model is opened.
+            ServicePlaces.Require(settings);
             using var logging = ModelLoading.Logging(output.Error);
 
             // A version in the active file that cannot be used is left out (its kind as configured), never the node's end.
@@ -73,7 +76,7 @@ internal static class ServiceCommands
     public static Command Process(CliOutput output)
     {
         var file = new Argument<FileInfo>("slide") { Description = "The slide (or image) to process." };
-        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder (result.json, tiles.csv.gz, overlay.png go to <out>/<slide id>/). Default: EdgeRuntime:Processing:ResultsDirectory." };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Results folder (result.json, tiles.csv.gz, overlay.png go to <out>/<slide id>/). Default: EdgeRuntime:Processing:ResultsDirectory." }.MustBeWritableFolder("the results");
         var models = new ModelLoading();
         var common = new CommonOptions();
         var command = new Command("process", "Run the service's pipeline on one slide and print its result document (progress on standard error).")

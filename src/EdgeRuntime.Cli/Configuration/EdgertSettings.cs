@@ -6,6 +6,7 @@ using EdgeRuntime.Foundation.Files;
 using EdgeRuntime.Inference.Onnx;
 using EdgeRuntime.Inference.Packages;
 using EdgeRuntime.Inference.ZeroShot;
+using EdgeRuntime.Ingest.Inbox;
 using EdgeRuntime.Journal;
 using EdgeRuntime.Plugins;
 using EdgeRuntime.Plugins.Models;
@@ -51,6 +52,8 @@ internal sealed class EdgertSettings
     public ZeroShotOptions ZeroShot => sections.Bind<ZeroShotOptions>(ZeroShotOptions.Section);
 
     public ModelOptions Models => sections.Bind<ModelOptions>(ModelOptions.Section);
+
+    public InboxOptions Inbox => sections.Bind<InboxOptions>(InboxOptions.Section);
 
     public JournalOptions Journal => sections.Bind<JournalOptions>(JournalOptions.Section);
 

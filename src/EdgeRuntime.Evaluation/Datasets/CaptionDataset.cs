@@ -45,17 +45,12 @@ public sealed class CaptionDataset
     {
         ArgumentNullException.ThrowIfNull(file);
         var rows = CsvTable.Read(file, ["image", "caption"]);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var images = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var captions = new List<(int, string)>();
         foreach (var (line, fields) in rows)
         {
-            var image = Path.GetFullPath(Path.Combine(folder, fields["image"]));
-            if (!File.Exists(image))
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: {image} does not exist."));
-            }
+            var image = DatasetImagePath.Resolve(file, line, "image", fields["image"]);
 
             if (string.IsNullOrWhiteSpace(fields["caption"]))
             {

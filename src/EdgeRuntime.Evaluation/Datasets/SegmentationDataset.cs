@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EdgeRuntime.Evaluation.Datasets;
 
 /// <summary>
@@ -24,19 +22,11 @@ public sealed class SegmentationDataset
     public static SegmentationDataset Load(string file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var pairs = new List<(string, string)>();
         foreach (var (line, fields) in CsvTable.Read(file, ["image", "mask"]))
         {
-            var image = Path.GetFullPath(Path.Combine(folder, fields["image"]));
-            var mask = Path.GetFullPath(Path.Combine(folder, fields["mask"]));
-            foreach (var f in new[] { image, mask })
-            {
-                if (!File.Exists(f))
-                {
-                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: {f} does not exist."));
-                }
-            }
+            var image = DatasetImagePath.Resolve(file, line, "image", fields["image"]);
+            var mask = DatasetImagePath.Resolve(file, line, "mask", fields["mask"]);
 
             pairs.Add((image, mask));
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EdgeRuntime.Evaluation.Datasets;
 
 /// <summary>
@@ -58,7 +56,9 @@ public sealed class TileDataset
         foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
         {
             var label = System.IO.Path.GetFileName(folder);
-            images.AddRange(Directory.GetFiles(folder).Where(IsImage).Order(StringComparer.Ordinal).Select(f => new LabelledImage(f, label, null)));
+            var files = Directory.GetFiles(folder).Where(IsImage).Order(StringComparer.Ordinal).ToList();
+            files.ForEach(DatasetImagePath.RequireInFolder);
+            images.AddRange(files.Select(f => new LabelledImage(f, label, null)));
         }
 
         if (images.Select(i => i.Label).Distinct().Count() < 2)
@@ -81,15 +81,10 @@ public sealed class TileDataset
 
     private static TileDataset FromCsv(string file, string pathColumn = "path")
     {
-        var folder = System.IO.Path.GetDirectoryName(file)!;
         var images = new List<LabelledImage>();
         foreach (var (line, fields) in CsvTable.Read(file, [pathColumn, "label"]))
         {
-            var image = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, fields[pathColumn]));
-            if (!File.Exists(image))
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: line {line}: {image} does not exist."));
-            }
+            var image = DatasetImagePath.Resolve(file, line, pathColumn, fields[pathColumn]);
 
             var split = fields.TryGetValue("split", out var s) && s.Length > 0 ? s : null;
             images.Add(new LabelledImage(image, fields["label"], split));

@@ -14,29 +14,19 @@ public static class RegularFile
     /// <param name="maxBytes">The most such a file can reasonably hold.</param>
     public static string? Problem(string fullPath, string noun, long maxBytes)
     {
-        var node = FileNode.Of(fullPath);
-        var through = string.Empty;
-        if (node.Kind == FileNodeKind.SymbolicLink)
+        var resolved = LinkedPath.Resolve(fullPath);
+        if (resolved.IsLoop)
         {
-            string? target;
-            try
-            {
-                target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName;
-            }
-            catch (IOException)
-            {
-                return $"a link that leads round in a loop, not {noun}.";
-            }
-
-            if (target is null || Of(target) == FileNodeKind.Missing)
-            {
-                return $"a link to {target ?? "nothing"}, which does not exist.";
-            }
-
-            node = FileNode.Of(target);
-            through = $"a link to {target}, ";
+            return $"a link that leads round in a loop, not {noun}.";
         }
 
+        if (resolved.IsDangling)
+        {
+            return $"a link to {resolved.Target}, which does not exist.";
+        }
+
+        var node = resolved.Node;
+        var through = resolved.Through;
         return node.Kind switch
         {
             FileNodeKind.Missing => "no such file.",
@@ -45,6 +35,4 @@ public static class RegularFile
             _ => $"{through}{FileNode.Describe(node.Kind)}, not {noun}.",
         };
     }
-
-    private static FileNodeKind Of(string path) => FileNode.Of(path).Kind;
 }

@@ -36,7 +36,7 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
                 continue;
             }
 
-            var sessionOptions = BaseOptions();
+            var sessionOptions = OptionsFor(provider);
             try
             {
                 AppendProvider(sessionOptions, provider);
@@ -55,7 +55,14 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
         }
     }
 
-    private SessionOptions BaseOptions()
+    /// <summary>
+    /// The session options of an attempt on <paramref name="provider"/>. A GPU attempt that fails is reported once, by
+    /// our logger with ONNX Runtime's reason (<see cref="InferenceLog.ProviderUnavailable"/>), before the next provider
+    /// is tried: ONNX Runtime's own logger is kept to fatal errors for it, or it also printed its error line
+    /// (<c>[E:onnxruntime:…]</c>) straight to standard error, under a run that then succeeded on the CPU. The CPU
+    /// session, the last resort, keeps ONNX Runtime's default warnings.
+    /// </summary>
+    internal SessionOptions OptionsFor(string provider)
     {
         var sessionOptions = new SessionOptions
         {
@@ -67,6 +74,11 @@ public sealed class SessionFactory(InferenceOptions options, ILogger logger)
         foreach (var (key, value) in ConfigEntries(options))
         {
             sessionOptions.AddSessionConfigEntry(key, value);
+        }
+
+        if (!string.Equals(provider, "CPU", StringComparison.OrdinalIgnoreCase))
+        {
+            sessionOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         }
 
         return sessionOptions;

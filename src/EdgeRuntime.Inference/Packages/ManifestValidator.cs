@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeRuntime.Slides.Resolution;
 
 namespace EdgeRuntime.Inference.Packages;
 
@@ -25,9 +26,9 @@ internal static class ManifestValidator
             yield return $"model.json: id '{m.Id}' may hold only letters, digits, '-', '_' and '.'.";
         }
 
-        if (m.EmbeddingSize <= 0)
+        if (m.EmbeddingSize is <= 0 or > ManifestLimits.MaxEmbeddingWidth)
         {
-            yield return $"model.json: embeddingSize must be positive (is {m.EmbeddingSize}).";
+            yield return $"model.json: embeddingSize must be from 1 to {ManifestLimits.MaxEmbeddingWidth} (is {m.EmbeddingSize}).";
         }
 
         foreach (var problem in ModelKindRules.Validate(m))
@@ -41,9 +42,9 @@ internal static class ManifestValidator
         }
 
         var p = m.Preprocessing;
-        if (p.InputSize <= 0)
+        if (p.InputSize is < TileLimits.MinimumSide or > TileLimits.MaximumSide)
         {
-            yield return $"model.json: preprocessing.inputSize must be positive (is {p.InputSize}).";
+            yield return $"model.json: preprocessing.inputSize must be from {TileLimits.MinimumSide} to {TileLimits.MaximumSide} pixels (is {p.InputSize}).";
         }
 
         if (p.Resize is not ("shortest-side" or "exact"))
@@ -60,30 +61,36 @@ internal static class ManifestValidator
         {
             yield return $"model.json: preprocessing.resizeTo {resizeTo} needs resize 'shortest-side' and at least the inputSize {p.InputSize}.";
         }
+        else if (p.ResizeTo > TileLimits.MaximumSide)
+        {
+            yield return $"model.json: preprocessing.resizeTo must be at most {TileLimits.MaximumSide} pixels (is {p.ResizeTo}).";
+        }
 
         if (p.ChannelOrder is not ("RGB" or "BGR"))
         {
             yield return $"model.json: preprocessing.channelOrder '{p.ChannelOrder}' must be 'RGB' or 'BGR'.";
         }
 
-        if (p.Mean.Count != 3)
+        // Subtracted from values scaled to 0–1: a mean outside that range (255-scaled, NaN) is a wrong manifest.
+        if (p.Mean.Count != 3 || p.Mean.Any(v => !(v is >= 0 and <= 1)))
         {
-            yield return $"model.json: preprocessing.mean must have 3 values (has {p.Mean.Count}).";
+            yield return $"model.json: preprocessing.mean must have 3 values from 0 to 1 (has {string.Join(", ", p.Mean.Select(v => v.ToString(CultureInfo.InvariantCulture)))}).";
         }
 
-        if (p.Std.Count != 3 || p.Std.Any(s => !(s > 0)))
+        if (p.Std.Count != 3 || p.Std.Any(s => !(s > 0 && double.IsFinite(s))))
         {
             yield return "model.json: preprocessing.std must have 3 positive values.";
         }
 
-        if (!(m.Tiling.TargetMicronsPerPixel > 0))
+        // The range EdgeRuntime:Tiling and --target-mpp take: a package cannot ask for a grid the configuration may not.
+        if (!(m.Tiling.TargetMicronsPerPixel is >= TileLimits.MinimumMicronsPerPixel and <= TileLimits.MaximumMicronsPerPixel))
         {
-            yield return $"model.json: tiling.targetMicronsPerPixel must be positive (is {m.Tiling.TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
+            yield return $"model.json: tiling.targetMicronsPerPixel must be between {TileLimits.MinimumMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} and {TileLimits.MaximumMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} µm/px (is {m.Tiling.TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        if (m.Tiling.TileSize <= 0)
+        if (m.Tiling.TileSize is < TileLimits.MinimumSide or > TileLimits.MaximumSide)
         {
-            yield return $"model.json: tiling.tileSize must be positive (is {m.Tiling.TileSize}).";
+            yield return $"model.json: tiling.tileSize must be between {TileLimits.MinimumSide} and {TileLimits.MaximumSide} pixels (is {m.Tiling.TileSize}).";
         }
 
         var listed = new List<(string Key, string? File)> { ("imageEncoder.file", m.ImageEncoder.File) };

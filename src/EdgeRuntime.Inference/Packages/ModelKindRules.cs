@@ -48,9 +48,9 @@ internal static class ModelKindRules
             }
         }
 
-        if (m.DeclaredLogitScale is { } scale && (!(scale > 0) || !double.IsFinite(scale)))
+        if (m.DeclaredLogitScale is { } scale && !(scale is > 0 and <= ManifestLimits.MaxLogitScale))
         {
-            yield return $"model.json: logitScale must be a positive number (is {scale.ToString(CultureInfo.InvariantCulture)}).";
+            yield return $"model.json: logitScale must be a positive number up to {ManifestLimits.MaxLogitScale.ToString(CultureInfo.InvariantCulture)} (is {scale.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         // The tokenizer's keys per kind are TokenizerRules' to check.
@@ -117,16 +117,22 @@ internal static class ModelKindRules
             yield return "model.json: imageEncoder.dense needs imageEncoder.tokens (the layout its outputs share).";
         }
 
-        if (e.Tokens is { } t && (t.GridSize <= 0 || t.Width <= 0 || t.RegisterTokens < 0))
+        if (e.Tokens is { } t)
         {
-            yield return $"model.json: imageEncoder.tokens needs a positive gridSize and width and no negative registerTokens (has {t.GridSize}, {t.Width}, {t.RegisterTokens}).";
+            foreach (var (key, value, low, high) in new[] { ("gridSize", t.GridSize, 1, ManifestLimits.MaxGridSize), ("width", t.Width, 1, ManifestLimits.MaxEmbeddingWidth), ("registerTokens", t.RegisterTokens, 0, ManifestLimits.MaxRegisterTokens) })
+            {
+                if (value < low || value > high)
+                {
+                    yield return $"model.json: imageEncoder.tokens.{key} must be from {low} to {high} (is {value}).";
+                }
+            }
         }
 
         foreach (var (dense, i) in (e.Dense ?? []).Select((d, i) => (d, i)))
         {
-            if (dense.Depth <= 0)
+            if (dense.Depth is <= 0 or > ManifestLimits.MaxDepth)
             {
-                yield return $"model.json: imageEncoder.dense[{i}].depth must be positive (is {dense.Depth}).";
+                yield return $"model.json: imageEncoder.dense[{i}].depth must be from 1 to {ManifestLimits.MaxDepth} (is {dense.Depth}).";
             }
         }
     }

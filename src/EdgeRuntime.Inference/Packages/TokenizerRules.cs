@@ -42,9 +42,14 @@ internal static class TokenizerRules
             yield return $"model.json: tokenizer.{key} does not apply to tokenizer.kind '{t.Kind}'.";
         }
 
-        if (t.ContextLength < 2)
+        if (t.ContextLength is < 2 or > ManifestLimits.MaxContextLength)
         {
-            yield return $"model.json: tokenizer.contextLength must be at least 2 (is {t.ContextLength}).";
+            yield return $"model.json: tokenizer.contextLength must be from 2 to {ManifestLimits.MaxContextLength} (is {t.ContextLength}).";
+        }
+
+        if (t.PadTokenId is < 0 or > ManifestLimits.MaxTokenId)
+        {
+            yield return $"model.json: tokenizer.padTokenId must be from 0 to {ManifestLimits.MaxTokenId} (is {t.PadTokenId}).";
         }
 
         if (t.MaxTokens is { } max && (max < 2 || max > t.ContextLength))

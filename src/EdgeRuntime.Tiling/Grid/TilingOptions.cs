@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeRuntime.Slides.Resolution;
 
 namespace EdgeRuntime.Tiling.Grid;
 
@@ -12,10 +13,10 @@ public sealed class TilingOptions
     public const string Section = "EdgeRuntime:Tiling";
 
     /// <summary>The finest <see cref="TargetMicronsPerPixel"/> taken, µm/px: finer than any optical scanner.</summary>
-    public const double MinimumTargetMicronsPerPixel = 0.05;
+    public const double MinimumTargetMicronsPerPixel = TileLimits.MinimumMicronsPerPixel;
 
     /// <summary>The coarsest <see cref="TargetMicronsPerPixel"/> taken, µm/px: a 0.1× overview, where a 224-px tile spans 22 mm.</summary>
-    public const double MaximumTargetMicronsPerPixel = 100;
+    public const double MaximumTargetMicronsPerPixel = TileLimits.MaximumMicronsPerPixel;
 
     /// <summary>Physical size of a tile pixel, µm/px, 0.05 to 100. Default 0.5 (20×), the resolution most pathology CLIP models were trained at.</summary>
     public double TargetMicronsPerPixel { get; set; } = 0.5;
@@ -54,10 +55,10 @@ public sealed class TilingOptions
             yield return $"{Key(nameof(TargetMicronsPerPixel))} must be between {MinimumTargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} and {MaximumTargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)} µm/px (is {TargetMicronsPerPixel.ToString(CultureInfo.InvariantCulture)}).";
         }
 
-        var tileSizeValid = TileSize is >= 8 and <= 4096;
+        var tileSizeValid = TileSize is >= TileLimits.MinimumSide and <= TileLimits.MaximumSide;
         if (!tileSizeValid)
         {
-            yield return $"{Key(nameof(TileSize))} must be between 8 and 4096 pixels (is {TileSize}).";
+            yield return $"{Key(nameof(TileSize))} must be between {TileLimits.MinimumSide} and {TileLimits.MaximumSide} pixels (is {TileSize}).";
         }
 
         // Against an invalid tile size, the overlap's bound means nothing: one error, not a consequential second.

@@ -19,7 +19,7 @@ internal static class CellsEval
         var predictions = new Option<string[]>("--prediction", "-P") { Description = "NAME=PATH of predicted masks in any of those layouts, sample for sample as the truth; repeat to compare encoders or heads side by side.", Required = true };
         var radius = new Option<double>("--radius") { Description = "Centroid pairing radius in pixels: 12 at 40× (0.25 µm/px, PanNuke), 6 at 20× (0.5 µm/px, CoNIC), as HoVer-Net.", DefaultValueFactory = _ => CellEvaluation.DefaultRadius40x };
         var classes = new Option<string?>("--classes") { Description = "Class names, comma-separated (class k of the class masks is the k-th); overrides the layout's." };
-        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for report.json, report.md and samples.csv.", Required = true };
+        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for report.json, report.md and samples.csv.", Required = true }.MustBeWritableFolder("the report");
         var seed = new Option<int>("--seed") { Description = "Seeds the bootstrap.", DefaultValueFactory = _ => 0 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples over images for the 95 % intervals (0: none).", DefaultValueFactory = _ => Bootstrap.DefaultResamples };
         var command = new Command("cells", "Score predicted nuclei against true ones: detection precision, recall and F1 by centroid pairing, per-class F1, Dice, AJI, AJI+, DQ, SQ, bPQ, mPQ and mPQ+, with bootstrap intervals and a row per image.")

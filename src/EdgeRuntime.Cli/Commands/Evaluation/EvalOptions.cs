@@ -15,8 +15,8 @@ internal sealed class EvalOptions
     private readonly Option<DirectoryInfo[]> models = new("--model", "-m") { Description = "Model package(s) to compare (repeat the option). Default: EdgeRuntime:Models:DefaultPackage." };
     private readonly Option<FileInfo?> map = new("--map") { Description = "JSON object mapping dataset labels to class names of the prompt set." };
     private readonly Option<string?> split = new("--split") { Description = "The split to evaluate (zero-shot) or to test on (few-shot, linear probe). Default: 'test' when the CSV names splits." };
-    private readonly Option<DirectoryInfo> outDir = new("--output", "-o") { Description = "Folder for report.json, report.md and the charts.", Required = true };
-    private readonly Option<DirectoryInfo?> cache = new("--cache") { Description = "Embedding cache (by model hash, image hash and tiling). Default: eval-embeddings beside EdgeRuntime:ZeroShot:TextEmbeddingCache." };
+    private readonly Option<DirectoryInfo> outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for report.json, report.md and the charts.", Required = true }.MustBeWritableFolder("the report");
+    private readonly Option<DirectoryInfo?> cache = new Option<DirectoryInfo?>("--cache") { Description = "Embedding cache (by model hash, image hash and tiling). Default: eval-embeddings beside EdgeRuntime:ZeroShot:TextEmbeddingCache." }.MustBeWritableFolder("the embedding cache");
     private readonly Option<int> seed = new("--seed") { Description = "Seeds the bootstrap, the draws of examples and splits.", DefaultValueFactory = _ => 0 };
     private readonly Option<int> bootstrap = new("--bootstrap") { Description = "Bootstrap resamples for the 95 % intervals (0: none).", DefaultValueFactory = _ => Bootstrap.DefaultResamples };
     private readonly Option<bool> ordered = new("--ordered") { Description = "The classes are ordered grades (Gleason): report the quadratic-weighted kappa too." };
