@@ -9,6 +9,8 @@ namespace EdgeRuntime.Foundation.Tests.Files;
 
 // Each record here is a fresh instance over one folder, as each edgert process is: what one keeps, the next reads.
 // Settle is zero so that files written by the test are kept at once; the default's own rule has its test.
+// The record trusts only owner-only folders and files: Unix file modes, so Linux only, as the service is.
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class FileHashRecordTests : IDisposable
 {
     private readonly TempDirectory temp = new();
