@@ -69,7 +69,7 @@ internal sealed class JournalDatabase
         }
         catch (SqliteException e)
         {
-            throw new JournalUnavailableException(Path, e);
+            throw new JournalUnavailableException(Path, JournalErrorText.Describe(Path, e), e);
         }
     }
 
