@@ -50,6 +50,7 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
         SettingsException => ExitCodes.UsageError,
         OpenSlideNotInstalledException or Commands.MissingToolException => ExitCodes.MissingDependency,
         SlideException or IOException or UnauthorizedAccessException => ExitCodes.InputError,
+        Journal.JournalUnavailableException => ExitCodes.InputError,
         ModelPackageException or InvalidDataException or ModelCapabilityException or Inference.Heads.CellHeadException => ExitCodes.InputError,
         _ => null,
     };

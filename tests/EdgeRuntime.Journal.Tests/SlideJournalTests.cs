@@ -193,6 +193,31 @@ public sealed class SlideJournalTests : IDisposable
         Assert.Contains("replaced", Assert.Throws<JournalLostException>(() => journal.List()).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("emptied")]
+    [InlineData("overwritten")]
+    public void A_journal_file_emptied_or_overwritten_in_place_is_noticed_before_anything_more_is_written(string how)
+    {
+        var journal = Open();
+        journal.Discover("aaa", "/inbox/a.svs", 10, []);
+        var path = temp.File("state/journal.db");
+        using (var same = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            // The same inode: `truncate -s 0 journal.db`, or bytes copied over it (`cp other journal.db`).
+            same.SetLength(0);
+            if (how == "overwritten")
+            {
+                same.Write(System.Text.Encoding.ASCII.GetBytes(new string('x', 8192)));
+            }
+        }
+
+        // Without the check SQLite goes on from its log and cache, and the slides' history is gone at the next checkpoint.
+        var e = Assert.Throws<JournalLostException>(() => journal.Discover("bbb", "/inbox/b.svs", 10, []));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("emptied or overwritten in place", e.Message, StringComparison.Ordinal);
+        Assert.Throws<JournalLostException>(journal.CheckIdentity);
+    }
+
     [Fact]
     public void After_a_run_never_marked_stopped_the_next_start_says_unclean_and_records_each_interrupted_slide()
     {

@@ -42,6 +42,36 @@ internal sealed class JournalDatabase
         {
             throw new JournalLostException(Path, now.Kind == FileNodeKind.Missing ? "was deleted" : "was replaced by another file");
         }
+
+        // The same file emptied or overwritten in place (truncate, a copy over it, a disk tool): SQLite would carry on
+        // from its write-ahead log and cache and then checkpoint into a file with no tables, so the history is gone
+        // without a word. Every journal begins with SQLite's header once created.
+        if (!StartsWithHeader(Path))
+        {
+            throw new JournalLostException(Path, "was emptied or overwritten in place (it no longer begins as an SQLite database)");
+        }
+    }
+
+    private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+
+    private static bool StartsWithHeader(string path)
+    {
+        Span<byte> start = stackalloc byte[16];
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var read = 0;
+            while (read < start.Length && RandomAccess.Read(handle, start[read..], read) is var n and > 0)
+            {
+                read += n;
+            }
+
+            return read == start.Length && start.SequenceEqual(Header);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
     }
 
     public SqliteConnection Open(bool checkIdentity = true)
@@ -69,7 +99,7 @@ internal sealed class JournalDatabase
         }
         catch (SqliteException e)
         {
-            throw new JournalUnavailableException(Path, e);
+            throw new JournalUnavailableException(Path, JournalErrorText.Describe(Path, e), e);
         }
     }
 

@@ -100,6 +100,22 @@ internal sealed class MqttPublisher(
             {
                 break;
             }
+            catch (JournalUnavailableException e)
+            {
+                // The outbox cannot be read or its cursor moved (the journal's disk full, locked, failing): what was
+                // delivered and not yet acknowledged goes again, as after a kill; the node keeps running and tries again.
+                PublishingLog.JournalUnavailable(logger, e.Message, backoff.TotalSeconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(options.ReconnectMaxSeconds).Ticks));
+            }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
                 if (!connection.Client.IsConnected)

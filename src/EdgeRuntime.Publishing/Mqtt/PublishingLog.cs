@@ -43,4 +43,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "This machine has no IPv6 loopback (::1); the embedded broker listens on 127.0.0.1 only.")]
     public static partial void NoIpv6Loopback(ILogger logger);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Error, Message = "The outbox cannot be read or moved on ({Reason}); events wait in it, next try in {Seconds:0.#} s. Free space for, or unlock, EdgeRuntime:Journal:DatabasePath.")]
+    public static partial void JournalUnavailable(ILogger logger, string reason, double seconds);
 }

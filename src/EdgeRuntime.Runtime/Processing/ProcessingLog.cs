@@ -40,4 +40,13 @@ internal static partial class ProcessingLog
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Could not mark this run as stopped cleanly in the journal ({Reason}); the next start will report an unclean stop.")]
     public static partial void RunNotMarked(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Slide {SlideId}: the journal cannot record how it ended ({Reason}); nothing is lost: it is kept as it is and recorded as soon as the journal can be written (next try in {Seconds:0.#} s). Free space for, or unlock, EdgeRuntime:Journal:DatabasePath.")]
+    public static partial void SlideWaitsForJournal(ILogger logger, string slideId, string reason, double seconds);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Slide {SlideId}: recorded in the journal {Path} after waiting {Seconds:0} s for it.")]
+    public static partial void JournalBack(ILogger logger, string slideId, string path, double seconds);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Error, Message = "No slide can be taken: {Reason}; pending slides wait, next try in {Seconds:0.#} s. Free space for, or unlock, EdgeRuntime:Journal:DatabasePath.")]
+    public static partial void JournalUnavailable(ILogger logger, string reason, double seconds);
 }

@@ -30,6 +30,7 @@ internal sealed class ProcessingService(
     ILogger<ProcessingService> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan JournalReminder = TimeSpan.FromMinutes(1);
 
     private long pausedUntilTicks = DateTimeOffset.MinValue.UtcTicks;
 
@@ -93,7 +94,21 @@ internal sealed class ProcessingService(
             while (!stopping.IsCancellationRequested)
             {
                 await slots.WaitAsync(stopping.Token);
-                var record = await TakeWhenAllowedAsync(stopping.Token);
+                SlideRecord? record;
+                try
+                {
+                    record = await TakeWhenAllowedAsync(stopping.Token);
+                }
+                catch (JournalUnavailableException e)
+                {
+                    // The journal full, locked or failing: no slide can be recorded as taken, and none is lost by
+                    // waiting (the pending ones stay pending); the service keeps going and tries again.
+                    slots.Release();
+                    ProcessingLog.JournalUnavailable(logger, e.Message, options.DiskFullRetrySeconds);
+                    await Task.Delay(TimeSpan.FromSeconds(options.DiskFullRetrySeconds), stopping.Token);
+                    continue;
+                }
+
                 if (record is null)
                 {
                     slots.Release();
@@ -111,8 +126,8 @@ internal sealed class ProcessingService(
             // Stopping: the slides in flight see the same token and end below.
         }
 
-        // A slide that could not even be marked failed (the journal broken) stops the service, as one slide at a
-        // time did: the slides in flight are abandoned as processing and done again at the next start.
+        // A slide whose end could not be recorded because the journal is gone (deleted or replaced) stops the service:
+        // the slides in flight are abandoned as processing and done again at the next start.
         await Task.WhenAll(running);
     }
 
@@ -164,7 +179,7 @@ internal sealed class ProcessingService(
             var destination = files.DoneDestination(record.Path);
             var result = await processor.ProcessAsync(record.Id, record.Path, progress, stoppingToken, destination);
             var outcome = result.Run.Outcome;
-            journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)], outcome.RunsTasks ? null : $"{outcome.Status}: {outcome.Reason}");
+            await RecordAsync(record.Id, () => journal.MarkDone(record.Id, [SlideEvents.Done(record.Id, record.Path, result.Document)], outcome.RunsTasks ? null : $"{outcome.Status}: {outcome.Reason}"), stoppingToken);
             metrics.SlideDone();
             metrics.Stages(result.Run.Timings);
             ProcessingLog.Done(logger, record.Id, result.Run.Plan.Grid.Tiles.Count, clock.Elapsed.TotalSeconds, result.Directory);
@@ -185,7 +200,7 @@ internal sealed class ProcessingService(
             // The store, not the slide: back to pending, and no slide is taken until the pause is over.
             var reason = e.Message;
             var waiting = DiskFull.Is(e) ? $"waiting for space to write its results: {reason}" : $"waiting for the results folder to be writable: {reason}";
-            journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, waiting)]);
+            await RecordAsync(record.Id, () => journal.Requeue(record.Id, [SlideEvents.Requeued(record.Id, record.Path, waiting)]), stoppingToken);
             metrics.SlideRequeued(DiskFull.Is(e) ? "disk-full" : "results-store-unavailable");
             Interlocked.Exchange(ref pausedUntilTicks, DateTimeOffset.UtcNow.AddSeconds(options.DiskFullRetrySeconds).UtcTicks);
             if (DiskFull.Is(e))
@@ -199,18 +214,18 @@ internal sealed class ProcessingService(
         }
         catch (Exception e) when (e is SlideException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Fail(record, e is SlideException ? e.Message : $"{record.Path}: {e.Message}", e switch
+            await FailAsync(record, e is SlideException ? e.Message : $"{record.Path}: {e.Message}", e switch
             {
                 SlideException => "unreadable-slide",
                 UnauthorizedAccessException => "permission",
                 InvalidDataException => "invalid-data",
                 _ => "io",
-            });
+            }, stoppingToken);
         }
         catch (Exception e)
         {
             ProcessingLog.Unexpected(logger, record.Id, e);
-            Fail(record, $"{record.Path}: unexpected error: {e.Message}", "unexpected");
+            await FailAsync(record, $"{record.Path}: unexpected error: {e.Message}", "unexpected", stoppingToken);
         }
         finally
         {
@@ -220,12 +235,51 @@ internal sealed class ProcessingService(
     }
 
     // The metric's reason is a short fixed word (a label value must not grow without bound); the journal has the text.
-    private void Fail(SlideRecord record, string reason, string metricReason)
+    private async Task FailAsync(SlideRecord record, string reason, string metricReason, CancellationToken stoppingToken)
     {
-        journal.MarkFailed(record.Id, reason, [SlideEvents.Failed(record.Id, record.Path, reason)]);
+        await RecordAsync(record.Id, () => journal.MarkFailed(record.Id, reason, [SlideEvents.Failed(record.Id, record.Path, reason)]), stoppingToken);
         metrics.SlideFailed(metricReason);
         ProcessingLog.Failed(logger, record.Id, reason);
         TryMove(record.Id, () => files.Failed(record.Path, reason));
+    }
+
+    /// <summary>
+    /// Writes a slide's end into the journal, waiting while the journal cannot be written (its disk full, locked past
+    /// the busy timeout, failing): the outcome is the slide's, the journal's failure is not, so it is never turned
+    /// into a failed slide nor into the service's end. The slide keeps its slot meanwhile (no other is taken: it could
+    /// not be recorded either); a stop leaves it processing, to be done again at the next start.
+    /// </summary>
+    private async Task RecordAsync(string slideId, Action write, CancellationToken stoppingToken)
+    {
+        var waitingSince = (DateTimeOffset?)null;
+        var lastSaid = DateTimeOffset.MinValue;
+        while (true)
+        {
+            try
+            {
+                write();
+                if (waitingSince is { } since)
+                {
+                    ProcessingLog.JournalBack(logger, slideId, journal.DatabasePath, (DateTimeOffset.UtcNow - since).TotalSeconds);
+                }
+
+                return;
+            }
+            catch (JournalUnavailableException e)
+            {
+                var now = DateTimeOffset.UtcNow;
+                waitingSince ??= now;
+
+                // Said at once and then once a minute: a journal that stays broken must not go unnoticed, nor flood the log.
+                if (now - lastSaid >= JournalReminder)
+                {
+                    lastSaid = now;
+                    ProcessingLog.SlideWaitsForJournal(logger, slideId, e.Message, options.DiskFullRetrySeconds);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(options.DiskFullRetrySeconds), stoppingToken);
+            }
+        }
     }
 
     private void TryMove(string slideId, Func<string> move)
