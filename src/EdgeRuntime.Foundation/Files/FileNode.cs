@@ -48,7 +48,6 @@ public readonly record struct FileNode(FileNodeKind Kind, long Size, DateTime Mo
 {
     private const int AtCurrentDirectory = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
     private const int ONonBlock = 0x800;
     private const int ONoCtty = 0x100;
@@ -58,23 +57,7 @@ public readonly record struct FileNode(FileNodeKind Kind, long Size, DateTime Mo
     public static FileNode Of(string path) => Stat(AtCurrentDirectory, path, AtSymlinkNoFollow);
 
     /// <summary>The node an open handle refers to (<c>fstat</c>).</summary>
-    public static FileNode Of(SafeFileHandle handle)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        var added = false;
-        handle.DangerousAddRef(ref added);
-        try
-        {
-            return Stat((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
-    }
+    public static FileNode Of(SafeFileHandle handle) => FileNodeNative.OfHandle(handle, Stat);
 
     /// <summary>Whether <paramref name="other"/> is the same file (device and inode).</summary>
     public bool IsSameFile(FileNode other) => Kind != FileNodeKind.Missing && Device == other.Device && Inode == other.Inode;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeRuntime.Foundation.Files;
 
@@ -15,6 +16,30 @@ internal static unsafe partial class FileNodeNative
 
     [LibraryImport(LibC, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Rename(string from, string to);
+
+    private const int AtEmptyPath = 0x1000;
+
+    /// <summary>
+    /// <paramref name="stat"/> (a <c>statx</c> reader) on what an open handle refers to (<c>AT_EMPTY_PATH</c>), the
+    /// handle kept from being closed under the call.
+    /// </summary>
+    public static T OfHandle<T>(SafeFileHandle handle, Func<int, string, int, T> stat)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            return stat((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
 
     [LibraryImport(LibC, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();

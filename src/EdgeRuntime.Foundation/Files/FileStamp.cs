@@ -22,7 +22,6 @@ internal readonly record struct FileStamp(ulong Device, ulong Inode, long Size, 
     private const uint Needed = 0x1 | 0x2 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200;
     private const int AtCurrentDirectory = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
 
     /// <summary>Whether it is a regular file.</summary>
     public bool IsRegular => (Mode & 0xF000) == 0x8000;
@@ -34,23 +33,7 @@ internal readonly record struct FileStamp(ulong Device, ulong Inode, long Size, 
     public bool WritableByOthers => (Mode & 0x12) != 0;
 
     /// <summary>The stamp of the file an open handle refers to; null where the kernel cannot give every field.</summary>
-    public static FileStamp? Of(SafeFileHandle handle)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        var added = false;
-        handle.DangerousAddRef(ref added);
-        try
-        {
-            return Stat((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
-    }
+    public static FileStamp? Of(SafeFileHandle handle) => FileNodeNative.OfHandle(handle, Stat);
 
     /// <summary>The stamp of <paramref name="path"/> itself (a final link is not followed); null if none.</summary>
     public static FileStamp? Of(string path) => Stat(AtCurrentDirectory, path, AtSymlinkNoFollow);
